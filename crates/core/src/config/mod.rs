@@ -1,0 +1,100 @@
+//! Typed settings: the `KIND:LOCATION` source spec and the `dir:`/`azure:` target spec. No secrets live
+//! here; the storage connection string is read from the environment or the keychain when a sink is built.
+
+use std::path::PathBuf;
+
+use crate::model::SourceKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--source {0:?}: expected KIND:LOCATION, where KIND is whatsapp, telegram or x (for example whatsapp:chat.zip)")]
+    SourceSpec(String),
+    #[error("--target {0:?}: expected dir:PATH or azure:CONTAINER")]
+    TargetSpec(String),
+    #[error("--target azure:{0}: {1}")]
+    ContainerName(String, String),
+    #[error("--timezone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)")]
+    Timezone(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+/// `KIND:LOCATION` from `--source`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpec {
+    pub kind: SourceKind,
+    pub location: String,
+}
+
+impl SourceSpec {
+    pub fn parse(spec: &str) -> Result<SourceSpec, ConfigError> {
+        let (kind, location) = spec.split_once(':').ok_or_else(|| ConfigError::SourceSpec(spec.into()))?;
+        let kind = SourceKind::parse(kind).ok_or_else(|| ConfigError::SourceSpec(spec.into()))?;
+        if location.is_empty() {
+            return Err(ConfigError::SourceSpec(spec.into()));
+        }
+        Ok(SourceSpec { kind, location: location.to_string() })
+    }
+}
+
+/// Where messages go, from `--target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSpec {
+    /// `.eml` files under `PATH/<mailbox>/<folder>/`.
+    Dir(PathBuf),
+    /// An Azure Blob Storage container; the connection string comes from the environment or keychain.
+    Azure { container: String },
+}
+
+impl TargetSpec {
+    pub fn parse(spec: &str) -> Result<TargetSpec, ConfigError> {
+        match spec.split_once(':') {
+            Some(("dir", path)) if !path.is_empty() => Ok(TargetSpec::Dir(PathBuf::from(path))),
+            Some(("azure", container)) => {
+                validate_container_name(container)?;
+                Ok(TargetSpec::Azure { container: container.to_string() })
+            }
+            _ => Err(ConfigError::TargetSpec(spec.into())),
+        }
+    }
+}
+
+/// Azure's container naming rules: 3–63 characters, lowercase letters, digits and single hyphens,
+/// starting and ending with a letter or digit.
+pub fn validate_container_name(name: &str) -> Result<(), ConfigError> {
+    let err = |m: &str| Err(ConfigError::ContainerName(name.into(), m.into()));
+    if !(3..=63).contains(&name.len()) {
+        return err("a container name has 3 to 63 characters");
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return err("use only lowercase letters, digits and hyphens");
+    }
+    if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
+        return err("a hyphen may not start or end the name, or follow another hyphen");
+    }
+    Ok(())
+}
+
+/// Parses `--timezone`: an IANA zone name or `UTC`.
+pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
+    name.parse::<chrono_tz::Tz>().map_err(|_| ConfigError::Timezone(name.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_reject_clearly() {
+        assert_eq!(
+            SourceSpec::parse("whatsapp:/a/b.zip").ok(),
+            Some(SourceSpec { kind: SourceKind::WhatsApp, location: "/a/b.zip".into() })
+        );
+        assert!(SourceSpec::parse("signal:/x").is_err());
+        assert_eq!(TargetSpec::parse("dir:out").ok(), Some(TargetSpec::Dir("out".into())));
+        assert!(TargetSpec::parse("azure:Bad_Name").is_err());
+        assert!(TargetSpec::parse("s3:bucket").is_err());
+        assert!(parse_timezone("Europe/Paris").is_ok());
+        assert!(parse_timezone("Mars/Olympus").is_err());
+    }
+}

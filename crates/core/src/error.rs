@@ -1,0 +1,104 @@
+//! The one error type that leaves the core, with a stable `Code` that the CLI turns into an exit code and
+//! the shell sends over IPC as `{code, message}`. Each module keeps its own `thiserror` enum; this type only
+//! wraps them. Nothing anywhere matches on message text.
+
+use serde::Serialize;
+
+/// Stable, machine-readable error codes. Renaming one is a breaking change for scripts and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// A source export (WhatsApp .txt/.zip, Telegram result.json) cannot be read or parsed.
+    BadExport,
+    /// The export's day/month order is ambiguous and `--date-order` was not given.
+    AmbiguousDateOrder,
+    /// The mapping CSV has problems.
+    BadMapping,
+    /// A setting or argument is wrong (unknown source kind, bad target, bad time zone...).
+    BadConfig,
+    /// The storage account refused the credentials (403, bad key, expired SAS).
+    StorageAuth,
+    /// The storage account could not be reached.
+    StorageUnreachable,
+    /// A blob with the same name but different content already exists.
+    StorageConflict,
+    /// Any other storage error.
+    Storage,
+    /// A local file could not be written (disk full, permissions).
+    Io,
+    /// The OS keychain is unavailable or refused.
+    Keychain,
+    /// The state database (ledger) failed.
+    Ledger,
+    /// The run was cancelled.
+    Cancelled,
+    /// A bug: should never happen; the message says what to report.
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadExport => "bad_export",
+            Code::AmbiguousDateOrder => "ambiguous_date_order",
+            Code::BadMapping => "bad_mapping",
+            Code::BadConfig => "bad_config",
+            Code::StorageAuth => "storage_auth",
+            Code::StorageUnreachable => "storage_unreachable",
+            Code::StorageConflict => "storage_conflict",
+            Code::Storage => "storage",
+            Code::Io => "io",
+            Code::Keychain => "keychain",
+            Code::Ledger => "ledger",
+            Code::Cancelled => "cancelled",
+            Code::Internal => "internal",
+        }
+    }
+
+    /// Bad input or configuration: the admin must change something before a rerun helps (CLI exit 2).
+    pub fn is_input_problem(self) -> bool {
+        matches!(
+            self,
+            Code::BadExport
+                | Code::AmbiguousDateOrder
+                | Code::BadMapping
+                | Code::BadConfig
+                | Code::StorageAuth
+                | Code::Keychain
+        )
+    }
+}
+
+/// An error that leaves the core. Its `Display` is a complete sentence for the admin: what went wrong
+/// (naming the file, row, line or field) and what to do next. It never contains a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Export(#[from] crate::sources::ExportError),
+    #[error(transparent)]
+    Mapping(#[from] crate::mapping::MappingError),
+    #[error(transparent)]
+    Sink(#[from] crate::sinks::SinkError),
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets::SecretError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("the run was cancelled; run it again to continue where it stopped")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Export(e) => e.code(),
+            Error::Mapping(_) => Code::BadMapping,
+            Error::Sink(e) => e.code(),
+            Error::Ledger(_) => Code::Ledger,
+            Error::Secrets(_) => Code::Keychain,
+            Error::Config(_) => Code::BadConfig,
+            Error::Cancelled => Code::Cancelled,
+        }
+    }
+}

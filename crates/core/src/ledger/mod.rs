@@ -1,0 +1,3 @@
+//! PLACEHOLDER
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError { #[error("ledger")] X }

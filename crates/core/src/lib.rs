@@ -1,0 +1,16 @@
+//! Docket's behaviour: every source, the mapping policy, conversion to RFC 5322, the sinks, the ledger and
+//! the pipeline that joins them. This crate knows nothing about Tauri or terminals: progress leaves it through
+//! an injected callback, and secrets enter it through the `SecretStore` trait.
+
+pub mod config;
+pub mod convert;
+pub mod error;
+pub mod ledger;
+pub mod mapping;
+pub mod model;
+pub mod pipeline;
+pub mod secrets;
+pub mod sinks;
+pub mod sources;
+
+pub use error::{Code, Error};

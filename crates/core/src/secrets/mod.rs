@@ -1,0 +1,3 @@
+//! PLACEHOLDER
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError { #[error("keychain")] Unavailable }

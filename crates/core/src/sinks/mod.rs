@@ -1,0 +1,184 @@
+//! Sinks: where rendered messages are stored. A sink writes create-only under a deterministic name and
+//! reports whether it created the object or found the same bytes already there. It never overwrites, and
+//! it knows nothing about mapping or the ledger.
+
+pub mod azure_blob;
+pub mod dir;
+
+use std::path::PathBuf;
+
+use crate::error::Code;
+
+/// One rendered message bound for one mailbox.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    /// The lowercase Microsoft 365 address the message belongs to.
+    pub mailbox: &'a str,
+    /// The mailbox folder (`WhatsApp Archiver`, ...).
+    pub folder: &'a str,
+    /// The item's deterministic key; the object is named `<mailbox>/<folder>/<key>.eml`.
+    pub key: &'a str,
+    pub source: &'a str,
+    pub source_id: &'a str,
+    pub bytes: &'a [u8],
+    /// SHA-256 of `bytes`, lowercase hex.
+    pub sha256: &'a str,
+}
+
+impl Envelope<'_> {
+    /// The object's path relative to the sink's root.
+    pub fn object_name(&self) -> String {
+        object_name(self.mailbox, self.folder, self.key)
+    }
+}
+
+/// `<mailbox>/<folder>/<key>.eml`: the one naming rule shared by every sink and by `verify`.
+pub fn object_name(mailbox: &str, folder: &str, key: &str) -> String {
+    format!("{mailbox}/{folder}/{key}.eml")
+}
+
+/// What a create-only write found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The object did not exist and now holds the bytes.
+    Created,
+    /// The object already held exactly these bytes (same digest).
+    AlreadyPresent,
+}
+
+/// An object found in a sink, for `verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub name: String,
+    /// SHA-256 recorded with the object (metadata) or computed from its bytes.
+    pub sha256: Option<String>,
+    pub size: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    #[error(
+        "the storage account refused Docket's credentials ({detail}). Check the connection string or SAS \
+         in the wizard's Storage step (or DOCKET_STORAGE_CONNECTION_STRING): the key may have been rotated \
+         or the SAS may have expired."
+    )]
+    Auth { detail: String },
+    #[error(
+        "cannot reach the storage account at {endpoint} ({detail}). Check the network and the account \
+         name; Docket will retry on the next run and loses nothing."
+    )]
+    Unreachable { endpoint: String, detail: String },
+    #[error(
+        "{name} already exists with different content (stored sha256 {stored}, new {new}). Docket never \
+         overwrites archived data; investigate whether the stored copy was altered."
+    )]
+    Conflict { name: String, stored: String, new: String },
+    #[error("cannot write {path}: {source}. Free some disk space or fix the folder's permissions, then run again.")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("storage error on {name}: {detail} (temporary; Docket retries)")]
+    Transient { name: String, detail: String },
+    #[error("storage error on {name}: {detail}")]
+    Other { name: String, detail: String },
+    #[error("the storage setting is wrong: {0}")]
+    Config(String),
+}
+
+impl SinkError {
+    pub fn code(&self) -> Code {
+        match self {
+            SinkError::Auth { .. } => Code::StorageAuth,
+            SinkError::Unreachable { .. } => Code::StorageUnreachable,
+            SinkError::Conflict { .. } => Code::StorageConflict,
+            SinkError::Io { .. } => Code::Io,
+            SinkError::Transient { .. } | SinkError::Other { .. } => Code::Storage,
+            SinkError::Config(_) => Code::BadConfig,
+        }
+    }
+
+    /// Whether retrying the same write can never succeed.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, SinkError::Unreachable { .. } | SinkError::Transient { .. })
+    }
+
+    /// A short stable reason for the ledger and the `failed{reason:n}` counts.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SinkError::Auth { .. } => "storage_auth",
+            SinkError::Unreachable { .. } => "storage_unreachable",
+            SinkError::Conflict { .. } => "storage_conflict",
+            SinkError::Io { .. } => "io",
+            SinkError::Transient { .. } | SinkError::Other { .. } => "storage",
+            SinkError::Config(_) => "config",
+        }
+    }
+}
+
+/// A place messages are archived to. Implementations: `DirSink` (the embedded default), `BlobSink`
+/// (Azure Blob Storage), `MemSink` (tests).
+#[async_trait::async_trait]
+pub trait Sink: Send + Sync {
+    /// A stable identifier of the target for the ledger, e.g. `dir:/abs/path` or `azure:container`.
+    fn target_id(&self) -> String;
+    /// Makes the target ready (creates the folder or container). Called once per run.
+    async fn prepare(&self) -> Result<(), SinkError>;
+    /// Writes create-only. An existing object with the same digest is `AlreadyPresent`; with another
+    /// digest it is `SinkError::Conflict`.
+    async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError>;
+    /// Every stored object, for `verify`.
+    async fn list(&self) -> Result<Vec<StoredObject>, SinkError>;
+}
+
+/// An in-memory sink for tests, with the same create-only rule as the real ones.
+#[derive(Debug, Default)]
+pub struct MemSink {
+    objects: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemSink {
+    pub fn objects(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.objects.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait::async_trait]
+impl Sink for MemSink {
+    fn target_id(&self) -> String {
+        "mem:".into()
+    }
+
+    async fn prepare(&self) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError> {
+        let name = envelope.object_name();
+        let mut objects = self
+            .objects
+            .lock()
+            .map_err(|_| SinkError::Other { name: name.clone(), detail: "poisoned".into() })?;
+        match objects.get(&name) {
+            Some(existing) if existing.as_slice() == envelope.bytes => Ok(Written::AlreadyPresent),
+            Some(existing) => Err(SinkError::Conflict {
+                name,
+                stored: crate::sources::sha256_hex(existing),
+                new: envelope.sha256.to_string(),
+            }),
+            None => {
+                objects.insert(name, envelope.bytes.to_vec());
+                Ok(Written::Created)
+            }
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<StoredObject>, SinkError> {
+        let objects = self.objects();
+        Ok(objects
+            .into_iter()
+            .map(|(name, bytes)| StoredObject {
+                name,
+                sha256: Some(crate::sources::sha256_hex(&bytes)),
+                size: bytes.len() as u64,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,189 @@
+//! Sources: where items come from. Each source turns its input into `Item`s with deterministic keys; it
+//! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; the X API source
+//! arrives with its own issue.
+
+pub mod telegram_export;
+pub mod whatsapp_export;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+use crate::error::Code;
+use crate::model::{Item, SourceKind};
+
+/// How an export's day, month and year are ordered in its dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+    Ymd,
+}
+
+impl DateOrder {
+    pub fn parse(s: &str) -> Option<DateOrder> {
+        match s.to_ascii_lowercase().as_str() {
+            "dmy" => Some(DateOrder::Dmy),
+            "mdy" => Some(DateOrder::Mdy),
+            "ymd" => Some(DateOrder::Ymd),
+            _ => None,
+        }
+    }
+}
+
+/// The settings an export needs because the export itself does not carry them.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The zone the export's wall-clock times were written in. Exports carry none; this is never guessed.
+    pub timezone: chrono_tz::Tz,
+    /// Required only when the whole file leaves the day/month order ambiguous.
+    pub date_order: Option<DateOrder>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions { timezone: chrono_tz::UTC, date_order: None }
+    }
+}
+
+/// Why a source could not produce its items. Every message names the file and, where there is one, the
+/// line, and says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot read {path}: {source}. Check that the file exists and that you may read it.")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}, line {line}: {message}")]
+    Parse { path: PathBuf, line: usize, message: String },
+    #[error(
+        "{path}: every date in this export fits both day-first and month-first (for example {sample}). \
+         Docket will not date compliance records by a guess: run again with --date-order dmy, mdy or ymd \
+         (the order your phone shows dates in)."
+    )]
+    AmbiguousDateOrder { path: PathBuf, sample: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl ExportError {
+    pub fn code(&self) -> Code {
+        match self {
+            ExportError::AmbiguousDateOrder { .. } => Code::AmbiguousDateOrder,
+            _ => Code::BadExport,
+        }
+    }
+
+    /// Export problems never fix themselves by retrying.
+    pub fn is_permanent(&self) -> bool {
+        true
+    }
+}
+
+/// Streams items. Implemented by every export reader (as an iterator) and, later, the X API client.
+#[async_trait::async_trait]
+pub trait Source: Send {
+    fn kind(&self) -> SourceKind;
+    /// The next item, or `None` when the source has no more.
+    async fn next_item(&mut self) -> Result<Option<Item>, ExportError>;
+}
+
+/// Adapts any export iterator to `Source`.
+pub struct ExportSource<I> {
+    kind: SourceKind,
+    items: I,
+}
+
+impl<I> ExportSource<I>
+where
+    I: Iterator<Item = Result<Item, ExportError>> + Send,
+{
+    pub fn new(kind: SourceKind, items: I) -> Self {
+        ExportSource { kind, items }
+    }
+}
+
+#[async_trait::async_trait]
+impl<I> Source for ExportSource<I>
+where
+    I: Iterator<Item = Result<Item, ExportError>> + Send,
+{
+    fn kind(&self) -> SourceKind {
+        self.kind
+    }
+
+    async fn next_item(&mut self) -> Result<Option<Item>, ExportError> {
+        self.items.next().transpose()
+    }
+}
+
+/// Opens an export of the given kind at `location` (a file or a folder of them).
+pub fn open_export(
+    kind: SourceKind,
+    location: &Path,
+    options: &ExportOptions,
+) -> Result<Box<dyn Source>, ExportError> {
+    match kind {
+        SourceKind::WhatsApp => {
+            let export = whatsapp_export::open(location, options)?;
+            Ok(Box::new(ExportSource::new(kind, export)))
+        }
+        SourceKind::Telegram => {
+            let export = telegram_export::open(location, options)?;
+            Ok(Box::new(ExportSource::new(kind, export)))
+        }
+        SourceKind::X => Err(ExportError::Invalid {
+            path: location.to_path_buf(),
+            message: "x is an API source, not an export".into(),
+        }),
+    }
+}
+
+/// SHA-256 of bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The deterministic key of an item.
+///
+/// `identity` is what identifies the record within its source: the source's own id where it has one
+/// (Telegram chat id + message id), otherwise chat, sender, a text digest and an occurrence index (see
+/// `ExportKeyer`). The key begins with the source and the wall-clock time so that names sort by time;
+/// the time is the export's own wall-clock reading, so a different `--timezone` does not change keys.
+pub fn item_key(kind: SourceKind, wall_clock: NaiveDateTime, identity: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(kind.as_str().as_bytes());
+    for part in identity {
+        hasher.update([0u8]);
+        hasher.update(part.as_bytes());
+    }
+    let digest = hex::encode(hasher.finalize());
+    format!("{}-{}-{}", kind.as_str(), wall_clock.format("%Y%m%dT%H%M%S"), &digest[..24])
+}
+
+/// Keys for exports whose records carry no ids: chat, wall-clock time, sender, a text digest and an
+/// occurrence index that tells identical messages sent in the same minute apart.
+#[derive(Debug, Default)]
+pub struct ExportKeyer {
+    /// Occurrences so far, keyed by a digest of (chat, time, sender, text digest) to keep memory flat.
+    seen: std::collections::HashMap<[u8; 32], u32>,
+}
+
+impl ExportKeyer {
+    pub fn key(
+        &mut self,
+        kind: SourceKind,
+        chat: &str,
+        wall_clock: NaiveDateTime,
+        sender: &str,
+        text: &str,
+    ) -> String {
+        let text_digest = sha256_hex(text.as_bytes());
+        let stamp = wall_clock.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let base = format!("{chat}\u{0}{stamp}\u{0}{sender}\u{0}{text_digest}");
+        let occurrence = self.seen.entry(Sha256::digest(base.as_bytes()).into()).or_insert(0);
+        *occurrence += 1;
+        let occurrence = occurrence.to_string();
+        item_key(kind, wall_clock, &[chat, &stamp, sender, &text_digest, &occurrence])
+    }
+}

@@ -1,0 +1,10 @@
+//! docket-core's one integration-test binary. Each module reads like the part of the spec it proves.
+
+mod convert;
+mod ledger;
+mod mapping;
+mod pipeline;
+mod sinks;
+mod support;
+mod telegram;
+mod whatsapp;
