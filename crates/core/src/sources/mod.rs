@@ -187,3 +187,26 @@ impl ExportKeyer {
         item_key(kind, wall_clock, &[chat, &stamp, sender, &text_digest, &occurrence])
     }
 }
+
+/// A source that yields a fixed list, for tests: items, or an error at a chosen position.
+pub struct FakeSource {
+    kind: SourceKind,
+    items: std::vec::IntoIter<Result<Item, ExportError>>,
+}
+
+impl FakeSource {
+    pub fn new(kind: SourceKind, items: Vec<Result<Item, ExportError>>) -> FakeSource {
+        FakeSource { kind, items: items.into_iter() }
+    }
+}
+
+#[async_trait::async_trait]
+impl Source for FakeSource {
+    fn kind(&self) -> SourceKind {
+        self.kind
+    }
+
+    async fn next_item(&mut self) -> Result<Option<Item>, ExportError> {
+        self.items.next().transpose()
+    }
+}

@@ -1,0 +1,71 @@
+//! When a message happened. `date_unixtime` is the exact instant and wins; without it the `date` wall
+//! clock is read in the zone the admin gives (`--timezone`), because the export names none. It does not
+//! build keys: those use the wall clock as written (see `sources::item_key`).
+
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use super::message::Moment;
+
+/// The instant, shown in `zone`, and a note when the wall clock could not name one instant.
+pub(super) fn instant(moment: Moment, zone: Tz) -> (DateTime<FixedOffset>, Option<String>) {
+    if let Some(exact) = moment.unixtime.and_then(|secs| DateTime::from_timestamp(secs, 0)) {
+        return (exact.with_timezone(&zone).fixed_offset(), None);
+    }
+    let wall = moment.wall_clock;
+    let stamp = wall.format("%Y-%m-%dT%H:%M:%S");
+    match zone.from_local_datetime(&wall) {
+        LocalResult::Single(at) => (at.fixed_offset(), None),
+        LocalResult::Ambiguous(earlier, _) => (
+            earlier.fixed_offset(),
+            Some(format!(
+                "the time {stamp} happened twice in {zone} (clocks went back); the earlier was used"
+            )),
+        ),
+        LocalResult::None => {
+            // A wall-clock reading inside a spring-forward gap: read it with the offset in force
+            // just before the gap, which is what a clock that had not yet moved would show.
+            let before = zone.offset_from_utc_datetime(&(wall - Duration::days(1))).fix();
+            let at = DateTime::<FixedOffset>::from_naive_utc_and_offset(
+                wall - Duration::seconds(i64::from(before.local_minus_utc())),
+                before,
+            );
+            (
+                at,
+                Some(format!(
+                    "the time {stamp} does not exist in {zone} (clocks went forward); read as {before}"
+                )),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn wall(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d).and_then(|day| day.and_hms_opt(h, mi, 0)).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_exact_instant_wins_over_the_wall_clock() {
+        let moment = Moment { wall_clock: wall(2024, 1, 2, 10, 11), unixtime: Some(1_704_186_660) };
+        let (at, note) = instant(moment, chrono_tz::Europe::Berlin);
+        assert_eq!(at.to_rfc3339(), "2024-01-02T10:11:00+01:00");
+        assert_eq!(note, None);
+    }
+
+    #[test]
+    fn a_wall_clock_in_a_gap_or_overlap_is_dated_and_noted() {
+        let gap = Moment { wall_clock: wall(2024, 3, 31, 2, 30), unixtime: None };
+        let (at, note) = instant(gap, chrono_tz::Europe::Berlin);
+        assert_eq!(at.to_rfc3339(), "2024-03-31T02:30:00+01:00");
+        assert!(note.is_some_and(|n| n.contains("does not exist")));
+        let overlap = Moment { wall_clock: wall(2024, 10, 27, 2, 30), unixtime: None };
+        let (at, note) = instant(overlap, chrono_tz::Europe::Berlin);
+        assert_eq!(at.to_rfc3339(), "2024-10-27T02:30:00+02:00");
+        assert!(note.is_some_and(|n| n.contains("twice")));
+    }
+}

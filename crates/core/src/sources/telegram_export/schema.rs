@@ -1,0 +1,362 @@
+//! The shape of result.json as serde reads it: the single-chat and full-export containers, chats,
+//! contacts and the owner's details, plus the `Trail` that says where in the file a shape error sits.
+//! Messages are decoded in `message`; nothing here builds `Item`s or touches the disk.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::message::Message;
+
+/// Where the reader is in the file, as phrases an admin can follow ("chats", "chat 2 \"Falcon\"",
+/// "message 17"). Visitors push on the way in and pop only on success, so after an error the trail
+/// still names the place that failed.
+#[derive(Debug, Default)]
+pub(super) struct Trail(RefCell<Vec<String>>);
+
+impl Trail {
+    fn enter(&self, step: String) {
+        self.0.borrow_mut().push(step);
+    }
+
+    fn leave(&self) {
+        self.0.borrow_mut().pop();
+    }
+
+    fn annotate_last(&self, note: &str) {
+        if let Some(last) = self.0.borrow_mut().last_mut() {
+            last.push(' ');
+            last.push_str(note);
+        }
+    }
+
+    /// "chats > chat 2 \"Falcon\" > message 17", or an empty string at the top of the file.
+    pub(super) fn describe(&self) -> String {
+        self.0.borrow().join(" > ")
+    }
+}
+
+/// A number or a string holding one. Telegram writes ids as numbers, older exports wrote some as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NumberOrText {
+    Number(i64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for NumberOrText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberOrTextVisitor)
+    }
+}
+
+struct NumberOrTextVisitor;
+
+impl Visitor<'_> for NumberOrTextVisitor {
+    type Value = NumberOrText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a whole number, or a string holding one")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<NumberOrText, E> {
+        Ok(NumberOrText::Number(n))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<NumberOrText, E> {
+        i64::try_from(n)
+            .map(NumberOrText::Number)
+            .map_err(|_| E::custom(format!("the number {n} is too large for an id")))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NumberOrText, E> {
+        Ok(NumberOrText::Text(s.to_string()))
+    }
+}
+
+impl fmt::Display for NumberOrText {
+    /// As the file shows it: `17`, or `"abc"` for text.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            NumberOrText::Number(n) => write!(f, "{n}"),
+            NumberOrText::Text(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+impl NumberOrText {
+    pub(super) fn into_text(self) -> String {
+        match self {
+            NumberOrText::Number(n) => n.to_string(),
+            NumberOrText::Text(s) => s,
+        }
+    }
+
+    pub(super) fn as_number(&self) -> Option<i64> {
+        match self {
+            NumberOrText::Number(n) => Some(*n),
+            NumberOrText::Text(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+/// The account owner, present in full exports only.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct PersonalInformation {
+    #[serde(default)]
+    pub user_id: Option<NumberOrText>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub phone_number: Option<String>,
+}
+
+/// One entry of `contacts.list`. Older exports carry no `user_id`, so their phones cannot be matched.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Contact {
+    #[serde(default)]
+    pub user_id: Option<NumberOrText>,
+    #[serde(default)]
+    pub phone_number: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ContactListing {
+    #[serde(default)]
+    list: Vec<Contact>,
+}
+
+/// One chat: the whole file in a single-chat export, one entry of `chats.list` in a full export.
+#[derive(Debug, Default)]
+pub(super) struct ChatRecord {
+    pub name: Option<String>,
+    /// Telegram's chat type: `personal_chat`, `private_group`, `saved_messages`, ...
+    pub kind: Option<String>,
+    pub id: Option<NumberOrText>,
+    pub messages: Option<Vec<Message>>,
+}
+
+impl ChatRecord {
+    /// Reads one chat field; returns false when `key` is not a chat field.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        trail: &Trail,
+    ) -> Result<bool, A::Error> {
+        if !matches!(key, "name" | "type" | "id" | "messages") {
+            return Ok(false);
+        }
+        trail.enter(key.to_string());
+        match key {
+            "name" => self.name = map.next_value()?,
+            "type" => self.kind = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => self.messages = Some(map.next_value_seed(MessagesSeed { trail })?),
+        }
+        trail.leave();
+        if let (Some(name), "name") = (&self.name, key) {
+            trail.annotate_last(&format!("{name:?}"));
+        }
+        Ok(true)
+    }
+}
+
+/// The whole file, in either shape. `open` decides which shape it is.
+#[derive(Debug, Default)]
+pub(super) struct ExportFile {
+    /// The top-level chat fields (a single-chat export).
+    pub chat: ChatRecord,
+    pub personal_information: Option<PersonalInformation>,
+    pub contacts: Vec<Contact>,
+    pub chats: Option<Vec<ChatRecord>>,
+    pub left_chats: Option<Vec<ChatRecord>>,
+}
+
+/// Reads result.json, recording its position in `trail` as it goes.
+pub(super) struct ExportFileSeed<'t> {
+    pub trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for ExportFileSeed<'_> {
+    type Value = ExportFile;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ExportFile, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExportFileSeed<'_> {
+    type Value = ExportFile;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Telegram Desktop export: an object with a \"messages\" or a \"chats\" list")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ExportFile, A::Error> {
+        let trail = self.trail;
+        let mut file = ExportFile::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if file.chat.read_field(&key, &mut map, trail)? {
+                continue;
+            }
+            trail.enter(key.clone());
+            match key.as_str() {
+                "personal_information" => file.personal_information = map.next_value()?,
+                "contacts" => {
+                    let listing: Option<ContactListing> = map.next_value()?;
+                    file.contacts = listing.map(|l| l.list).unwrap_or_default();
+                }
+                "chats" => file.chats = Some(map.next_value_seed(ChatListingSeed { trail })?),
+                "left_chats" => file.left_chats = Some(map.next_value_seed(ChatListingSeed { trail })?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            trail.leave();
+        }
+        Ok(file)
+    }
+}
+
+/// `{"about": "...", "list": [chat, ...]}`
+struct ChatListingSeed<'t> {
+    trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for ChatListingSeed<'_> {
+    type Value = Vec<ChatRecord>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<ChatRecord>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChatListingSeed<'_> {
+    type Value = Vec<ChatRecord>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with a \"list\" of chats")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<ChatRecord>, A::Error> {
+        let mut chats = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "list" {
+                self.trail.enter("list".into());
+                chats = map.next_value_seed(ChatListSeed { trail: self.trail })?;
+                self.trail.leave();
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(chats)
+    }
+}
+
+struct ChatListSeed<'t> {
+    trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for ChatListSeed<'_> {
+    type Value = Vec<ChatRecord>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<ChatRecord>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChatListSeed<'_> {
+    type Value = Vec<ChatRecord>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of chats")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<ChatRecord>, S::Error> {
+        let mut chats = Vec::new();
+        loop {
+            self.trail.enter(format!("chat {}", chats.len() + 1));
+            match seq.next_element_seed(ChatSeed { trail: self.trail })? {
+                Some(chat) => chats.push(chat),
+                None => {
+                    self.trail.leave();
+                    return Ok(chats);
+                }
+            }
+            self.trail.leave();
+        }
+    }
+}
+
+struct ChatSeed<'t> {
+    trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for ChatSeed<'_> {
+    type Value = ChatRecord;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ChatRecord, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChatSeed<'_> {
+    type Value = ChatRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a chat object with \"name\", \"type\", \"id\" and \"messages\"")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ChatRecord, A::Error> {
+        let mut chat = ChatRecord::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if !chat.read_field(&key, &mut map, self.trail)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if chat.id.is_none() {
+            return Err(A::Error::custom("this chat has no \"id\" field"));
+        }
+        Ok(chat)
+    }
+}
+
+struct MessagesSeed<'t> {
+    trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for MessagesSeed<'_> {
+    type Value = Vec<Message>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Message>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MessagesSeed<'_> {
+    type Value = Vec<Message>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of messages")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Message>, S::Error> {
+        let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        loop {
+            self.trail.enter(format!("message {}", messages.len() + 1));
+            match seq.next_element::<Message>()? {
+                Some(message) => messages.push(message),
+                None => {
+                    self.trail.leave();
+                    messages.shrink_to_fit();
+                    return Ok(messages);
+                }
+            }
+            self.trail.leave();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The checks a whole chat text must pass before any of its items is produced: it holds message lines,
+//! nothing precedes the first one, its dates fit one day/month order (proved by the file, or given with
+//! `--date-order`), and every date and time is real. It also collects the chat's senders. Building items
+//! is `chat`'s job.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::body::{classify, Body};
+use super::dates::{order_flag, order_words, wall_clock, DateProof, OrderEvidence, WallClockProblem};
+use super::header::{is_invisible_mark, parse_header};
+use super::locations::ChatText;
+use super::text_lines::TextLines;
+use crate::sources::{DateOrder, ExportError, ExportOptions};
+
+/// What a whole chat text settles.
+#[derive(Debug)]
+pub(super) struct ChatFacts {
+    pub order: DateOrder,
+    /// Everyone who sent a message (not WhatsApp's own lines), sorted.
+    pub senders: BTreeSet<String>,
+}
+
+pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFacts, ExportError> {
+    let path = chat.error_path.as_path();
+    let mut evidence = OrderEvidence::default();
+    let mut senders = BTreeSet::new();
+    let mut headers = 0usize;
+    let mut orphan = None;
+    for line in TextLines::new(&chat.text) {
+        let Some(header) = parse_header(line.content) else {
+            let blank =
+                line.content.trim_matches(|c: char| c.is_whitespace() || is_invisible_mark(c)).is_empty();
+            if headers == 0 && orphan.is_none() && !blank {
+                orphan = Some(line.number);
+            }
+            continue;
+        };
+        if let Some(orphan) = orphan {
+            return Err(parse(
+                path,
+                orphan,
+                "this line does not start with a date and time, and no message comes before it for it to \
+                 continue. Check that the file is a complete WhatsApp 'Export chat' text with nothing added \
+                 at its top",
+            ));
+        }
+        headers += 1;
+        let written = &header.date.written;
+        match evidence.observe(line.number, &header.date) {
+            Ok(DateProof::Impossible) => {
+                let message = format!(
+                    "the date {written} is not a real date in any day/month order. Check this line; if the \
+                     file was edited by hand, export the chat again from WhatsApp"
+                );
+                return Err(parse(path, line.number, &message));
+            }
+            Err(earlier) if options.date_order.is_none() => {
+                let message = format!(
+                    "the date {written} cannot be read as {}, but the date {} on line {} can only be read as \
+                     {}. One export uses one date order: check that this file holds a single WhatsApp export \
+                     and was not joined from phones with different date settings",
+                    order_words(earlier.order),
+                    earlier.written,
+                    earlier.line,
+                    order_words(earlier.order),
+                );
+                return Err(parse(path, line.number, &message));
+            }
+            _ => {}
+        }
+        if let Body::Message { sender, .. } =
+            classify(line.content.get(header.body_start..).unwrap_or(""), header.layout)
+        {
+            senders.insert(sender);
+        }
+    }
+    if headers == 0 {
+        return Err(ExportError::Invalid {
+            path: path.to_path_buf(),
+            message: "no WhatsApp message lines found; check that this is a chat exported with WhatsApp's \
+                      'Export chat'"
+                .into(),
+        });
+    }
+    let order = match (options.date_order, evidence.proven()) {
+        (Some(order), _) => order,
+        (None, Some(proven)) => proven.order,
+        (None, None) => {
+            return Err(ExportError::AmbiguousDateOrder {
+                path: path.to_path_buf(),
+                sample: evidence.ambiguous_sample.clone().unwrap_or_default(),
+            })
+        }
+    };
+    check_every_date(chat, order, options.date_order.is_some(), &evidence)?;
+    Ok(ChatFacts { order, senders })
+}
+
+/// Every header must be a real date and time under `order`.
+fn check_every_date(
+    chat: &ChatText,
+    order: DateOrder,
+    order_given: bool,
+    evidence: &OrderEvidence,
+) -> Result<(), ExportError> {
+    for line in TextLines::new(&chat.text) {
+        let Some(header) = parse_header(line.content) else {
+            continue;
+        };
+        let Err(problem) = wall_clock(&header.date, &header.time, order) else {
+            continue;
+        };
+        let written = &header.date.written;
+        let message = match problem {
+            WallClockProblem::Time => "the time in this line is not a valid time of day. Check this line; if \
+                                       the file was edited by hand, export the chat again from WhatsApp"
+                .to_string(),
+            WallClockProblem::Date if order_given => {
+                let hint = match evidence.proven() {
+                    Some(proven) if proven.order != order => format!(
+                        " Line {} ({}) shows this export uses {} (--date-order {}).",
+                        proven.line,
+                        proven.written,
+                        order_words(proven.order),
+                        order_flag(proven.order)
+                    ),
+                    _ => String::new(),
+                };
+                format!(
+                    "the date {written} cannot be read as {}, the order given with --date-order {}.{hint} Run \
+                     again with the --date-order this export uses, or check this line if the file was edited \
+                     by hand",
+                    order_words(order),
+                    order_flag(order)
+                )
+            }
+            WallClockProblem::Date => format!(
+                "the date {written} is not a real date when read as {}, the order the rest of this file uses. \
+                 Check this line; if the file was edited by hand, export the chat again from WhatsApp",
+                order_words(order)
+            ),
+        };
+        return Err(parse(&chat.error_path, line.number, &message));
+    }
+    Ok(())
+}
+
+fn parse(path: &Path, line: usize, message: &str) -> ExportError {
+    ExportError::Parse { path: path.to_path_buf(), line, message: message.to_string() }
+}
