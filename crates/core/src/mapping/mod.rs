@@ -1,52 +1,243 @@
-//! User mapping. PLACEHOLDER interface: being written.
+//! User mapping: the mapping CSV (mobile number → Microsoft 365 address) with row-numbered problems, phone
+//! normalisation to E.164, and the policy that picks an item's mailboxes (CSV first, then automatic mapping).
+//! Does not check that mailboxes exist in the directory (identity does that) nor deliver anything.
 
+mod address;
+mod csv_cells;
+mod csv_rows;
+mod csv_table;
+mod phone;
+mod resolve;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::model::Item;
+use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub use address::{normalize_address, AddressFault};
+pub use csv_table::{ADDRESS_HEADERS, PHONE_HEADERS};
+pub use phone::{is_known_region, normalize_phone};
+pub use resolve::{Resolution, Resolver};
+
+/// A mapping file larger than this is not a mapping file (a million users fit in a tenth of it).
+const MAX_MAPPING_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How many problems an error message lists before it says "and N more".
+const LISTED_PROBLEMS: usize = 10;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappingOptions {
+    /// ISO 3166 alpha-2 region ("US", "GB") for numbers written without a `+` country code.
+    pub default_region: Option<String>,
+}
+
+impl MappingOptions {
+    /// The region, with a blank setting read as none.
+    fn region(&self) -> Option<&str> {
+        self.default_region.as_deref().map(str::trim).filter(|region| !region.is_empty())
+    }
+}
+
+/// One problem in one spreadsheet row (the header is row 1). `field` is the column's header when the
+/// problem is in one cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     pub row: usize,
     pub field: Option<String>,
     pub message: String,
 }
 
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {}: {}", self.row, self.message)
+    }
+}
+
+/// What `docket mapping check` and the wizard's preview show: every problem, not only the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MappingReport {
+    pub path: PathBuf,
+    /// Data rows read (blank rows are not counted).
+    pub rows: usize,
+    /// Distinct phone numbers that map to an address.
+    pub entries: usize,
+    pub problems: Vec<RowProblem>,
+    /// The header of the column read as the phone number, as written in the file.
+    pub phone_column: String,
+    /// The header of the column read as the Microsoft 365 address, as written in the file.
+    pub address_column: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read the mapping file {}: {source}; check the path and that Docket may read the file", path.display())]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {} problem(s)", problems.len())]
+    #[error("{}", describe_problems(path, problems))]
     Problems { path: PathBuf, problems: Vec<RowProblem> },
+    #[error("the mapping file {} cannot be used: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct MappingOptions {
-    pub default_region: Option<String>,
+impl MappingError {
+    /// A mapping error never goes away by retrying: the file or the setting must change.
+    pub fn is_permanent(&self) -> bool {
+        true
+    }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct MappingTable {}
+fn describe_problems(path: &Path, problems: &[RowProblem]) -> String {
+    let count = problems.len();
+    let mut text = format!(
+        "the mapping file {} has {count} problem{}:",
+        path.display(),
+        if count == 1 { "" } else { "s" }
+    );
+    for problem in problems.iter().take(LISTED_PROBLEMS) {
+        text.push_str(&format!("\n  {problem}"));
+    }
+    if count > LISTED_PROBLEMS {
+        text.push_str(&format!("\n  and {} more", count - LISTED_PROBLEMS));
+    }
+    text.push_str("\nfix these rows and choose the file again");
+    text
+}
+
+/// The phone → mailbox table read from a mapping CSV with no problems.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappingTable {
+    source: PathBuf,
+    default_region: Option<String>,
+    /// E.164 number → lowercase address.
+    entries: BTreeMap<String, String>,
+    mailboxes: BTreeSet<String>,
+}
 
 impl MappingTable {
-    pub fn load(path: &Path, _options: &MappingOptions) -> Result<MappingTable, MappingError> {
-        Err(MappingError::Problems { path: path.to_path_buf(), problems: vec![] })
+    /// Reads the file and reports every problem. `Err` only when the file cannot be read or has no usable
+    /// header row (or the default region is not a region).
+    pub fn check(path: &Path, options: &MappingOptions) -> Result<MappingReport, MappingError> {
+        let bytes = read_file(path)?;
+        parse(path, &bytes, options).map(|(_, report)| report)
+    }
+
+    /// Like `check`, for bytes already in hand; `name` stands for the file in messages.
+    pub fn check_bytes(
+        name: &str,
+        bytes: &[u8],
+        options: &MappingOptions,
+    ) -> Result<MappingReport, MappingError> {
+        parse(Path::new(name), bytes, options).map(|(_, report)| report)
+    }
+
+    /// Reads the file; `Err(Problems)` when any row has a problem, so a run never uses half a mapping.
+    pub fn load(path: &Path, options: &MappingOptions) -> Result<MappingTable, MappingError> {
+        let bytes = read_file(path)?;
+        load_bytes(path, &bytes, options)
+    }
+
+    /// Like `load`, for bytes already in hand; `name` stands for the file in messages.
+    pub fn from_reader(
+        name: &str,
+        bytes: &[u8],
+        options: &MappingOptions,
+    ) -> Result<MappingTable, MappingError> {
+        load_bytes(Path::new(name), bytes, options)
+    }
+
+    /// The mailbox `raw` maps to, after normalising it with the table's default region.
+    pub fn lookup_phone(&self, raw: &str) -> Option<&str> {
+        let number = normalize_phone(raw, self.default_region.as_deref())?;
+        self.entries.get(&number).map(String::as_str)
+    }
+
+    /// The number of distinct phone numbers.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every distinct address, sorted, for directory checks.
+    pub fn mailboxes(&self) -> impl Iterator<Item = &str> {
+        self.mailboxes.iter().map(String::as_str)
+    }
+
+    /// Every (E.164 number, address) pair, sorted by number.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(number, address)| (number.as_str(), address.as_str()))
+    }
+
+    /// The file the table was read from.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+
+    /// The region numbers without a country code are read in.
+    pub fn default_region(&self) -> Option<&str> {
+        self.default_region.as_deref()
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
-    Mailboxes(Vec<String>),
-    Unmapped { reason: String },
+fn read_file(path: &Path) -> Result<Vec<u8>, MappingError> {
+    let read_error = |source| MappingError::Read { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_MAPPING_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_MAPPING_BYTES {
+        return Err(MappingError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "it is larger than {} MB, which is far more than a mapping file needs; check that this is the \
+                 right file",
+                MAX_MAPPING_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct Resolver {}
+fn load_bytes(path: &Path, bytes: &[u8], options: &MappingOptions) -> Result<MappingTable, MappingError> {
+    let (table, report) = parse(path, bytes, options)?;
+    if report.problems.is_empty() {
+        Ok(table)
+    } else {
+        Err(MappingError::Problems { path: report.path, problems: report.problems })
+    }
+}
 
-impl Resolver {
-    pub fn new(_table: Option<MappingTable>, _auto_map: bool, _owner_mailbox: Option<String>) -> Resolver {
-        Resolver {}
+fn parse(
+    path: &Path,
+    bytes: &[u8],
+    options: &MappingOptions,
+) -> Result<(MappingTable, MappingReport), MappingError> {
+    let invalid = |message| MappingError::Invalid { path: path.to_path_buf(), message };
+    let region = options.region();
+    if let Some(region) = region {
+        if !is_known_region(region) {
+            return Err(invalid(format!(
+                "the default region {region:?} is not a two-letter country code such as US or GB; correct the \
+                 default region and check the file again"
+            )));
+        }
     }
-    pub fn resolve(&self, _item: &Item) -> Resolution {
-        Resolution::Unmapped { reason: String::new() }
-    }
+    let parsed = csv_table::parse_table(bytes, region).map_err(invalid)?;
+    let report = MappingReport {
+        path: path.to_path_buf(),
+        rows: parsed.rows,
+        entries: parsed.entries.len(),
+        problems: parsed.problems,
+        phone_column: parsed.phone_column,
+        address_column: parsed.address_column,
+    };
+    let table = MappingTable {
+        source: path.to_path_buf(),
+        default_region: region.map(str::to_ascii_uppercase),
+        mailboxes: parsed.entries.values().cloned().collect(),
+        entries: parsed.entries,
+    };
+    Ok((table, report))
 }

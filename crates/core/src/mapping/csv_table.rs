@@ -1,0 +1,312 @@
+//! Reads a user-mapping CSV into phone → mailbox entries and row-numbered problems: finds the delimiter and
+//! the phone and address columns, checks every cell, and collects every problem rather than the first.
+//! Does not read files or decide the public error shape (`mod.rs`), nor resolve items (`resolve`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::address::normalize_address;
+use super::csv_cells::{cell_text, phone_problem, shown};
+use super::csv_rows::{count_delimiters, read_fields, split_rows, RawRow};
+use super::phone::normalize_phone;
+use super::RowProblem;
+
+/// Header names accepted for the phone column, most specific first (compared ignoring case, spaces,
+/// underscores, hyphens and dots). Microsoft's connector documentation uses `MobileNumber`.
+pub const PHONE_HEADERS: &[&str] = &[
+    "MobileNumber",
+    "MobilePhoneNumber",
+    "MobilePhone",
+    "Mobile",
+    "PhoneNumber",
+    "Phone",
+    "Msisdn",
+    "Number",
+];
+
+/// Header names accepted for the Microsoft 365 address column, most specific first. Microsoft's connector
+/// documentation uses `EmailAddress`.
+pub const ADDRESS_HEADERS: &[&str] = &[
+    "EmailAddress",
+    "Microsoft365Address",
+    "Office365Address",
+    "PrimarySmtpAddress",
+    "UserPrincipalName",
+    "UPN",
+    "Email",
+    "Mailbox",
+    "Address",
+];
+
+/// What a mapping CSV holds once read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParsedTable {
+    /// E.164 number → lowercase address.
+    pub entries: BTreeMap<String, String>,
+    /// Non-blank rows after the header.
+    pub rows: usize,
+    pub problems: Vec<RowProblem>,
+    /// The header cells as written in the file.
+    pub phone_column: String,
+    pub address_column: String,
+}
+
+struct Columns {
+    phone: usize,
+    phone_name: String,
+    address: usize,
+    address_name: String,
+}
+
+/// Reads the CSV bytes. `Err` (a sentence for the admin) when no row can be read: no header, or no phone
+/// or address column in it.
+pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<ParsedTable, String> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(
+            "the file is saved as UTF-16 text; in Excel choose Save As > \"CSV UTF-8 (Comma delimited)\" \
+                    and choose the new file"
+                .to_string(),
+        );
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let delimiter = detect_delimiter(bytes);
+    let rows = split_rows(bytes, delimiter);
+    let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
+    let Some(header) = rows.next() else {
+        return Err(format!(
+            "the file has no rows; it needs a header row with {} and then one row per user",
+            expected()
+        ));
+    };
+    if header.unclosed_quote_lines > 0 {
+        return Err(format!(
+            "a quotation mark in the header row (row {}) is never closed, so the whole file reads as its \
+             header; close the quotation mark",
+            header.number
+        ));
+    }
+    let header_fields = read_fields(header, delimiter)
+        .map_err(|message| format!("the header row (row {}) cannot be read: {message}", header.number))?;
+    let columns = find_columns(&header_fields, header.number)?;
+
+    let mut table = ParsedTable {
+        phone_column: columns.phone_name.clone(),
+        address_column: columns.address_name.clone(),
+        ..ParsedTable::default()
+    };
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for row in rows {
+        table.rows += 1;
+        if let Some((number, address)) =
+            read_row(row, delimiter, &columns, default_region, &mut table.problems)
+        {
+            add_entry(&mut table, &mut first_seen, row.number, number, address);
+        }
+    }
+    Ok(table)
+}
+
+/// `;` when the header line has more semicolons than commas outside quotes (European Excel), else `,`.
+fn detect_delimiter(bytes: &[u8]) -> u8 {
+    let header = split_rows(bytes, b',')
+        .into_iter()
+        .find(|row| !row.is_blank(b',') && !row.is_blank(b';'))
+        .map(|row| row.bytes)
+        .unwrap_or_default();
+    if count_delimiters(header, b';') > count_delimiters(header, b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn expected() -> String {
+    format!(
+        "a phone column ({}) and an address column ({})",
+        PHONE_HEADERS.join(", "),
+        ADDRESS_HEADERS.join(", ")
+    )
+}
+
+fn header_key(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String> {
+    let names: Vec<String> = fields.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
+    let phone = find_column(&names, PHONE_HEADERS, "phone", header_row)?;
+    let address = find_column(&names, ADDRESS_HEADERS, "address", header_row)?;
+    match (phone, address) {
+        (Some((phone, phone_name)), Some((address, address_name))) => {
+            Ok(Columns { phone, phone_name, address, address_name })
+        }
+        (phone, address) => {
+            let missing = match (phone, address) {
+                (None, None) => "no phone column and no address column",
+                (None, Some(_)) => "no phone column",
+                _ => "no address column",
+            };
+            let found: Vec<String> = names.iter().take(12).map(|name| shown(name)).collect();
+            let looks_like_data = names
+                .iter()
+                .any(|name| normalize_phone(name, None).is_some() || normalize_address(name).is_ok());
+            let fix = if looks_like_data {
+                "The first row looks like data, not a header: add a header row such as MobileNumber,EmailAddress \
+                 above it and choose the file again"
+            } else {
+                "Rename the columns (for example MobileNumber and EmailAddress) and choose the file again"
+            };
+            Err(format!(
+                "the header row (row {header_row}) has {missing}; it needs {}. The header row holds: {}. {fix}",
+                expected(),
+                if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+            ))
+        }
+    }
+}
+
+/// The column whose header is the best-ranked alias. Two columns with the same alias are ambiguous.
+fn find_column(
+    names: &[String],
+    aliases: &[&str],
+    what: &str,
+    header_row: usize,
+) -> Result<Option<(usize, String)>, String> {
+    let keys: Vec<String> = aliases.iter().map(|alias| header_key(alias)).collect();
+    for key in &keys {
+        let matching: Vec<usize> = (0..names.len())
+            .filter(|&index| names.get(index).map(|name| header_key(name)).as_ref() == Some(key))
+            .collect();
+        match matching.as_slice() {
+            [] => continue,
+            [index] => return Ok(Some((*index, names.get(*index).cloned().unwrap_or_default()))),
+            [first, second, ..] => {
+                return Err(format!(
+                "the header row (row {header_row}) has two {what} columns, {} and {} (columns {} and {}); \
+                     rename or delete one of them and choose the file again",
+                shown(names.get(*first).map(String::as_str).unwrap_or_default()),
+                shown(names.get(*second).map(String::as_str).unwrap_or_default()),
+                column_letter(*first),
+                column_letter(*second),
+            ))
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The spreadsheet letter of a zero-based column: 0 → A, 25 → Z, 26 → AA.
+fn column_letter(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// Checks one data row; returns its (E.164 number, lowercase address) when every check passes.
+fn read_row(
+    row: &RawRow<'_>,
+    delimiter: u8,
+    columns: &Columns,
+    default_region: Option<&str>,
+    problems: &mut Vec<RowProblem>,
+) -> Option<(String, String)> {
+    let mut report = |field: Option<&str>, message: String| {
+        problems.push(RowProblem { row: row.number, field: field.map(str::to_string), message });
+    };
+    if row.unclosed_quote_lines > 0 {
+        let last = row.number + row.unclosed_quote_lines - 1;
+        report(
+            None,
+            if last > row.number {
+                format!(
+                    "a quotation mark in this row is never closed, so rows {}-{last} read as one cell; close the \
+                     quotation mark",
+                    row.number
+                )
+            } else {
+                "a quotation mark in this row is never closed; close it".to_string()
+            },
+        );
+        return None;
+    }
+    let fields = match read_fields(row, delimiter) {
+        Ok(fields) => fields,
+        Err(message) => {
+            report(None, message);
+            return None;
+        }
+    };
+    let needed = columns.phone.max(columns.address) + 1;
+    if fields.len() < needed {
+        let delimiter_name = if delimiter == b';' { "semicolons (;)" } else { "commas (,)" };
+        report(
+            None,
+            format!(
+                "the row has {} field(s) but needs at least {needed} to reach the {} and {} columns; the file \
+                 separates fields with {delimiter_name}, so check this row does too",
+                fields.len(),
+                columns.phone_name,
+                columns.address_name
+            ),
+        );
+        return None;
+    }
+    let phone_cell = cell_text(&fields, columns.phone, &columns.phone_name).and_then(|text| {
+        let text = text.trim();
+        // A leading apostrophe is how spreadsheet users keep a `+` from turning into a formula.
+        let text = text.strip_prefix('\'').unwrap_or(text).trim();
+        normalize_phone(text, default_region)
+            .ok_or_else(|| phone_problem(text, &columns.phone_name, default_region))
+    });
+    let address_cell = cell_text(&fields, columns.address, &columns.address_name).and_then(|text| {
+        normalize_address(text.trim())
+            .map_err(|fault| format!("{} {} {}", columns.address_name, shown(text.trim()), fault.explain()))
+    });
+    match (phone_cell, address_cell) {
+        (Ok(number), Ok(address)) => Some((number, address)),
+        (phone, address) => {
+            if let Err(message) = phone {
+                report(Some(&columns.phone_name), message);
+            }
+            if let Err(message) = address {
+                report(Some(&columns.address_name), message);
+            }
+            None
+        }
+    }
+}
+
+fn add_entry(
+    table: &mut ParsedTable,
+    first_seen: &mut HashMap<String, usize>,
+    row: usize,
+    number: String,
+    address: String,
+) {
+    match table.entries.get(&number) {
+        None => {
+            first_seen.insert(number.clone(), row);
+            table.entries.insert(number, address);
+        }
+        // The same number and address twice: harmless, counted once.
+        Some(existing) if *existing == address => {}
+        Some(existing) => {
+            let first = first_seen.get(&number).copied().unwrap_or_default();
+            table.problems.push(RowProblem {
+                row,
+                field: Some(table.phone_column.clone()),
+                message: format!(
+                    "{number} appears twice with different addresses (rows {first} and {row}: {existing} and \
+                     {address}); keep the row with the right address and delete the other"
+                ),
+            });
+        }
+    }
+}

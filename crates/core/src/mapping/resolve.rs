@@ -1,0 +1,166 @@
+//! The resolution policy from Microsoft's connector docs: for each participant the mapping CSV is tried
+//! first, then automatic mapping by the participant's email address; with automatic mapping on, the owner of
+//! an export is added too. An item nobody maps to is `Unmapped` with a reason naming its participants.
+//! Does not read the CSV (`csv_table`) nor deliver anything.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Item, Participant};
+
+use super::address::normalize_address;
+use super::MappingTable;
+
+/// How many participants an unmapped reason names before it says "and N more".
+const NAMED_PARTICIPANTS: usize = 5;
+
+/// The longest name or number quoted in a reason.
+const LABEL_CHARS: usize = 60;
+
+/// Where an item goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Sorted, lowercase, without duplicates, never empty.
+    Mailboxes(Vec<String>),
+    /// No participant maps; the reason names them and says what to change.
+    Unmapped { reason: String },
+}
+
+/// Picks the mailboxes for each item.
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
+    table: Option<MappingTable>,
+    auto_map: bool,
+    owner_mailbox: Option<String>,
+}
+
+impl Resolver {
+    /// `table`: the mapping CSV, when one is set. `auto_map`: automatic mapping by email address (off with
+    /// `--no-auto-map`). `owner_mailbox`: the mailbox of whoever exported the chats; used with automatic
+    /// mapping, since the owner took part in every chat they exported.
+    pub fn new(table: Option<MappingTable>, auto_map: bool, owner_mailbox: Option<String>) -> Resolver {
+        let owner_mailbox =
+            owner_mailbox.map(|mailbox| mailbox.trim().to_lowercase()).filter(|mailbox| !mailbox.is_empty());
+        Resolver { table, auto_map, owner_mailbox }
+    }
+
+    pub fn resolve(&self, item: &Item) -> Resolution {
+        let participants: Vec<&Participant> = std::iter::once(&item.sender).chain(&item.recipients).collect();
+        let mut mailboxes = BTreeSet::new();
+        for participant in &participants {
+            if let Some(mailbox) = self.map_participant(participant) {
+                mailboxes.insert(mailbox);
+            }
+        }
+        if self.auto_map {
+            if let Some(owner) = &self.owner_mailbox {
+                mailboxes.insert(owner.clone());
+            }
+        }
+        if mailboxes.is_empty() {
+            Resolution::Unmapped { reason: self.unmapped_reason(&participants) }
+        } else {
+            Resolution::Mailboxes(mailboxes.into_iter().collect())
+        }
+    }
+
+    /// The CSV first (by phone), then automatic mapping (by email).
+    fn map_participant(&self, participant: &Participant) -> Option<String> {
+        let from_csv = self
+            .table
+            .as_ref()
+            .zip(participant.phone.as_deref())
+            .and_then(|(table, phone)| table.lookup_phone(phone))
+            .map(str::to_string);
+        from_csv.or_else(|| {
+            let email = participant.email.as_deref().filter(|_| self.auto_map)?;
+            normalize_address(email.trim()).ok()
+        })
+    }
+
+    fn unmapped_reason(&self, participants: &[&Participant]) -> String {
+        let mut named = Vec::new();
+        let mut seen = BTreeSet::new();
+        for participant in participants {
+            let label = label(participant);
+            if seen.insert(label.clone()) {
+                named.push(format!("{label} {}", self.why_unmapped(participant)));
+            }
+        }
+        let total = named.len();
+        let mut reason = String::from("no participant maps to a Microsoft 365 mailbox: ");
+        if total == 0 {
+            reason.push_str("the item names no participants");
+        } else {
+            named.truncate(NAMED_PARTICIPANTS);
+            reason.push_str(&named.join("; "));
+            if total > NAMED_PARTICIPANTS {
+                reason.push_str(&format!("; and {} more participants", total - NAMED_PARTICIPANTS));
+            }
+        }
+        if self.table.is_none() {
+            reason.push_str("; no mapping CSV is set");
+        }
+        if !self.auto_map {
+            reason.push_str("; automatic mapping is off");
+        } else if self.owner_mailbox.is_none() {
+            reason.push_str("; no owner mailbox is set");
+        }
+        reason.push_str(". Add a participant's number to the mapping CSV, then replay the unmapped items");
+        reason
+    }
+
+    fn why_unmapped(&self, participant: &Participant) -> String {
+        let phone = participant.phone.as_deref().map(str::trim).filter(|phone| !phone.is_empty());
+        let by_phone = match (phone, &self.table) {
+            (None, _) => "has no phone number",
+            (Some(_), None) => "has a phone number but there is no mapping CSV",
+            (Some(phone), Some(table)) => match table.default_region() {
+                _ if super::normalize_phone(phone, table.default_region()).is_some() => {
+                    "is not in the mapping CSV"
+                }
+                _ if phone.contains(['+', '\u{ff0b}']) => "has a phone number that is not valid",
+                Some(_) => "has a phone number that is not valid in the mapping's default region",
+                None => "has a phone number without a country code, and no default region is set",
+            },
+        };
+        if !self.auto_map {
+            return by_phone.to_string();
+        }
+        let email = participant.email.as_deref().map(str::trim).filter(|email| !email.is_empty());
+        match email {
+            None => format!("{by_phone} and no email address"),
+            Some(email) => match normalize_address(email) {
+                Ok(_) => format!("{by_phone}, and its email address was not used"),
+                Err(fault) => format!("{by_phone}, and its email address {email:?} {}", fault.explain()),
+            },
+        }
+    }
+}
+
+/// "Alice (+44 7911 123456)", or whatever identifies an unnamed participant.
+fn label(participant: &Participant) -> String {
+    let name = printable(&participant.display_name);
+    let name = name.as_str();
+    let phone = participant.phone.as_deref().map(printable).filter(|phone| !phone.is_empty());
+    let phone = phone.as_deref();
+    let handle = participant.handle.as_deref().map(printable).filter(|handle| !handle.is_empty());
+    let handle = handle.as_deref();
+    match (name.is_empty(), phone, handle) {
+        (false, Some(phone), _) if phone != name => format!("{name} ({phone})"),
+        (false, _, _) => name.to_string(),
+        (true, Some(phone), _) => phone.to_string(),
+        (true, None, Some(handle)) => handle.to_string(),
+        (true, None, None) => "an unnamed participant".to_string(),
+    }
+}
+
+/// Source text made safe for a one-line reason: control characters become spaces, long text is shortened.
+fn printable(text: &str) -> String {
+    let cleaned: String = text.trim().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if cleaned.chars().count() > LABEL_CHARS {
+        let head: String = cleaned.chars().take(LABEL_CHARS).collect();
+        format!("{head}…")
+    } else {
+        cleaned
+    }
+}
