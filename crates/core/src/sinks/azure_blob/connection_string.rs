@@ -1,0 +1,212 @@
+//! The connection string half of `StorageCredential`: `Name=Value;…` as the Azure portal shows it, plus the
+//! `UseDevelopmentStorage=true` shorthand, which the SDK does not expand. Only setting names Docket knows
+//! are ever repeated in an error; values never are. SAS URLs and the shared checks live in `connection`.
+
+use base64::Engine as _;
+use url::Url;
+
+use super::connection::{
+    account_from_endpoint, check_account_name, config, parse_endpoint, strip_quotes, SecretText,
+    StorageCredential, EMULATOR_ACCOUNT, EMULATOR_ACCOUNT_KEY, WHERE_TO_COPY_IT,
+};
+use crate::sinks::SinkError;
+
+const EMULATOR_BLOB_PORT: u16 = 10000;
+
+/// Connection string settings, as Microsoft spells them (matched case-insensitively).
+const KNOWN_SETTINGS: [&str; 15] = [
+    "DefaultEndpointsProtocol",
+    "AccountName",
+    "AccountKey",
+    "SharedAccessSignature",
+    "EndpointSuffix",
+    "BlobEndpoint",
+    "UseDevelopmentStorage",
+    "DevelopmentStorageProxyUri",
+    "BlobSecondaryEndpoint",
+    "QueueEndpoint",
+    "QueueSecondaryEndpoint",
+    "TableEndpoint",
+    "TableSecondaryEndpoint",
+    "FileEndpoint",
+    "FileSecondaryEndpoint",
+];
+
+impl StorageCredential {
+    /// Reads `Name=Value;…` as shown in the Azure portal. Names are case-insensitive.
+    pub fn from_connection_string(text: &str) -> Result<StorageCredential, SinkError> {
+        let fields = ConnectionFields::parse(strip_quotes(text.trim()))?;
+        if fields.use_development_storage {
+            return fields.development_storage();
+        }
+        let key = fields.account_key.map(check_account_key).transpose()?;
+        let sas = fields.sas.map(check_sas_token).transpose()?;
+        let blob_endpoint = match fields.blob_endpoint {
+            Some(endpoint) => parse_endpoint("BlobEndpoint", endpoint)?,
+            None => fields.default_blob_endpoint()?,
+        };
+        let account = match fields.account_name {
+            Some(name) => check_account_name(name)?,
+            None if key.is_none() => account_from_endpoint(&blob_endpoint).ok_or_else(|| {
+                config("the connection string has no AccountName; add AccountName=<storage account name>")
+            })?,
+            None => {
+                return Err(config(format!("the connection string has no AccountName; {WHERE_TO_COPY_IT}")))
+            }
+        };
+        match (key, sas) {
+            (Some(key), None) => Ok(StorageCredential::AccountKey { account, blob_endpoint, key }),
+            (None, Some(token)) => Ok(StorageCredential::SharedAccessSignature {
+                account,
+                blob_endpoint,
+                container: None,
+                token,
+            }),
+            (Some(_), Some(_)) => Err(config(
+                "the connection string has both AccountKey and SharedAccessSignature; keep only one of them",
+            )),
+            (None, None) => Err(config(format!(
+                "the connection string has neither AccountKey nor SharedAccessSignature; {WHERE_TO_COPY_IT}"
+            ))),
+        }
+    }
+}
+
+/// The fields of a connection string that matter for blobs.
+#[derive(Default)]
+struct ConnectionFields<'a> {
+    protocol: Option<&'a str>,
+    account_name: Option<&'a str>,
+    account_key: Option<&'a str>,
+    sas: Option<&'a str>,
+    endpoint_suffix: Option<&'a str>,
+    blob_endpoint: Option<&'a str>,
+    use_development_storage: bool,
+    development_proxy: Option<&'a str>,
+    /// Names given, to catch duplicates.
+    seen: Vec<&'static str>,
+}
+
+impl<'a> ConnectionFields<'a> {
+    fn parse(text: &'a str) -> Result<ConnectionFields<'a>, SinkError> {
+        if text.is_empty() {
+            return Err(config(format!("the connection string is empty; {WHERE_TO_COPY_IT}")));
+        }
+        let mut fields = ConnectionFields::default();
+        for (index, part) in text.split(';').enumerate() {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let number = index + 1;
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(config(format!(
+                    "part {number} of the connection string is not Name=Value; {WHERE_TO_COPY_IT}"
+                )));
+            };
+            // Only names Docket knows are ever shown: an unknown "name" may be a pasted secret fragment.
+            let Some(name) = KNOWN_SETTINGS.iter().find(|known| known.eq_ignore_ascii_case(name.trim()))
+            else {
+                return Err(config(format!(
+                    "part {number} of the connection string has a setting name Docket does not know (is it \
+                     misspelt?); the names it knows are {}",
+                    KNOWN_SETTINGS.join(", ")
+                )));
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                return Err(config(format!("the connection string's {name} is empty")));
+            }
+            if fields.seen.contains(name) {
+                return Err(config(format!("the connection string has {name} twice")));
+            }
+            fields.seen.push(name);
+            match *name {
+                "DefaultEndpointsProtocol" => fields.protocol = Some(value),
+                "AccountName" => fields.account_name = Some(value),
+                "AccountKey" => fields.account_key = Some(value),
+                "SharedAccessSignature" => fields.sas = Some(value),
+                "EndpointSuffix" => fields.endpoint_suffix = Some(value),
+                "BlobEndpoint" => fields.blob_endpoint = Some(value),
+                "DevelopmentStorageProxyUri" => fields.development_proxy = Some(value),
+                "UseDevelopmentStorage" => {
+                    fields.use_development_storage = match value.to_ascii_lowercase().as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(config("UseDevelopmentStorage must be true or false")),
+                    }
+                }
+                // Other services' endpoints: present in portal strings, irrelevant to blobs.
+                _ => {}
+            }
+        }
+        Ok(fields)
+    }
+
+    /// `UseDevelopmentStorage=true`: the emulator's development account on 127.0.0.1:10000, or on the
+    /// host of `DevelopmentStorageProxyUri`.
+    fn development_storage(&self) -> Result<StorageCredential, SinkError> {
+        if self.account_name.is_some()
+            || self.account_key.is_some()
+            || self.sas.is_some()
+            || self.blob_endpoint.is_some()
+        {
+            return Err(config(
+                "UseDevelopmentStorage=true cannot be combined with AccountName, AccountKey, \
+                 SharedAccessSignature or BlobEndpoint; use one form or the other",
+            ));
+        }
+        let mut blob_endpoint = match self.development_proxy {
+            Some(proxy) => parse_endpoint("DevelopmentStorageProxyUri", proxy)?,
+            None => Url::parse("http://127.0.0.1").map_err(|_| config("internal: emulator address"))?,
+        };
+        blob_endpoint
+            .set_port(Some(EMULATOR_BLOB_PORT))
+            .map_err(|()| config("DevelopmentStorageProxyUri cannot take a port"))?;
+        blob_endpoint.set_path(EMULATOR_ACCOUNT);
+        Ok(StorageCredential::AccountKey {
+            account: EMULATOR_ACCOUNT.to_string(),
+            blob_endpoint,
+            key: SecretText::new(EMULATOR_ACCOUNT_KEY),
+        })
+    }
+
+    /// `<protocol>://<account>.blob.<suffix>` when no `BlobEndpoint` is given.
+    fn default_blob_endpoint(&self) -> Result<Url, SinkError> {
+        let protocol = match self.protocol.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("https") => "https",
+            Some("http") => "http",
+            Some(_) => return Err(config("DefaultEndpointsProtocol must be https or http")),
+        };
+        let Some(account) = self.account_name else {
+            return Err(config(format!(
+                "the connection string has neither AccountName nor BlobEndpoint; {WHERE_TO_COPY_IT}"
+            )));
+        };
+        let account = check_account_name(account)?;
+        let suffix = self.endpoint_suffix.unwrap_or("core.windows.net");
+        if !suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+            return Err(config("EndpointSuffix must be a domain such as core.windows.net"));
+        }
+        parse_endpoint("EndpointSuffix", &format!("{protocol}://{account}.blob.{suffix}"))
+    }
+}
+
+fn check_account_key(key: &str) -> Result<SecretText, SinkError> {
+    match base64::engine::general_purpose::STANDARD.decode(key) {
+        Ok(bytes) if !bytes.is_empty() => Ok(SecretText::new(key)),
+        _ => Err(config(format!(
+            "the connection string's AccountKey is not a storage account key (it is base64 text, usually \
+             ending in '=='); {WHERE_TO_COPY_IT}"
+        ))),
+    }
+}
+
+fn check_sas_token(token: &str) -> Result<SecretText, SinkError> {
+    let token = token.strip_prefix('?').unwrap_or(token);
+    if url::form_urlencoded::parse(token.as_bytes()).any(|(name, value)| name == "sig" && !value.is_empty()) {
+        Ok(SecretText::new(token))
+    } else {
+        Err(config("the connection string's SharedAccessSignature has no signature (no sig= in it)"))
+    }
+}

@@ -1,0 +1,5 @@
+//! Test fixtures shared by Docket's suites: generators for realistic exports of any size, and (see
+//! `azurite`) the harness that starts the real Azure Storage emulator. Test code only; never shipped.
+
+pub mod azurite;
+pub mod exports;
