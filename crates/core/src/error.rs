@@ -64,6 +64,7 @@ impl Code {
                 | Code::BadMapping
                 | Code::BadConfig
                 | Code::StorageAuth
+                | Code::StorageUnreachable
                 | Code::Keychain
         )
     }
@@ -87,6 +88,8 @@ pub enum Error {
     Config(#[from] crate::config::ConfigError),
     #[error("the run was cancelled; run it again to continue where it stopped")]
     Cancelled,
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -99,6 +102,7 @@ impl Error {
             Error::Secrets(_) => Code::Keychain,
             Error::Config(_) => Code::BadConfig,
             Error::Cancelled => Code::Cancelled,
+            Error::Internal(_) => Code::Internal,
         }
     }
 }

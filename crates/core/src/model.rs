@@ -123,9 +123,8 @@ impl Attachment {
                 let file = std::fs::File::open(archive)?;
                 let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
                     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-                let mut member = zip
-                    .by_name(entry)
-                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::NotFound, e))?;
+                let mut member =
+                    zip.by_name(entry).map_err(|e| std::io::Error::new(std::io::ErrorKind::NotFound, e))?;
                 let mut bytes = Vec::with_capacity(member.size().min(64 << 20) as usize);
                 member.read_to_end(&mut bytes)?;
                 Ok(Some(bytes))

@@ -13,7 +13,9 @@ pub enum ConfigError {
     TargetSpec(String),
     #[error("--target azure:{0}: {1}")]
     ContainerName(String, String),
-    #[error("--timezone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)")]
+    #[error(
+        "--timezone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)"
+    )]
     Timezone(String),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -78,6 +80,16 @@ pub fn validate_container_name(name: &str) -> Result<(), ConfigError> {
 /// Parses `--timezone`: an IANA zone name or `UTC`.
 pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
     name.parse::<chrono_tz::Tz>().map_err(|_| ConfigError::Timezone(name.into()))
+}
+
+/// Where Docket keeps its ledger when `--state` is not given: the platform's data folder
+/// (`~/.local/share/docket` on Linux, `%APPDATA%\docket` on Windows, `~/Library/Application Support/docket`
+/// on macOS). `DOCKET_STATE_DIR` overrides it.
+pub fn default_state_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("DOCKET_STATE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("docket")
 }
 
 #[cfg(test)]

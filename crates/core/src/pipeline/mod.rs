@@ -1,1 +1,210 @@
-//! PLACEHOLDER
+//! The pipeline: source → mapping → convert → sink(s) → ledger, with bounded concurrency, retries,
+//! cancellation and progress. It decides what happens to each item and accounts for all of them:
+//! `fetched = delivered + already_present + skipped(reason) + failed(reason)`. It owns no I/O of its own:
+//! sources, sinks and the ledger are handed to it.
+
+mod deliver;
+pub mod progress;
+pub mod retry;
+
+use std::sync::Arc;
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio_util::sync::CancellationToken;
+
+pub use progress::{Progress, ProgressFn};
+pub use retry::RetryPolicy;
+
+use crate::error::Error;
+use crate::ledger::{Ledger, Outcome, RowState, NO_MAILBOX};
+use crate::mapping::{Resolution, Resolver};
+use crate::model::{Item, RunSummary, SkipReason};
+use crate::sinks::Sink;
+use crate::sources::Source;
+use deliver::{ItemResult, ItemVerdict};
+
+/// How a run behaves; none of it is secret.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// The mailbox folder; `None` means the source's documented default (`WhatsApp Archiver`...).
+    pub folder: Option<String>,
+    /// Items converted and uploaded at once.
+    pub concurrency: usize,
+    pub retry: RetryPolicy,
+    /// Outcomes committed to the ledger per transaction.
+    pub batch_size: usize,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions { folder: None, concurrency: 16, retry: RetryPolicy::default(), batch_size: 256 }
+    }
+}
+
+/// Everything one run needs.
+pub struct Job<'a> {
+    /// A label for the run record, e.g. `whatsapp:/exports/chat.zip`.
+    pub source_label: String,
+    pub source: Box<dyn Source>,
+    pub resolver: Arc<Resolver>,
+    pub sink: Arc<dyn Sink>,
+    pub ledger: &'a Ledger,
+    pub options: PipelineOptions,
+    pub progress: ProgressFn,
+    pub cancel: CancellationToken,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Runs one import to the end (or until cancelled) and returns its accounting. Items already archived stay
+/// archived whatever happens; an error that stops the run early (a source that cannot be read further,
+/// storage credentials refused) is returned after everything in flight has been recorded.
+pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
+    let Job { source_label, mut source, resolver, sink, ledger, options, progress, cancel } = job;
+    let _lock = ledger.lock_for_run()?;
+    let target = sink.target_id();
+    let run_id = ledger.start_run(&source_label, &target, &now())?;
+    let mut summary = RunSummary { run_id, ..RunSummary::default() };
+    progress(Progress::Started { run_id, source: source_label.clone(), target: target.clone() });
+
+    if let Err(e) = options.retry.run(|| sink.prepare(), |e| e.is_permanent()).await {
+        ledger.finish_run(&summary, "failed", &now())?;
+        return Err(e.into());
+    }
+
+    let folder: Arc<str> =
+        options.folder.clone().unwrap_or_else(|| source.kind().default_folder().to_string()).into();
+    let concurrency = options.concurrency.max(1);
+    let mut in_flight = FuturesUnordered::new();
+    let mut pending: Vec<Outcome> = Vec::with_capacity(options.batch_size);
+    let mut stop: Option<Error> = None;
+    let mut source_done = false;
+
+    loop {
+        while !source_done && stop.is_none() && in_flight.len() < concurrency {
+            if cancel.is_cancelled() {
+                summary.cancelled = true;
+                source_done = true;
+                break;
+            }
+            match source.next_item().await {
+                Ok(Some(item)) => {
+                    summary.fetched += 1;
+                    progress(Progress::Fetched { key: item.key.clone(), fetched: summary.fetched });
+                    match plan(&item, &resolver, ledger, &target)? {
+                        Plan::Done(result) => account(result, &mut summary, &mut pending, &progress),
+                        Plan::Deliver { mailboxes } => {
+                            let task = deliver::Task {
+                                item,
+                                mailboxes,
+                                folder: folder.clone(),
+                                sink: sink.clone(),
+                                retry: options.retry,
+                            };
+                            in_flight.push(tokio::spawn(task.run()));
+                        }
+                    }
+                }
+                Ok(None) => source_done = true,
+                Err(e) => {
+                    stop = Some(e.into());
+                    source_done = true;
+                }
+            }
+        }
+        let Some(joined) = in_flight.next().await else {
+            break;
+        };
+        let mut result = joined.map_err(|e| deliver::panicked(&e))?;
+        if let Some(fatal) = result.fatal.take_if_systemic() {
+            stop.get_or_insert(fatal.into());
+        }
+        account(result, &mut summary, &mut pending, &progress);
+        if pending.len() >= options.batch_size {
+            ledger.record(&target, run_id, &now(), &pending)?;
+            pending.clear();
+        }
+    }
+    ledger.record(&target, run_id, &now(), &pending)?;
+
+    let status = match (&stop, summary.cancelled) {
+        (Some(_), _) => "failed",
+        (None, true) => "cancelled",
+        (None, false) => "finished",
+    };
+    ledger.finish_run(&summary, status, &now())?;
+    debug_assert!(summary.balances(), "unbalanced run summary: {summary:?}");
+    match stop {
+        Some(e) => Err(e),
+        None => {
+            progress(Progress::Finished { summary: summary.clone() });
+            Ok(summary)
+        }
+    }
+}
+
+enum Plan {
+    /// Nothing to write: the outcome is known already.
+    Done(ItemResult),
+    /// Render once and write to these mailboxes.
+    Deliver { mailboxes: Vec<String> },
+}
+
+/// Decides, without touching the sink, what an item needs: unmapped items are held with their reason,
+/// items the ledger has delivered everywhere are already present, the rest go to the mailboxes missing.
+fn plan(item: &Item, resolver: &Resolver, ledger: &Ledger, target: &str) -> Result<Plan, Error> {
+    match resolver.resolve(item) {
+        Resolution::Unmapped { reason } => {
+            let mut row = Outcome::for_item(item, NO_MAILBOX, RowState::Skipped);
+            row.reason = Some(SkipReason::Unmapped.as_str().into());
+            row.detail = Some(reason.clone());
+            row.original = serde_json::to_string(item).ok();
+            Ok(Plan::Done(ItemResult::new(
+                item.key.clone(),
+                ItemVerdict::Skipped(SkipReason::Unmapped, reason),
+                vec![row],
+            )))
+        }
+        Resolution::Mailboxes(mailboxes) => {
+            let delivered = ledger.delivered_mailboxes(target, &item.key)?;
+            let missing: Vec<String> = mailboxes.into_iter().filter(|m| !delivered.contains(m)).collect();
+            if missing.is_empty() {
+                Ok(Plan::Done(ItemResult::new(
+                    item.key.clone(),
+                    ItemVerdict::AlreadyPresent(delivered),
+                    vec![],
+                )))
+            } else {
+                Ok(Plan::Deliver { mailboxes: missing })
+            }
+        }
+    }
+}
+
+/// Adds one item's result to the summary, queues its ledger rows and reports it.
+fn account(result: ItemResult, summary: &mut RunSummary, pending: &mut Vec<Outcome>, progress: &ProgressFn) {
+    let key = result.key;
+    match result.verdict {
+        ItemVerdict::Delivered(mailboxes) => {
+            summary.delivered += 1;
+            summary.deliveries += result.created;
+            progress(Progress::Delivered { key, mailboxes, already_present: false });
+        }
+        ItemVerdict::AlreadyPresent(mailboxes) => {
+            summary.already_present += 1;
+            progress(Progress::Delivered { key, mailboxes, already_present: true });
+        }
+        ItemVerdict::Skipped(reason, detail) => {
+            *summary.skipped.entry(reason.as_str().to_string()).or_default() += 1;
+            progress(Progress::Skipped { key, reason: reason.as_str().into(), detail });
+        }
+        ItemVerdict::Failed(reason, detail) => {
+            summary.deliveries += result.created;
+            *summary.failed.entry(reason.clone()).or_default() += 1;
+            progress(Progress::Failed { key, reason, detail });
+        }
+    }
+    pending.extend(result.rows);
+}

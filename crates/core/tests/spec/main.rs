@@ -4,6 +4,7 @@ mod convert;
 mod ledger;
 mod mapping;
 mod pipeline;
+mod secrets;
 mod sinks;
 mod support;
 mod telegram;

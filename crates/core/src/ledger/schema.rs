@@ -1,0 +1,63 @@
+//! The ledger's SQL schema and its one upsert. Kept apart so the statements can be read in one place.
+
+use rusqlite::Connection;
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA busy_timeout = 5000;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    source      TEXT NOT NULL,
+    target      TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    summary     TEXT
+);
+CREATE TABLE IF NOT EXISTS items (
+    target      TEXT NOT NULL,
+    item_key    TEXT NOT NULL,
+    mailbox     TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    chat        TEXT NOT NULL,
+    source_id   TEXT NOT NULL,
+    item_time   TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('delivered', 'skipped', 'failed')),
+    reason      TEXT,
+    detail      TEXT,
+    object_name TEXT,
+    sha256      TEXT,
+    size        INTEGER,
+    run_id      INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (target, item_key, mailbox)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_state ON items (target, state, reason);
+CREATE TABLE IF NOT EXISTS originals (
+    item_key TEXT PRIMARY KEY,
+    record   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (
+    source TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    value  TEXT NOT NULL,
+    PRIMARY KEY (source, name)
+) WITHOUT ROWID;
+";
+
+pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)
+}
+
+/// Inserts or updates one (target, item, mailbox) row. A delivered row is never downgraded.
+pub(super) const UPSERT_ITEM: &str = "
+INSERT INTO items (target, item_key, mailbox, source, chat, source_id, item_time, state, reason, detail,
+                   object_name, sha256, size, run_id, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
+    state = excluded.state, reason = excluded.reason, detail = excluded.detail,
+    object_name = excluded.object_name, sha256 = excluded.sha256, size = excluded.size,
+    run_id = excluded.run_id, updated_at = excluded.updated_at
+WHERE items.state != 'delivered'
+";
