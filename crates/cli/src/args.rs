@@ -1,0 +1,128 @@
+//! The command line, exactly as ARCHITECTURE.md's CLI contract gives it (plus a few additions).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "docket",
+    version,
+    about = "Archive WhatsApp, Telegram and X communications into Microsoft 365"
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a source into a target and record every item in the ledger.
+    Run(RunArgs),
+    /// Work with user-mapping CSV files.
+    Mapping {
+        #[command(subcommand)]
+        command: MappingCommand,
+    },
+    /// Print the exact .eml bytes `run` writes for one item.
+    Preview(PreviewArgs),
+    /// List past runs with their counts.
+    Runs(RunsArgs),
+    /// Compare the ledger with the target: counts and digests.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Report row-numbered problems in a mapping CSV (exit 2 if there are any).
+    Check {
+        file: PathBuf,
+        /// Country for numbers written without a +country code (ISO code such as US, GB, NL).
+        #[arg(long)]
+        default_region: Option<String>,
+        /// Print the report as one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options shared by `run` and `preview`: how to read the source and whom items go to.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// KIND:LOCATION, where KIND is whatsapp (.txt, .zip or a folder of them), telegram (result.json or its folder) or x.
+    #[arg(long)]
+    pub source: String,
+    /// A CSV mapping mobile numbers to Microsoft 365 addresses (tried first).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Turn automatic mapping (by the item's email address, and --mailbox) off.
+    #[arg(long)]
+    pub no_auto_map: bool,
+    /// The export owner's Microsoft 365 mailbox (automatic mapping gives it every item of the export).
+    #[arg(long)]
+    pub mailbox: Option<String>,
+    /// The mailbox folder (default: WhatsApp Archiver, Telegram Archiver or Twitter).
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// The IANA time zone the export's wall-clock times are in (exports carry none). Default: UTC.
+    #[arg(long, default_value = "UTC")]
+    pub timezone: String,
+    /// Day/month order, for exports whose dates are all ambiguous: dmy, mdy or ymd.
+    #[arg(long)]
+    pub date_order: Option<String>,
+    /// Country for mapping-CSV numbers written without a +country code (ISO code such as US, GB).
+    #[arg(long)]
+    pub default_region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// dir:PATH (.eml files under PATH/<mailbox>/<folder>/) or azure:CONTAINER (connection string from
+    /// DOCKET_STORAGE_CONNECTION_STRING or the keychain; never on the command line).
+    #[arg(long)]
+    pub target: String,
+    /// The folder holding Docket's ledger (default: the platform data folder, or DOCKET_STATE_DIR).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Print one JSON object with the run's counts on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Items converted and uploaded at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Which item to show, counting from 1 in the order `run` reads them.
+    #[arg(long, default_value_t = 1)]
+    pub item: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// How many runs to list, newest first.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    #[arg(long)]
+    pub target: String,
+    #[arg(long)]
+    pub json: bool,
+}

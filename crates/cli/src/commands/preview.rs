@@ -1,0 +1,55 @@
+//! `docket preview`: the exact bytes `run` writes for one item, on stdout; where they would go, on stderr.
+
+use std::io::Write;
+
+use docket_core::config::ConfigError;
+use docket_core::convert;
+use docket_core::mapping::Resolution;
+
+use super::prepare;
+use crate::args::PreviewArgs;
+use crate::exit::{self, Exit};
+
+pub async fn preview(args: PreviewArgs) -> Exit {
+    match preview_inner(&args).await {
+        Ok(exit) => exit,
+        Err(e) => exit::report(&e, false),
+    }
+}
+
+async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
+    let mut prepared = prepare(&args.source)?;
+    let wanted = args.item.max(1);
+    let mut index = 0;
+    while let Some(item) = prepared.source.next_item().await? {
+        index += 1;
+        if index < wanted {
+            continue;
+        }
+        let folder = args.source.folder.clone().unwrap_or_else(|| item.source.default_folder().to_string());
+        match prepared.resolver.resolve(&item) {
+            Resolution::Mailboxes(m) => {
+                eprintln!("item {index} ({}) goes to {} in folder {folder:?}", item.key, m.join(", "))
+            }
+            Resolution::Unmapped { reason } => {
+                eprintln!("item {index} ({}) is not imported: {reason}", item.key)
+            }
+        }
+        return match convert::render(&item) {
+            Ok(rendered) => {
+                let mut out = std::io::stdout().lock();
+                let written = out.write_all(&rendered.bytes).and_then(|_| out.flush());
+                Ok(if written.is_ok() { Exit::Ok } else { Exit::Failed })
+            }
+            Err(e) => {
+                eprintln!("docket: item {index} is not converted: {e}");
+                Ok(Exit::Failed)
+            }
+        };
+    }
+    Err(ConfigError::Invalid {
+        field: "--item".into(),
+        message: format!("the source has {index} item(s); choose a number from 1 to {index}"),
+    }
+    .into())
+}

@@ -1,0 +1,93 @@
+//! `docket run`: import a source into a target.
+
+use docket_core::ledger::Ledger;
+use docket_core::model::RunSummary;
+use docket_core::pipeline::{self, Job, PipelineOptions};
+use tokio_util::sync::CancellationToken;
+
+use super::{prepare, state_dir};
+use crate::args::RunArgs;
+use crate::exit::{self, Exit};
+use crate::{progress_bar, target};
+
+pub async fn run(args: RunArgs) -> Exit {
+    match run_inner(&args).await {
+        Ok(summary) => {
+            print_summary(&summary, args.json);
+            if summary.failed_total() > 0 || summary.cancelled {
+                Exit::Failed
+            } else {
+                Exit::Ok
+            }
+        }
+        Err(e) => exit::report(&e, args.json),
+    }
+}
+
+async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
+    let sink = target::open(&args.target)?;
+    let prepared = prepare(&args.source)?;
+    let ledger = Ledger::open(&state_dir(&args.state))?;
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
+            on_ctrl_c.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let options = PipelineOptions {
+        folder: args.source.folder.clone(),
+        concurrency: args.concurrency,
+        ..PipelineOptions::default()
+    };
+    pipeline::run(Job {
+        source_label: prepared.label,
+        source: prepared.source,
+        resolver: prepared.resolver,
+        sink,
+        ledger: &ledger,
+        options,
+        progress: progress_bar::for_stderr(),
+        cancel,
+    })
+    .await
+}
+
+fn print_summary(summary: &RunSummary, json: bool) {
+    if json {
+        let value = serde_json::json!({
+            "run_id": summary.run_id,
+            "fetched": summary.fetched,
+            "delivered": summary.delivered,
+            "already_present": summary.already_present,
+            "skipped": summary.skipped,
+            "failed": summary.failed,
+            "deliveries": summary.deliveries,
+            "cancelled": summary.cancelled,
+        });
+        println!("{value}");
+        return;
+    }
+    let reasons = |m: &std::collections::BTreeMap<String, u64>| {
+        if m.is_empty() {
+            "0".to_string()
+        } else {
+            m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+        }
+    };
+    eprintln!(
+        "run {}: fetched {}, delivered {} ({} messages written), already present {}, skipped {}, failed {}{}",
+        summary.run_id,
+        summary.fetched,
+        summary.delivered,
+        summary.deliveries,
+        summary.already_present,
+        reasons(&summary.skipped),
+        reasons(&summary.failed),
+        if summary.cancelled { " (cancelled: run again to continue)" } else { "" }
+    );
+}

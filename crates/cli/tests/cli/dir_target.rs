@@ -1,0 +1,231 @@
+//! `docket run` into the embedded `dir:` target: one .eml per message per mapped mailbox, idempotent
+//! reruns, byte-identical output, and `preview` printing exactly what `run` writes.
+
+use super::harness::{assert_parses, json, run, stderr, tree};
+
+#[test]
+fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) =
+        docket_testkit::exports::write_android_zip(tmp.path(), "Desk Chat", 40, true).expect("zip written");
+    let out = tmp.path().join("out");
+    let state = tmp.path().join("state");
+    let source = format!("whatsapp:{}", zip.display());
+    let target = format!("dir:{}", out.display());
+    let args = [
+        "run",
+        "--source",
+        &source,
+        "--target",
+        &target,
+        "--mailbox",
+        "owner@contoso.com",
+        "--state",
+        state.to_str().expect("utf-8 path"),
+        "--json",
+    ];
+
+    let first = run(&args);
+    assert!(first.status.success(), "first run failed: {}", stderr(&first));
+    let summary = json(&first);
+    assert_eq!(summary["fetched"], items as u64);
+    assert_eq!(summary["delivered"], items as u64);
+    assert_eq!(summary["already_present"], 0);
+    assert_eq!(summary["skipped"], serde_json::json!({}));
+    assert_eq!(summary["failed"], serde_json::json!({}));
+
+    let files = tree(&out);
+    assert_eq!(files.len(), items, "one .eml per message for the one mailbox");
+    for (name, bytes) in &files {
+        assert!(name.starts_with("owner@contoso.com/WhatsApp Archiver/") && name.ends_with(".eml"), "{name}");
+        assert_parses(name, bytes);
+    }
+    let with_attachment = files
+        .values()
+        .filter_map(|b| {
+            mail_parser::MessageParser::default().parse(b.as_slice()).map(|m| m.attachment_count())
+        })
+        .filter(|n| *n > 0)
+        .count();
+    assert_eq!(with_attachment, 1, "the attached PDF travels with its message");
+
+    let second = run(&args);
+    assert!(second.status.success(), "second run failed: {}", stderr(&second));
+    let summary = json(&second);
+    assert_eq!(summary["fetched"], items as u64);
+    assert_eq!(summary["delivered"], 0);
+    assert_eq!(summary["already_present"], items as u64);
+    assert_eq!(tree(&out), files, "a rerun changes nothing on disk");
+}
+
+#[test]
+fn two_independent_runs_write_byte_identical_files() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, _) =
+        docket_testkit::exports::write_android_zip(tmp.path(), "Rates", 25, true).expect("zip written");
+    let source = format!("whatsapp:{}", zip.display());
+    let mut trees = Vec::new();
+    for n in 0..2 {
+        let out = tmp.path().join(format!("out{n}"));
+        let state = tmp.path().join(format!("state{n}"));
+        let target = format!("dir:{}", out.display());
+        let output = run(&[
+            "run",
+            "--source",
+            &source,
+            "--target",
+            &target,
+            "--mailbox",
+            "owner@contoso.com",
+            "--state",
+            state.to_str().expect("utf-8"),
+            "--timezone",
+            "Europe/London",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        trees.push(tree(&out));
+    }
+    assert!(!trees[0].is_empty());
+    assert_eq!(trees[0], trees[1]);
+}
+
+#[test]
+fn a_csv_mapped_participant_gets_a_copy_in_their_own_mailbox() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 8, false).expect("zip");
+    let csv = tmp.path().join("mapping.csv");
+    std::fs::write(&csv, "MobileNumber,EmailAddress\n+447700900456,trader@contoso.com\n").expect("csv");
+    let out = tmp.path().join("out");
+    let output = run(&[
+        "run",
+        "--source",
+        &format!("whatsapp:{}", zip.display()),
+        "--target",
+        &format!("dir:{}", out.display()),
+        "--mapping",
+        csv.to_str().expect("utf-8"),
+        "--mailbox",
+        "owner@contoso.com",
+        "--state",
+        tmp.path().join("state").to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = json(&output);
+    assert_eq!(summary["delivered"], items as u64);
+    let files = tree(&out);
+    let owner = files.keys().filter(|k| k.starts_with("owner@contoso.com/")).count();
+    let trader = files.keys().filter(|k| k.starts_with("trader@contoso.com/")).count();
+    assert_eq!(owner, items, "the owner gets every message");
+    assert_eq!(trader, items, "the mapped participant is in every message of the chat");
+    assert_eq!(summary["deliveries"], (owner + trader) as u64);
+}
+
+#[test]
+fn without_any_mapping_items_are_kept_as_unmapped_and_replayed_after_the_mapping_is_fixed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 5, false).expect("zip");
+    let out = tmp.path().join("out");
+    let state = tmp.path().join("state");
+    let source = format!("whatsapp:{}", zip.display());
+    let target = format!("dir:{}", out.display());
+    let state_arg = state.to_str().expect("utf-8");
+
+    let first = run(&["run", "--source", &source, "--target", &target, "--state", state_arg, "--json"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let summary = json(&first);
+    assert_eq!(summary["skipped"]["unmapped"], items as u64);
+    assert_eq!(summary["delivered"], 0);
+
+    let replay = run(&[
+        "run",
+        "--source",
+        &source,
+        "--target",
+        &target,
+        "--state",
+        state_arg,
+        "--mailbox",
+        "owner@contoso.com",
+        "--json",
+    ]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    let summary = json(&replay);
+    assert_eq!(summary["delivered"], items as u64);
+    assert_eq!(summary["skipped"], serde_json::json!({}));
+}
+
+#[test]
+fn preview_prints_exactly_the_bytes_run_writes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 6, true).expect("zip");
+    let out = tmp.path().join("out");
+    let source = format!("whatsapp:{}", zip.display());
+    let output = run(&[
+        "run",
+        "--source",
+        &source,
+        "--target",
+        &format!("dir:{}", out.display()),
+        "--mailbox",
+        "owner@contoso.com",
+        "--state",
+        tmp.path().join("state").to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written: std::collections::BTreeSet<Vec<u8>> = tree(&out).into_values().collect();
+    for n in 1..=items {
+        let preview = run(&[
+            "preview",
+            "--source",
+            &source,
+            "--mailbox",
+            "owner@contoso.com",
+            "--item",
+            &n.to_string(),
+        ]);
+        assert!(preview.status.success(), "preview {n}: {}", stderr(&preview));
+        assert!(written.contains(&preview.stdout), "preview of item {n} differs from what run wrote");
+    }
+    let past_end = run(&["preview", "--source", &source, "--item", "999"]);
+    assert_eq!(past_end.status.code(), Some(2));
+    assert!(stderr(&past_end).contains("--item"));
+}
+
+#[test]
+fn runs_lists_past_runs_with_their_counts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 3, false).expect("zip");
+    let state = tmp.path().join("state");
+    let state_arg = state.to_str().expect("utf-8");
+    let source = format!("whatsapp:{}", zip.display());
+    let target = format!("dir:{}", tmp.path().join("out").display());
+    for _ in 0..2 {
+        let o = run(&[
+            "run",
+            "--source",
+            &source,
+            "--target",
+            &target,
+            "--mailbox",
+            "a@contoso.com",
+            "--state",
+            state_arg,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let listed = run(&["runs", "--state", state_arg, "--json"]);
+    assert!(listed.status.success());
+    let runs = json(&listed);
+    let runs = runs.as_array().expect("an array of runs");
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["status"], "finished");
+    assert_eq!(runs[0]["summary"]["already_present"], items as u64);
+    assert_eq!(runs[1]["summary"]["delivered"], items as u64);
+
+    let verify = run(&["verify", "--state", state_arg, "--target", &target, "--json"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let report = json(&verify);
+    assert_eq!(report["matched"], items as u64);
+    assert_eq!(report["missing"], serde_json::json!([]));
+}

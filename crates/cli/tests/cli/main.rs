@@ -1,0 +1,8 @@
+//! The `docket` CLI, driven as a scheduler or script would drive it: real processes, real files, exit codes
+//! and JSON on stdout.
+
+mod azure_target;
+mod bad_input;
+mod crash;
+mod dir_target;
+mod harness;
