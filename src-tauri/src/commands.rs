@@ -1,0 +1,41 @@
+//! The Tauri commands the UI invokes. Each takes its arguments, calls the core and maps the error to an
+//! `IpcError`; nothing here decides anything. Commands are `async` so Tauri runs them off the UI thread.
+
+use docket_core::ledger::RunRecord;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime};
+
+use crate::ipc_error::IpcError;
+use crate::state_folder::StateFolderExt;
+
+/// How many past runs `list_runs` returns when the UI does not say.
+pub const DEFAULT_RUN_LIMIT: usize = 50;
+/// The most past runs one `list_runs` call returns.
+pub const MAX_RUN_LIMIT: usize = 1000;
+
+/// What `app_info` returns: the app's version and the state folder it works in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppInfo {
+    pub version: String,
+    pub state_dir: String,
+}
+
+#[tauri::command]
+pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, IpcError> {
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        state_dir: app.state_folder().dir().to_string_lossy().into_owned(),
+    })
+}
+
+/// Past import runs from the ledger, newest first: `limit` of them (default 50, at most 1000).
+#[tauri::command]
+pub async fn list_runs<R: Runtime>(
+    app: AppHandle<R>,
+    limit: Option<usize>,
+) -> Result<Vec<RunRecord>, IpcError> {
+    let limit = limit.unwrap_or(DEFAULT_RUN_LIMIT).min(MAX_RUN_LIMIT);
+    let ledger = app.state_folder().open_ledger()?;
+    let runs = ledger.runs(limit).map_err(docket_core::Error::from)?;
+    Ok(runs)
+}

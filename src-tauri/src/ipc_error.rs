@@ -1,0 +1,39 @@
+//! The error every command returns, as it crosses IPC: `{code, message}`. The UI branches on `code` (the
+//! core's stable `Code`, e.g. `ledger`) and shows `message` (the core's sentence for the admin). It
+//! deliberately adds no text of its own and never carries a secret: the core's messages contain none.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<docket_core::Error> for IpcError {
+    fn from(error: docket_core::Error) -> IpcError {
+        IpcError { code: error.code().as_str().to_string(), message: error.to_string() }
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_core_error_crosses_ipc_as_its_code_and_sentence() {
+        let ipc = IpcError::from(docket_core::Error::Cancelled);
+        assert_eq!(ipc.code, "cancelled");
+        assert_eq!(ipc.message, docket_core::Error::Cancelled.to_string());
+        let json = serde_json::to_value(&ipc).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({ "code": "cancelled", "message": ipc.message }));
+    }
+}

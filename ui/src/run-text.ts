@@ -1,0 +1,103 @@
+// The words and tone a past import run is shown with: its counts, reasons, status and times. Pure functions
+// of the ledger's values, so they are tested without a window. It deliberately does no fetching (ipc.ts)
+// and no markup (RunList.svelte).
+import type { RunRecord, RunSummary } from './types';
+
+const numbers = new Intl.NumberFormat('en-US');
+
+/** `media_omitted` → `media omitted`: reason codes as words. */
+export function reasonWords(reason: string): string {
+  return reason.replaceAll('_', ' ').trim();
+}
+
+export function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+/** `3 skipped (2 media omitted, 1 system message)`, largest reason first; empty when nothing was counted. */
+function countWithReasons(label: string, counts: Record<string, number>): string {
+  const sum = total(counts);
+  if (sum === 0) {
+    return '';
+  }
+  const reasons = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort(([a, n], [b, m]) => m - n || a.localeCompare(b))
+    .map(([reason, n]) => `${numbers.format(n)} ${reasonWords(reason)}`);
+  return `${numbers.format(sum)} ${label} (${reasons.join(', ')})`;
+}
+
+/**
+ * A run's accounting as short phrases, e.g. `["120 fetched", "118 delivered", "2 skipped (2 media omitted)"]`.
+ * Fetched and delivered always appear; the other counts only when they are not zero.
+ */
+export function countPhrases(summary: RunSummary): string[] {
+  const phrases = [`${numbers.format(summary.fetched)} fetched`, `${numbers.format(summary.delivered)} delivered`];
+  if (summary.already_present > 0) {
+    phrases.push(`${numbers.format(summary.already_present)} already present`);
+  }
+  const skipped = countWithReasons('skipped', summary.skipped);
+  if (skipped) {
+    phrases.push(skipped);
+  }
+  const failed = countWithReasons('failed', summary.failed);
+  if (failed) {
+    phrases.push(failed);
+  }
+  return phrases;
+}
+
+/** True when every fetched item is accounted for, as the ledger promises. */
+export function balances(summary: RunSummary): boolean {
+  return (
+    summary.fetched === summary.delivered + summary.already_present + total(summary.skipped) + total(summary.failed)
+  );
+}
+
+export type RunTone = 'ok' | 'running' | 'warning' | 'problem';
+
+/**
+ * How a run went, for colour and symbol. The ledger's statuses are `running`, `finished`, `failed`,
+ * `cancelled` and `interrupted` (the process died mid-run). A finished run is still a problem when items
+ * failed or its counts do not add up.
+ */
+export function runTone(run: RunRecord): RunTone {
+  if (run.status === 'failed' || total(run.summary.failed) > 0 || !balances(run.summary)) {
+    return 'problem';
+  }
+  if (run.status === 'running') {
+    return 'running';
+  }
+  if (run.status !== 'finished' || run.summary.cancelled || run.finished_at === null) {
+    return 'warning';
+  }
+  return 'ok';
+}
+
+/** `interrupted` → `Interrupted`, `some_new_status` → `Some new status`. */
+export function statusLabel(status: string): string {
+  const words = reasonWords(status);
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Unknown';
+}
+
+/**
+ * A ledger timestamp as `2026-11-22 21:34` in the given time zone (the computer's own by default).
+ * Text that is not a timestamp is shown as it is rather than hidden.
+ */
+export function formatWhen(timestamp: string, timeZone?: string): string {
+  const when = new Date(timestamp);
+  if (Number.isNaN(when.getTime())) {
+    return timestamp;
+  }
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(when);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
