@@ -1,47 +1,23 @@
 //! The desktop shell's commands, invoked through Tauri's real IPC handler on the mock runtime against a
 //! temporary state folder. It covers what crosses IPC (values and `{code, message}` errors), not the
-//! window or the UI: those are checked with a screenshot and the UI's own tests.
+//! window or the UI: those are checked with a screenshot and the UI's own tests. This file holds the
+//! dashboard's commands; the wizard's are in `shell/wizard.rs`, the generated TypeScript in
+//! `shell/generated_types.rs`.
+
+#[path = "shell/generated_types.rs"]
+mod generated_types;
+#[path = "shell/harness.rs"]
+mod harness;
+#[path = "shell/wizard.rs"]
+mod wizard;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use docket_core::ledger::Ledger;
 use docket_core::model::RunSummary;
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use serde_json::json;
 
-struct Shell {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-fn shell_with_state_dir(state_dir: &Path) -> Shell {
-    let app = docket_desktop::build(mock_builder(), state_dir.to_path_buf())
-        .build(mock_context(noop_assets()))
-        .expect("the mock app builds");
-    let window =
-        WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("the mock window opens");
-    Shell { _app: app, window }
-}
-
-impl Shell {
-    fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: command.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("a valid URL"),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.window, request)
-            .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
-    }
-}
+use harness::shell_with_state_dir;
 
 fn seed_run(ledger: &Ledger, source: &str, started_at: &str, summary: RunSummary, status: &str) -> i64 {
     let run_id = ledger.start_run(source, "dir:/archive", started_at).expect("run starts");

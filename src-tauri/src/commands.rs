@@ -1,6 +1,13 @@
 //! The Tauri commands the UI invokes. Each takes its arguments, calls the core and maps the error to an
-//! `IpcError`; nothing here decides anything. Commands are `async` so Tauri runs them off the UI thread.
+//! `IpcError`; nothing here decides anything. Commands are `async` so Tauri runs them off the UI thread, and
+//! blocking core calls (keychain, file reads) go to a blocking thread. This file holds the dashboard's
+//! commands; the wizard's are in `secrets`, `checks` and `import`.
 
+pub mod checks;
+pub mod import;
+pub mod secrets;
+
+use docket_core::connector::ts_rs;
 use docket_core::ledger::RunRecord;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
@@ -14,9 +21,12 @@ pub const DEFAULT_RUN_LIMIT: usize = 50;
 pub const MAX_RUN_LIMIT: usize = 1000;
 
 /// What `app_info` returns: the app's version and the state folder it works in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(crate = "docket_core::connector::ts_rs")]
 pub struct AppInfo {
+    /// The desktop app's version, from Cargo.toml.
     pub version: String,
+    /// The folder holding Docket's state (the ledger database), as an absolute path.
     pub state_dir: String,
 }
 
@@ -38,4 +48,17 @@ pub async fn list_runs<R: Runtime>(
     let ledger = app.state_folder().open_ledger()?;
     let runs = ledger.runs(limit).map_err(docket_core::Error::from)?;
     Ok(runs)
+}
+
+/// Runs a blocking core call (keychain, file reading) on a blocking thread and maps its error.
+pub(crate) async fn off_ui_thread<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, docket_core::Error> + Send + 'static,
+) -> Result<T, IpcError> {
+    match tauri::async_runtime::spawn_blocking(job).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(IpcError::from(docket_core::Error::Internal(
+            "a background task of the app stopped unexpectedly; try again, and report it if it keeps happening"
+                .into(),
+        ))),
+    }
 }

@@ -2,11 +2,16 @@
 //! core's stable `Code`, e.g. `ledger`) and shows `message` (the core's sentence for the admin). It
 //! deliberately adds no text of its own and never carries a secret: the core's messages contain none.
 
+use docket_core::connector::ts_rs;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(crate = "docket_core::connector::ts_rs")]
 pub struct IpcError {
+    /// The core's stable error code; the UI branches on it.
+    #[ts(as = "docket_core::connector::typescript::ErrorCode")]
     pub code: String,
+    /// A sentence for the admin: what went wrong and what to do next.
     pub message: String,
 }
 

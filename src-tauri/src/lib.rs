@@ -3,24 +3,46 @@
 //! The wizard and dashboard screens live in ui/; this crate only serves them.
 
 mod commands;
+mod generated_types;
+mod import_slot;
 mod ipc_error;
+mod secret_vault;
 mod state_folder;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use docket_core::secrets::KeyringStore;
 use tauri::{Builder, Runtime};
 
+pub use commands::checks::DEFAULT_PREVIEW_ITEMS;
+pub use commands::secrets::{KeychainStatus, StoredSecret};
+use commands::{checks, import, secrets};
 pub use commands::{AppInfo, DEFAULT_RUN_LIMIT, MAX_RUN_LIMIT};
+pub use generated_types::export_typescript;
+pub use import_slot::{ImportSlot, ImportSlotExt};
 pub use ipc_error::IpcError;
+pub use secret_vault::{SecretVault, SecretVaultExt};
 pub use state_folder::{StateFolder, StateFolderExt};
 
 /// Adds Docket's managed state and commands to a Tauri builder. Generic over the runtime so tests can pass
-/// `tauri::test::mock_builder()`; `state_dir` is the folder holding the ledger.
-pub fn build<R: Runtime>(builder: Builder<R>, state_dir: PathBuf) -> Builder<R> {
-    builder
-        .manage(StateFolder::new(state_dir))
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::list_runs])
+/// `tauri::test::mock_builder()`; `state_dir` is the folder holding the ledger and `secrets` where secrets
+/// are kept (the OS keychain in the app, an in-memory store in tests).
+pub fn build<R: Runtime>(builder: Builder<R>, state_dir: PathBuf, secrets: SecretVault) -> Builder<R> {
+    builder.manage(StateFolder::new(state_dir)).manage(secrets).manage(ImportSlot::default()).invoke_handler(
+        tauri::generate_handler![
+            commands::app_info,
+            commands::list_runs,
+            secrets::keychain_status,
+            secrets::store_secret,
+            secrets::secret_status,
+            checks::test_storage,
+            checks::check_mapping,
+            checks::preview_source,
+            import::start_import,
+            import::cancel_import,
+        ],
+    )
 }
 
 /// Runs the desktop app until its window closes. The state folder is `DOCKET_STATE_DIR` when set, otherwise
@@ -39,7 +61,8 @@ pub fn run() -> ExitCode {
     let state_dir = std::path::absolute(&state_dir).unwrap_or(state_dir);
     tracing::info!(state_dir = %state_dir.display(), "starting Docket");
 
-    match build(Builder::default(), state_dir).run(tauri::generate_context!()) {
+    let secrets = SecretVault::keychain(KeyringStore::default());
+    match build(Builder::default(), state_dir, secrets).run(tauri::generate_context!()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!(

@@ -1,15 +1,27 @@
 // The UI's only door to the Rust shell: the one module that imports @tauri-apps/api. Every command gets a
 // typed function here, and every failure comes out as an IpcError `{code, message}` the UI can branch on.
 // It deliberately holds no UI state and no formatting.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
-import type { AppInfo, RunRecord } from './types';
+import type {
+  AppInfo,
+  DateOrder,
+  ImportRequest,
+  IpcError,
+  KeychainStatus,
+  MappingReport,
+  ProbeReport,
+  Progress,
+  RunRecord,
+  RunSummary,
+  SecretName,
+  SecretStatus,
+  SourceKind,
+  SourcePreview,
+  StoredSecret,
+} from './types';
 
-/** A failed command, as the shell sends it: a stable `code` (e.g. `ledger`) and a sentence for the admin. */
-export interface IpcError {
-  code: string;
-  message: string;
-}
+export type { IpcError } from './types';
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -48,4 +60,52 @@ export function appInfo(): Promise<AppInfo> {
 /** Past import runs from the ledger, newest first, at most `limit` of them. */
 export function listRuns(limit = 50): Promise<RunRecord[]> {
   return call<RunRecord[]>('list_runs', { limit });
+}
+
+/** Whether the OS keychain keeps secrets between sessions (it writes, reads back and deletes a probe). */
+export function keychainStatus(): Promise<KeychainStatus> {
+  return call<KeychainStatus>('keychain_status');
+}
+
+/** Checks and stores a secret in the keychain. The value is never sent back, by this or any command. */
+export function storeSecret(name: SecretName, value: string): Promise<StoredSecret> {
+  return call<StoredSecret>('store_secret', { name, value });
+}
+
+/** Which known secrets are stored (booleans only). */
+export function secretStatus(): Promise<SecretStatus> {
+  return call<SecretStatus>('secret_status');
+}
+
+/** The live storage check: writes, reads back and deletes a probe blob with the stored connection string. */
+export function testStorage(container: string): Promise<ProbeReport> {
+  return call<ProbeReport>('test_storage', { container });
+}
+
+/** Reads a mapping CSV and lists every row-numbered problem (none means it is usable). */
+export function checkMapping(path: string, defaultRegion: string | null = null): Promise<MappingReport> {
+  return call<MappingReport>('check_mapping', { path, defaultRegion });
+}
+
+/** The first `limit` items of an export and how many it holds, read as an import would read them. */
+export function previewSource(
+  kind: SourceKind,
+  location: string,
+  timezone: string,
+  dateOrder: DateOrder | null = null,
+  limit = 20,
+): Promise<SourcePreview> {
+  return call<SourcePreview>('preview_source', { kind, location, timezone, dateOrder, limit });
+}
+
+/** Runs one import; `onProgress` receives every progress event while it runs. */
+export function startImport(request: ImportRequest, onProgress: (event: Progress) => void): Promise<RunSummary> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onProgress;
+  return call<RunSummary>('start_import', { request, onProgress: channel });
+}
+
+/** Asks the running import to stop after the items in flight; false when none is running. */
+export function cancelImport(): Promise<boolean> {
+  return call<boolean>('cancel_import');
 }

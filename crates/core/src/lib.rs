@@ -3,6 +3,7 @@
 //! an injected callback, and secrets enter it through the `SecretStore` trait.
 
 pub mod config;
+pub mod connector;
 pub mod convert;
 pub mod error;
 pub mod ledger;

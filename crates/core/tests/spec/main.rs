@@ -1,5 +1,6 @@
 //! docket-core's one integration-test binary. Each module reads like the part of the spec it proves.
 
+mod connector;
 mod convert;
 mod ledger;
 mod mapping;

@@ -1,0 +1,153 @@
+//! The connector: what the desktop app's wizard and dashboard ask of the core, as plain functions over
+//! serde types. It builds a run from an `ImportRequest` exactly as the CLI builds one from its flags, runs the
+//! live storage check, previews a source and keeps known secrets write-only. It owns no IPC (the shell maps
+//! these functions to Tauri commands) and no behaviour of its own beyond assembling the other modules.
+
+mod preview;
+mod secret_names;
+pub mod typescript;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
+pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus};
+pub use tokio_util::sync::CancellationToken;
+/// Re-exported so the shell can derive `TS` on its own IPC types with `#[ts(crate = "...")]`.
+pub use ts_rs;
+
+use crate::config::{self, ConfigError};
+use crate::error::Error;
+use crate::ledger::Ledger;
+use crate::mapping::{MappingOptions, MappingTable, Resolver};
+use crate::model::{RunSummary, SourceKind};
+use crate::pipeline::{self, Job, PipelineOptions, ProgressFn};
+use crate::secrets::{names, SecretStore};
+use crate::sinks::azure_blob::{BlobSink, ProbeReport};
+use crate::sinks::dir::DirSink;
+use crate::sinks::{Sink, SinkError};
+use crate::sources::{self, DateOrder, ExportOptions};
+
+/// Where an import writes. The Azure connection string is never part of it: it comes from the keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportTarget {
+    /// `.eml` files under `path/<mailbox>/<folder>/`.
+    Dir { path: String },
+    /// An Azure Blob Storage container, reached with the stored storage connection string.
+    Azure { container: String },
+}
+
+/// One import as the wizard describes it: the CLI's `docket run` flags, without any secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    #[ts(as = "typescript::SourceKind")]
+    pub source_kind: SourceKind,
+    /// The export file or folder.
+    pub location: String,
+    /// The IANA zone (or `UTC`) the export's wall-clock times are in.
+    pub timezone: String,
+    /// Needed only when the export leaves the day/month order ambiguous.
+    #[ts(as = "Option<typescript::DateOrder>")]
+    pub date_order: Option<DateOrder>,
+    /// A mapping CSV (mobile number → Microsoft 365 address).
+    pub mapping_csv: Option<String>,
+    /// Map participants whose source already carries an email address.
+    pub auto_map: bool,
+    /// Deliver every item to this mailbox too (a compliance mailbox).
+    pub owner_mailbox: Option<String>,
+    /// The mailbox folder; none means the source's usual folder (`WhatsApp Archiver`...).
+    pub folder: Option<String>,
+    /// ISO region (`US`, `GB`) for mapping numbers written without a country code.
+    pub default_region: Option<String>,
+    pub target: ImportTarget,
+}
+
+/// Runs one import to the end (or until `cancel`), reporting through `progress`, and returns its accounting.
+/// The source, mapping and sink are built as `docket run` builds them; the storage connection string is
+/// read from `secrets` (`secrets::names::STORAGE_CONNECTION`).
+pub async fn run_import(
+    request: &ImportRequest,
+    secrets: &dyn SecretStore,
+    ledger: &Ledger,
+    progress: ProgressFn,
+    cancel: CancellationToken,
+) -> Result<RunSummary, Error> {
+    let sink = open_target(&request.target, secrets)?;
+    let timezone = config::parse_timezone(request.timezone.trim())?;
+    let owner = match request.owner_mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(mailbox) => Some(checked_mailbox(mailbox)?),
+        None => None,
+    };
+    let location = absolute(Path::new(request.location.trim()));
+    let options = ExportOptions { timezone, date_order: request.date_order };
+    let source = sources::open_export(request.source_kind, &location, &options)?;
+    let mapping_options = MappingOptions { default_region: request.default_region.clone() };
+    let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
+        None => None,
+    };
+    let resolver = Resolver::new(table, request.auto_map, owner);
+    let folder = request.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
+    pipeline::run(Job {
+        source_label: format!("{}:{}", request.source_kind.as_str(), location.display()),
+        source,
+        resolver: Arc::new(resolver),
+        sink,
+        ledger,
+        options: PipelineOptions { folder, ..PipelineOptions::default() },
+        progress,
+        cancel,
+    })
+    .await
+}
+
+/// The wizard's live storage check: connects with the stored connection string and writes, reads back and
+/// deletes a probe blob in `container` (creating the container if it is missing).
+pub async fn test_storage(secrets: &dyn SecretStore, container: &str) -> Result<ProbeReport, Error> {
+    let sink = connect_blob(secrets, container)?;
+    Ok(sink.probe().await?)
+}
+
+fn open_target(target: &ImportTarget, secrets: &dyn SecretStore) -> Result<Arc<dyn Sink>, Error> {
+    match target {
+        ImportTarget::Dir { path } if !path.trim().is_empty() => {
+            Ok(Arc::new(DirSink::new(absolute(Path::new(path.trim())))))
+        }
+        ImportTarget::Dir { .. } => Err(ConfigError::Invalid {
+            field: "target folder".into(),
+            message: "no folder was chosen; choose the folder the .eml files should be written to".into(),
+        }
+        .into()),
+        ImportTarget::Azure { container } => Ok(Arc::new(connect_blob(secrets, container)?)),
+    }
+}
+
+fn connect_blob(secrets: &dyn SecretStore, container: &str) -> Result<BlobSink, Error> {
+    let Some(connection) = secrets.get(names::STORAGE_CONNECTION)? else {
+        return Err(SinkError::Config(
+            "no storage connection string is stored yet; enter it in the Storage step and save it".into(),
+        )
+        .into());
+    };
+    Ok(BlobSink::connect(connection.expose(), container.trim())?)
+}
+
+fn checked_mailbox(mailbox: &str) -> Result<String, Error> {
+    match crate::mapping::normalize_address(mailbox) {
+        Ok(_) => Ok(mailbox.to_lowercase()),
+        Err(_) => Err(ConfigError::Invalid {
+            field: "owner mailbox".into(),
+            message: format!("{mailbox:?} is not an email address such as compliance@contoso.com"),
+        }
+        .into()),
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}

@@ -1,0 +1,43 @@
+//! Commands of the wizard's live checks: the storage probe, the mapping CSV check and the source preview.
+//! Each only reports what it found; none of them writes archived data.
+
+use docket_core::connector::{self, SourcePreview};
+use docket_core::mapping::{MappingOptions, MappingReport, MappingTable};
+use docket_core::model::SourceKind;
+use docket_core::sinks::azure_blob::ProbeReport;
+use docket_core::sources::DateOrder;
+use tauri::{AppHandle, Runtime};
+
+use super::off_ui_thread;
+use crate::ipc_error::IpcError;
+use crate::secret_vault::SecretVaultExt;
+
+/// How many items `preview_source` lists when the UI does not say.
+pub const DEFAULT_PREVIEW_ITEMS: usize = 20;
+
+/// Writes, reads back and deletes a probe blob in `container` with the stored connection string.
+#[tauri::command]
+pub async fn test_storage<R: Runtime>(app: AppHandle<R>, container: String) -> Result<ProbeReport, IpcError> {
+    let store = app.secret_vault().store();
+    Ok(connector::test_storage(store.as_ref(), &container).await?)
+}
+
+/// Reads a mapping CSV and reports every row-numbered problem (an empty list means it is usable).
+#[tauri::command]
+pub async fn check_mapping(path: String, default_region: Option<String>) -> Result<MappingReport, IpcError> {
+    let options = MappingOptions { default_region };
+    off_ui_thread(move || Ok(MappingTable::check(path.as_ref(), &options)?)).await
+}
+
+/// The first items of an export and how many it holds, read as a run would read them.
+#[tauri::command]
+pub async fn preview_source(
+    kind: SourceKind,
+    location: String,
+    timezone: String,
+    date_order: Option<DateOrder>,
+    limit: Option<usize>,
+) -> Result<SourcePreview, IpcError> {
+    let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
+    off_ui_thread(move || connector::preview_source(kind, &location, &timezone, date_order, limit)).await
+}

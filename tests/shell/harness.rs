@@ -1,0 +1,48 @@
+//! The test shell: the real builder on Tauri's mock runtime with one window, and a way to invoke a command
+//! through the real IPC handler. Secrets go to an in-memory store unless a test passes its own vault.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use docket_core::secrets::MemSecretStore;
+use docket_desktop::SecretVault;
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+pub struct Shell {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+/// A shell over `state_dir` whose secrets live in memory.
+pub fn shell_with_state_dir(state_dir: &Path) -> Shell {
+    shell_with(state_dir, SecretVault::in_store(Arc::new(MemSecretStore::default())))
+}
+
+pub fn shell_with(state_dir: &Path, secrets: SecretVault) -> Shell {
+    let app = docket_desktop::build(mock_builder(), state_dir.to_path_buf(), secrets)
+        .build(mock_context(noop_assets()))
+        .expect("the mock app builds");
+    let window =
+        WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("the mock window opens");
+    Shell { _app: app, window }
+}
+
+impl Shell {
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: command.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("a valid URL"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        tauri::test::get_ipc_response(&self.window, request)
+            .map(|body| body.deserialize::<Value>().expect("the response is JSON"))
+    }
+}
