@@ -5,7 +5,7 @@ use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::Sink;
 use docket_testkit::azurite::{unique_container, Azurite};
 
-use super::harness::{docket, json, stderr};
+use super::harness::{docket, json, run_args, stderr};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
@@ -20,20 +20,9 @@ fn every_blob_has_content_md5_and_metadata_and_a_second_run_adds_none() {
     let target = format!("azure:{container}");
     let source = format!("whatsapp:{}", zip.display());
     let state = tmp.path().join("state");
-    let args = [
-        "run",
-        "--source",
-        &source,
-        "--target",
-        &target,
-        "--mailbox",
-        "owner@contoso.com",
-        "--state",
-        state.to_str().expect("utf-8"),
-        "--json",
-    ];
+    let args = run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]);
     let first = docket()
-        .args(args)
+        .args(&args)
         .env("DOCKET_STORAGE_CONNECTION_STRING", azurite.connection_string())
         .output()
         .expect("runs");
@@ -66,7 +55,7 @@ fn every_blob_has_content_md5_and_metadata_and_a_second_run_adds_none() {
     }
 
     let second = docket()
-        .args(args)
+        .args(&args)
         .env("DOCKET_STORAGE_CONNECTION_STRING", azurite.connection_string())
         .output()
         .expect("runs");
@@ -97,18 +86,12 @@ fn a_wrong_storage_key_exits_2_with_storage_auth_and_never_echoes_the_key() {
     let wrong_key = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3Jvbmc=";
     let connection = azurite.connection_string().replace(docket_testkit::azurite::DEV_ACCOUNT_KEY, wrong_key);
     let o = docket()
-        .args([
-            "run",
-            "--source",
+        .args(run_args(
             &format!("whatsapp:{}", zip.display()),
-            "--target",
             &format!("azure:{}", unique_container("wrong-key")),
-            "--mailbox",
-            "owner@contoso.com",
-            "--state",
-            tmp.path().join("state").to_str().expect("utf-8"),
-            "--json",
-        ])
+            &tmp.path().join("state"),
+            &["--mailbox", "owner@contoso.com", "--json"],
+        ))
         .env("DOCKET_STORAGE_CONNECTION_STRING", &connection)
         .output()
         .expect("runs");
@@ -130,17 +113,12 @@ fn an_unreachable_storage_account_exits_2_naming_the_endpoint() {
         docket_testkit::azurite::DEV_ACCOUNT_KEY
     );
     let o = docket()
-        .args([
-            "run",
-            "--source",
+        .args(run_args(
             &format!("whatsapp:{}", zip.display()),
-            "--target",
             "azure:nowhere",
-            "--mailbox",
-            "owner@contoso.com",
-            "--state",
-            tmp.path().join("state").to_str().expect("utf-8"),
-        ])
+            &tmp.path().join("state"),
+            &["--mailbox", "owner@contoso.com"],
+        ))
         .env("DOCKET_STORAGE_CONNECTION_STRING", connection)
         .output()
         .expect("runs");

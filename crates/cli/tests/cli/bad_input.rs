@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::harness::{run, stderr};
+use super::harness::{run, run_args, stderr};
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
     let dir =
@@ -42,17 +42,12 @@ fn every_malformed_export_exits_2_naming_the_file() {
     for (kind, files) in [("whatsapp", fixtures("whatsapp")), ("telegram", fixtures("telegram"))] {
         for file in files {
             let name = file.file_name().and_then(|n| n.to_str()).expect("name");
-            let o = run(&[
-                "run",
-                "--source",
+            let o = run(&run_args(
                 &format!("{kind}:{}", file.display()),
-                "--target",
                 &format!("dir:{}", tmp.path().join("out").display()),
-                "--mailbox",
-                "owner@contoso.com",
-                "--state",
-                tmp.path().join("state").to_str().expect("utf-8"),
-            ]);
+                &tmp.path().join("state"),
+                &["--mailbox", "owner@contoso.com"],
+            ));
             let err = stderr(&o);
             assert_no_panic(name, &err);
             assert_eq!(o.status.code(), Some(2), "{kind} {name}: {err}");
@@ -69,17 +64,7 @@ fn an_export_whose_dates_are_all_ambiguous_stops_and_asks_for_the_date_order() {
     let source = format!("whatsapp:{}", export.display());
     let target = format!("dir:{}", tmp.path().join("out").display());
     let state = tmp.path().join("state");
-    let base = [
-        "run",
-        "--source",
-        &source,
-        "--target",
-        &target,
-        "--mailbox",
-        "o@contoso.com",
-        "--state",
-        state.to_str().expect("utf-8"),
-    ];
+    let base = run_args(&source, &target, &state, &["--mailbox", "o@contoso.com"]);
     let o = run(&base);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -87,7 +72,7 @@ fn an_export_whose_dates_are_all_ambiguous_stops_and_asks_for_the_date_order() {
     assert!(!tmp.path().join("out").exists() || super::harness::tree(&tmp.path().join("out")).is_empty());
 
     let mut with_order = base.to_vec();
-    with_order.extend(["--date-order", "dmy", "--json"]);
+    with_order.extend(["--date-order", "dmy", "--json"].map(String::from));
     let o = run(&with_order);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(super::harness::json(&o)["delivered"], 2);

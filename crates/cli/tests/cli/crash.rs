@@ -10,7 +10,7 @@ use docket_core::sinks::Sink;
 use docket_testkit::azurite::{unique_container, Azurite};
 use rand::{Rng, SeedableRng};
 
-use super::harness::{docket, json, stderr};
+use super::harness::{docket, json, run_args, stderr};
 
 const MESSAGES: usize = 20_000;
 const KILLS: usize = 5;
@@ -40,29 +40,15 @@ fn kill_9_at_random_points_then_resume_gives_the_clean_runs_blob_set() {
         docket_testkit::exports::write_android_zip(tmp.path(), "Trading Floor", MESSAGES, false)
             .expect("zip");
     let source = format!("whatsapp:{}", zip.display());
-    let run_args = |container: &str, state: &str| -> Vec<String> {
-        [
-            "run",
-            "--source",
-            &source,
-            "--target",
-            &format!("azure:{container}"),
-            "--mailbox",
-            "owner@contoso.com",
-            "--state",
-            state,
-            "--json",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    let args_for = |container: &str, state: &std::path::Path| {
+        run_args(&source, &format!("azure:{container}"), state, &["--mailbox", "owner@contoso.com", "--json"])
     };
 
     // The reference: one uninterrupted run on its own emulator, running alongside the crash loop.
     let clean = unique_container("clean");
     let clean_state = tmp.path().join("clean-state");
     let clean_run = docket()
-        .args(run_args(&clean, clean_state.to_str().expect("utf-8")))
+        .args(args_for(&clean, &clean_state))
         .env("DOCKET_STORAGE_CONNECTION_STRING", azurite.connection_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -83,7 +69,7 @@ fn kill_9_at_random_points_then_resume_gives_the_clean_runs_blob_set() {
     let mut kills = 0;
     for point in points {
         let mut child = docket()
-            .args(run_args(&crashed, state.to_str().expect("utf-8")))
+            .args(args_for(&crashed, &state))
             .env("DOCKET_STORAGE_CONNECTION_STRING", azurite_b.connection_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -106,7 +92,7 @@ fn kill_9_at_random_points_then_resume_gives_the_clean_runs_blob_set() {
     );
 
     let o = docket()
-        .args(run_args(&crashed, state.to_str().expect("utf-8")))
+        .args(args_for(&crashed, &state))
         .env("DOCKET_STORAGE_CONNECTION_STRING", azurite_b.connection_string())
         .output()
         .expect("runs");

@@ -1,7 +1,7 @@
 //! `docket run` into the embedded `dir:` target: one .eml per message per mapped mailbox, idempotent
 //! reruns, byte-identical output, and `preview` printing exactly what `run` writes.
 
-use super::harness::{assert_parses, json, run, stderr, tree};
+use super::harness::{assert_parses, json, run, run_args, stderr, tree};
 
 #[test]
 fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_nothing() {
@@ -12,18 +12,7 @@ fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_n
     let state = tmp.path().join("state");
     let source = format!("whatsapp:{}", zip.display());
     let target = format!("dir:{}", out.display());
-    let args = [
-        "run",
-        "--source",
-        &source,
-        "--target",
-        &target,
-        "--mailbox",
-        "owner@contoso.com",
-        "--state",
-        state.to_str().expect("utf-8 path"),
-        "--json",
-    ];
+    let args = run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]);
 
     let first = run(&args);
     assert!(first.status.success(), "first run failed: {}", stderr(&first));
@@ -69,19 +58,12 @@ fn two_independent_runs_write_byte_identical_files() {
         let out = tmp.path().join(format!("out{n}"));
         let state = tmp.path().join(format!("state{n}"));
         let target = format!("dir:{}", out.display());
-        let output = run(&[
-            "run",
-            "--source",
+        let output = run(&run_args(
             &source,
-            "--target",
             &target,
-            "--mailbox",
-            "owner@contoso.com",
-            "--state",
-            state.to_str().expect("utf-8"),
-            "--timezone",
-            "Europe/London",
-        ]);
+            &state,
+            &["--mailbox", "owner@contoso.com", "--timezone", "Europe/London"],
+        ));
         assert!(output.status.success(), "{}", stderr(&output));
         trees.push(tree(&out));
     }
@@ -96,20 +78,12 @@ fn a_csv_mapped_participant_gets_a_copy_in_their_own_mailbox() {
     let csv = tmp.path().join("mapping.csv");
     std::fs::write(&csv, "MobileNumber,EmailAddress\n+447700900456,trader@contoso.com\n").expect("csv");
     let out = tmp.path().join("out");
-    let output = run(&[
-        "run",
-        "--source",
+    let output = run(&run_args(
         &format!("whatsapp:{}", zip.display()),
-        "--target",
         &format!("dir:{}", out.display()),
-        "--mapping",
-        csv.to_str().expect("utf-8"),
-        "--mailbox",
-        "owner@contoso.com",
-        "--state",
-        tmp.path().join("state").to_str().expect("utf-8"),
-        "--json",
-    ]);
+        &tmp.path().join("state"),
+        &["--mapping", csv.to_str().expect("utf-8"), "--mailbox", "owner@contoso.com", "--json"],
+    ));
     assert!(output.status.success(), "{}", stderr(&output));
     let summary = json(&output);
     assert_eq!(summary["delivered"], items as u64);
@@ -131,24 +105,13 @@ fn without_any_mapping_items_are_kept_as_unmapped_and_replayed_after_the_mapping
     let target = format!("dir:{}", out.display());
     let state_arg = state.to_str().expect("utf-8");
 
-    let first = run(&["run", "--source", &source, "--target", &target, "--state", state_arg, "--json"]);
+    let first = run(&run_args(&source, &target, &state, &["--json"]));
     assert!(first.status.success(), "{}", stderr(&first));
     let summary = json(&first);
     assert_eq!(summary["skipped"]["unmapped"], items as u64);
     assert_eq!(summary["delivered"], 0);
 
-    let replay = run(&[
-        "run",
-        "--source",
-        &source,
-        "--target",
-        &target,
-        "--state",
-        state_arg,
-        "--mailbox",
-        "owner@contoso.com",
-        "--json",
-    ]);
+    let replay = run(&run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]));
     assert!(replay.status.success(), "{}", stderr(&replay));
     let summary = json(&replay);
     assert_eq!(summary["delivered"], items as u64);
@@ -161,17 +124,12 @@ fn preview_prints_exactly_the_bytes_run_writes() {
     let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 6, true).expect("zip");
     let out = tmp.path().join("out");
     let source = format!("whatsapp:{}", zip.display());
-    let output = run(&[
-        "run",
-        "--source",
+    let output = run(&run_args(
         &source,
-        "--target",
         &format!("dir:{}", out.display()),
-        "--mailbox",
-        "owner@contoso.com",
-        "--state",
-        tmp.path().join("state").to_str().expect("utf-8"),
-    ]);
+        &tmp.path().join("state"),
+        &["--mailbox", "owner@contoso.com"],
+    ));
     assert!(output.status.success(), "{}", stderr(&output));
     let written: std::collections::BTreeSet<Vec<u8>> = tree(&out).into_values().collect();
     for n in 1..=items {
@@ -201,17 +159,7 @@ fn runs_lists_past_runs_with_their_counts() {
     let source = format!("whatsapp:{}", zip.display());
     let target = format!("dir:{}", tmp.path().join("out").display());
     for _ in 0..2 {
-        let o = run(&[
-            "run",
-            "--source",
-            &source,
-            "--target",
-            &target,
-            "--mailbox",
-            "a@contoso.com",
-            "--state",
-            state_arg,
-        ]);
+        let o = run(&run_args(&source, &target, &state, &["--mailbox", "a@contoso.com"]));
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let listed = run(&["runs", "--state", state_arg, "--json"]);

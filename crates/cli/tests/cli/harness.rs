@@ -11,8 +11,18 @@ pub fn docket() -> Command {
     cmd
 }
 
-pub fn run(args: &[&str]) -> Output {
+pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     docket().args(args).output().expect("the docket binary runs")
+}
+
+/// `run --source SOURCE --target TARGET --state STATE` followed by `extra`: the arguments every run repeats.
+pub fn run_args(source: &str, target: &str, state: &Path, extra: &[&str]) -> Vec<String> {
+    let state = state.to_str().expect("a UTF-8 state path");
+    ["run", "--source", source, "--target", target, "--state", state]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
 }
 
 pub fn json(output: &Output) -> serde_json::Value {
