@@ -1,9 +1,13 @@
 //! The desktop shell's commands, invoked through Tauri's real IPC handler on the mock runtime against a
 //! temporary state folder. It covers what crosses IPC (values and `{code, message}` errors), not the
 //! window or the UI: those are checked with a screenshot and the UI's own tests. This file holds the
-//! dashboard's commands; the wizard's are in `shell/wizard.rs`, the generated TypeScript in
-//! `shell/generated_types.rs`.
+//! dashboard's commands; the wizard's are in `shell/wizard.rs` and `shell/entra.rs`, the generated TypeScript
+//! in `shell/generated_types.rs`.
 
+#[path = "shell/entra.rs"]
+mod entra;
+#[path = "shell/fake_entra.rs"]
+mod fake_entra;
 #[path = "shell/generated_types.rs"]
 mod generated_types;
 #[path = "shell/harness.rs"]

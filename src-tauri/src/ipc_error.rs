@@ -9,7 +9,7 @@ use serde::Serialize;
 #[ts(crate = "docket_core::connector::ts_rs")]
 pub struct IpcError {
     /// The core's stable error code; the UI branches on it.
-    #[ts(as = "docket_core::connector::typescript::ErrorCode")]
+    #[ts(as = "docket_core::Code")]
     pub code: String,
     /// A sentence for the admin: what went wrong and what to do next.
     pub message: String,

@@ -3,11 +3,13 @@
 //! The wizard and dashboard screens live in ui/; this crate only serves them.
 
 mod commands;
+mod consent_slot;
 mod generated_types;
 mod import_slot;
 mod ipc_error;
 mod secret_vault;
 mod state_folder;
+mod system_browser;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,21 +18,39 @@ use docket_core::secrets::KeyringStore;
 use tauri::{Builder, Runtime};
 
 pub use commands::checks::DEFAULT_PREVIEW_ITEMS;
+pub use commands::identity::AUTHORITY_OVERRIDE_ENV;
 pub use commands::secrets::{KeychainStatus, StoredSecret};
-use commands::{checks, import, secrets};
+use commands::{checks, identity, import, secrets};
 pub use commands::{AppInfo, DEFAULT_RUN_LIMIT, MAX_RUN_LIMIT};
+pub use consent_slot::{ConsentSlot, ConsentSlotExt};
 pub use generated_types::export_typescript;
 pub use import_slot::{ImportSlot, ImportSlotExt};
 pub use ipc_error::IpcError;
 pub use secret_vault::{SecretVault, SecretVaultExt};
 pub use state_folder::{StateFolder, StateFolderExt};
+pub use system_browser::{SystemBrowser, SystemBrowserExt};
 
 /// Adds Docket's managed state and commands to a Tauri builder. Generic over the runtime so tests can pass
 /// `tauri::test::mock_builder()`; `state_dir` is the folder holding the ledger and `secrets` where secrets
-/// are kept (the OS keychain in the app, an in-memory store in tests).
+/// are kept (the OS keychain in the app, an in-memory store in tests). Pages open in the OS's browser.
 pub fn build<R: Runtime>(builder: Builder<R>, state_dir: PathBuf, secrets: SecretVault) -> Builder<R> {
-    builder.manage(StateFolder::new(state_dir)).manage(secrets).manage(ImportSlot::default()).invoke_handler(
-        tauri::generate_handler![
+    build_with(builder, state_dir, secrets, SystemBrowser::os())
+}
+
+/// `build`, with `browser` opening pages such as the admin consent page (tests pass their own).
+pub fn build_with<R: Runtime>(
+    builder: Builder<R>,
+    state_dir: PathBuf,
+    secrets: SecretVault,
+    browser: SystemBrowser,
+) -> Builder<R> {
+    builder
+        .manage(StateFolder::new(state_dir))
+        .manage(secrets)
+        .manage(ImportSlot::default())
+        .manage(ConsentSlot::default())
+        .manage(browser)
+        .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_runs,
             secrets::keychain_status,
@@ -41,8 +61,11 @@ pub fn build<R: Runtime>(builder: Builder<R>, state_dir: PathBuf, secrets: Secre
             checks::preview_source,
             import::start_import,
             import::cancel_import,
-        ],
-    )
+            identity::test_entra_app,
+            identity::admin_consent_start,
+            identity::admin_consent_wait,
+            identity::admin_consent_confirm,
+        ])
 }
 
 /// Runs the desktop app until its window closes. The state folder is `DOCKET_STATE_DIR` when set, otherwise

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use docket_core::secrets::MemSecretStore;
-use docket_desktop::SecretVault;
+use docket_desktop::{SecretVault, SystemBrowser};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
@@ -22,8 +22,14 @@ pub fn shell_with_state_dir(state_dir: &Path) -> Shell {
     shell_with(state_dir, SecretVault::in_store(Arc::new(MemSecretStore::default())))
 }
 
+/// A shell whose pages open nowhere: tests never start a real browser.
 pub fn shell_with(state_dir: &Path, secrets: SecretVault) -> Shell {
-    let app = docket_desktop::build(mock_builder(), state_dir.to_path_buf(), secrets)
+    shell_with_browser(state_dir, secrets, SystemBrowser::with(|_| Ok(())))
+}
+
+/// A shell whose "system browser" is `browser` (a test's simulation of the admin's browser).
+pub fn shell_with_browser(state_dir: &Path, secrets: SecretVault, browser: SystemBrowser) -> Shell {
+    let app = docket_desktop::build_with(mock_builder(), state_dir.to_path_buf(), secrets, browser)
         .build(mock_context(noop_assets()))
         .expect("the mock app builds");
     let window =

@@ -12,10 +12,7 @@ use serde_json::{json, Value};
 
 use super::harness::{shell_with, shell_with_state_dir};
 
-// The Azurite harness is shared with docket-core's tests; only part of it is used here.
-#[allow(dead_code)]
-#[path = "../../crates/testkit/src/azurite.rs"]
-mod azurite;
+use docket_testkit::azurite;
 
 fn workspace_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -44,9 +41,9 @@ fn a_stored_secret_shows_as_stored_and_no_response_carries_its_value() {
         .expect("store_secret succeeds");
     let after = shell.invoke("secret_status", json!({})).expect("secret_status succeeds");
 
-    assert_eq!(before, json!({ "storage_connection": false }));
+    assert_eq!(before, json!({ "storage_connection": false, "azure_client_secret": false }));
     assert_eq!(stored, json!({ "name": "storage_connection", "stored": true }));
-    assert_eq!(after, json!({ "storage_connection": true }));
+    assert_eq!(after, json!({ "storage_connection": true, "azure_client_secret": false }));
     for response in [&before, &stored, &after] {
         let body = response.to_string();
         assert!(!body.contains(azurite::DEV_ACCOUNT_KEY) && !body.contains("AccountKey"), "{body}");
@@ -65,7 +62,8 @@ fn a_secret_that_is_not_a_connection_string_is_refused_without_repeating_it() {
 
     assert_eq!(error["code"], "bad_config");
     assert!(!error.to_string().contains("hunter2"), "{error}");
-    assert_eq!(shell.invoke("secret_status", json!({})), Ok(json!({ "storage_connection": false })));
+    let status = shell.invoke("secret_status", json!({}));
+    assert_eq!(status, Ok(json!({ "storage_connection": false, "azure_client_secret": false })));
 }
 
 #[test]

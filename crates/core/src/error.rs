@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 /// Stable, machine-readable error codes. Renaming one is a breaking change for scripts and the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ErrorCode")]
 pub enum Code {
     /// A source export (WhatsApp .txt/.zip, Telegram result.json) cannot be read or parsed.
     BadExport,
@@ -28,6 +29,12 @@ pub enum Code {
     Io,
     /// The OS keychain is unavailable or refused.
     Keychain,
+    /// Entra ID refused the tenant, the app or its client secret.
+    EntraAuth,
+    /// Entra ID could not be reached, or something else answered in its place.
+    EntraUnreachable,
+    /// The admin consent answer could not be captured.
+    Consent,
     /// The state database (ledger) failed.
     Ledger,
     /// The run was cancelled.
@@ -49,6 +56,9 @@ impl Code {
             Code::Storage => "storage",
             Code::Io => "io",
             Code::Keychain => "keychain",
+            Code::EntraAuth => "entra_auth",
+            Code::EntraUnreachable => "entra_unreachable",
+            Code::Consent => "consent",
             Code::Ledger => "ledger",
             Code::Cancelled => "cancelled",
             Code::Internal => "internal",
@@ -66,6 +76,8 @@ impl Code {
                 | Code::StorageAuth
                 | Code::StorageUnreachable
                 | Code::Keychain
+                | Code::EntraAuth
+                | Code::EntraUnreachable
         )
     }
 }
@@ -86,6 +98,8 @@ pub enum Error {
     Secrets(#[from] crate::secrets::SecretError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Identity(#[from] crate::identity::IdentityError),
     #[error("the run was cancelled; run it again to continue where it stopped")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -101,6 +115,7 @@ impl Error {
             Error::Ledger(_) => Code::Ledger,
             Error::Secrets(_) => Code::Keychain,
             Error::Config(_) => Code::BadConfig,
+            Error::Identity(e) => e.code(),
             Error::Cancelled => Code::Cancelled,
             Error::Internal(_) => Code::Internal,
         }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod connector;
 pub mod convert;
 pub mod error;
+pub mod identity;
 pub mod ledger;
 pub mod mapping;
 pub mod model;

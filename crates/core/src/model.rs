@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// Where an item came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceKind {
     WhatsApp,
@@ -212,7 +212,7 @@ pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 /// What a finished run accounts for. `fetched = delivered + already_present + Σskipped + Σfailed`,
 /// counted per item: an item counts once, by the worst outcome over its destinations
 /// (failed > delivered > already present). `deliveries` counts the messages written per mailbox.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RunSummary {
     pub run_id: i64,
     pub fetched: u64,

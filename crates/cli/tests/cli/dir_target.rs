@@ -103,7 +103,6 @@ fn without_any_mapping_items_are_kept_as_unmapped_and_replayed_after_the_mapping
     let state = tmp.path().join("state");
     let source = format!("whatsapp:{}", zip.display());
     let target = format!("dir:{}", out.display());
-    let state_arg = state.to_str().expect("utf-8");
 
     let first = run(&run_args(&source, &target, &state, &["--json"]));
     assert!(first.status.success(), "{}", stderr(&first));

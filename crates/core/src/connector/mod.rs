@@ -1,8 +1,10 @@
 //! The connector: what the desktop app's wizard and dashboard ask of the core, as plain functions over
 //! serde types. It builds a run from an `ImportRequest` exactly as the CLI builds one from its flags, runs the
-//! live storage check, previews a source and keeps known secrets write-only. It owns no IPC (the shell maps
-//! these functions to Tauri commands) and no behaviour of its own beyond assembling the other modules.
+//! live storage and Entra ID app checks, previews a source and keeps known secrets write-only. It owns no IPC
+//! (the shell maps these functions to Tauri commands) and no behaviour of its own beyond assembling the other
+//! modules.
 
+mod entra;
 mod preview;
 mod secret_names;
 pub mod typescript;
@@ -13,8 +15,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use entra::test_entra_app;
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
-pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus};
+pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus, AZURE_CLIENT_SECRET_ENTRY};
 pub use tokio_util::sync::CancellationToken;
 /// Re-exported so the shell can derive `TS` on its own IPC types with `#[ts(crate = "...")]`.
 pub use ts_rs;
@@ -45,14 +48,12 @@ pub enum ImportTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
-    #[ts(as = "typescript::SourceKind")]
     pub source_kind: SourceKind,
     /// The export file or folder.
     pub location: String,
     /// The IANA zone (or `UTC`) the export's wall-clock times are in.
     pub timezone: String,
     /// Needed only when the export leaves the day/month order ambiguous.
-    #[ts(as = "Option<typescript::DateOrder>")]
     pub date_order: Option<DateOrder>,
     /// A mapping CSV (mobile number → Microsoft 365 address).
     pub mapping_csv: Option<String>,

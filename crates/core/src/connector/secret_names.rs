@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::config::ConfigError;
 use crate::error::Error;
 use crate::secrets::{names, SecretStore, Sensitive};
 use crate::sinks::azure_blob::StorageCredential;
@@ -15,15 +16,21 @@ use crate::sinks::SinkError;
 pub enum SecretName {
     /// The Azure Storage connection string or container SAS URL.
     StorageConnection,
+    /// The client secret (its Value) of the admin's Entra ID app registration.
+    AzureClientSecret,
 }
 
+/// The keychain entry of the Entra ID app's client secret.
+pub const AZURE_CLIENT_SECRET_ENTRY: &str = "azure-client-secret";
+
 impl SecretName {
-    pub const ALL: [SecretName; 1] = [SecretName::StorageConnection];
+    pub const ALL: [SecretName; 2] = [SecretName::StorageConnection, SecretName::AzureClientSecret];
 
     /// The keychain entry the secret is kept under.
     pub fn entry(self) -> &'static str {
         match self {
             SecretName::StorageConnection => names::STORAGE_CONNECTION,
+            SecretName::AzureClientSecret => AZURE_CLIENT_SECRET_ENTRY,
         }
     }
 }
@@ -32,6 +39,7 @@ impl SecretName {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct SecretStatus {
     pub storage_connection: bool,
+    pub azure_client_secret: bool,
 }
 
 /// Checks that `value` is usable as the named secret and stores it. A connection string that does not
@@ -54,6 +62,7 @@ pub fn store_secret(
             }
             StorageCredential::parse(trimmed.expose())?;
         }
+        SecretName::AzureClientSecret => checked_client_secret(trimmed.expose())?,
     }
     secrets.set(name.entry(), &trimmed)?;
     Ok(())
@@ -62,5 +71,29 @@ pub fn store_secret(
 /// Reports which known secrets the store holds.
 pub fn secret_status(secrets: &dyn SecretStore) -> Result<SecretStatus, Error> {
     let stored = |name: SecretName| -> Result<bool, Error> { Ok(secrets.get(name.entry())?.is_some()) };
-    Ok(SecretStatus { storage_connection: stored(SecretName::StorageConnection)? })
+    Ok(SecretStatus {
+        storage_connection: stored(SecretName::StorageConnection)?,
+        azure_client_secret: stored(SecretName::AzureClientSecret)?,
+    })
+}
+
+/// Refuses an empty client secret, and the secret's ID (a GUID) pasted in place of its Value: Entra ID shows
+/// both side by side and only the Value signs in.
+fn checked_client_secret(value: &str) -> Result<(), Error> {
+    let invalid = |message: &str| -> Error {
+        ConfigError::Invalid { field: "client secret".into(), message: message.into() }.into()
+    };
+    if value.is_empty() {
+        return Err(invalid(
+            "the client secret is empty; paste the Value of a client secret from the app registration's \
+             Certificates & secrets page",
+        ));
+    }
+    if crate::identity::is_guid(value) {
+        return Err(invalid(
+            "this looks like the secret's Secret ID, not its Value; copy the Value column of the client secret \
+             (shown only right after it is created; if it is hidden, create a new client secret)",
+        ));
+    }
+    Ok(())
 }

@@ -92,7 +92,7 @@ impl Outcome {
 }
 
 /// A past run, as `docket runs` and the dashboard show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RunRecord {
     pub run_id: i64,
     pub started_at: String,

@@ -42,7 +42,7 @@ impl MappingOptions {
 
 /// One problem in one spreadsheet row (the header is row 1). `field` is the column's header when the
 /// problem is in one cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RowProblem {
     pub row: usize,
     pub field: Option<String>,
@@ -56,7 +56,7 @@ impl fmt::Display for RowProblem {
 }
 
 /// What `docket mapping check` and the wizard's preview show: every problem, not only the first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct MappingReport {
     pub path: PathBuf,
     /// Data rows read (blank rows are not counted).

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::model::RunSummary;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum Progress {
     Started { run_id: i64, source: String, target: String },

@@ -14,7 +14,7 @@ use crate::error::Code;
 use crate::model::{Item, SourceKind};
 
 /// How an export's day, month and year are ordered in its dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     Dmy,

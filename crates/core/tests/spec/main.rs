@@ -2,6 +2,7 @@
 
 mod connector;
 mod convert;
+mod identity;
 mod ledger;
 mod mapping;
 mod pipeline;

@@ -12,7 +12,7 @@ use super::{failure, BlobSink, PROBE_PREFIX};
 use crate::sinks::SinkError;
 
 /// What `BlobSink::probe` found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ProbeReport {
     /// The container did not exist and the probe created it.
     pub container_created: bool,

@@ -1,0 +1,151 @@
+//! Admin consent for the Office 365 Import service (client id 570d0bec-d001-4c4e-985e-3ab17fdc3073): the
+//! consent URL with a random `state`, the result values, and the path where the admin confirms that consent
+//! was granted elsewhere. Capturing the browser's redirect is `loopback`'s job; opening the browser is the
+//! shell's.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use super::loopback::ConsentListener;
+use super::{checked_tenant, Cloud, IdentityError};
+
+/// The Office 365 Import service, the Microsoft app that writes the archived items into mailboxes.
+pub const IMPORT_SERVICE_CLIENT_ID: &str = "570d0bec-d001-4c4e-985e-3ab17fdc3073";
+
+/// How long Docket waits for the admin to answer the consent page.
+pub const DEFAULT_CONSENT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// A started admin consent: the page to open in the system browser and what Docket waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ConsentStart {
+    /// The Entra ID admin consent page for the Import service.
+    pub url: String,
+    /// The random value the answer must carry back.
+    pub state: String,
+    /// Where the browser is sent back: Docket's listener on 127.0.0.1.
+    pub redirect_uri: String,
+}
+
+/// How an admin consent ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    /// The admin accepted (`admin_consent=True`), or confirmed by hand that consent was granted.
+    Granted,
+    /// The admin (or Entra ID) declined; `description` holds Entra ID's words as sent.
+    Refused,
+    /// An answer arrived that does not belong to this request (wrong or missing `state`); it was not
+    /// recorded as consent.
+    Rejected,
+    /// No answer arrived in time.
+    TimedOut,
+}
+
+/// How the result was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    /// Entra ID's redirect to Docket's loopback listener.
+    LoopbackRedirect,
+    /// The admin ticked that consent was granted elsewhere (e.g. from the link in Microsoft's docs).
+    ConfirmedByAdmin,
+}
+
+/// The outcome of the admin consent step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ConsentResult {
+    pub status: ConsentStatus,
+    pub method: ConsentMethod,
+    /// The tenant Entra ID reported (on a granted redirect), or the one being set up.
+    pub tenant: Option<String>,
+    /// Entra ID's error code, e.g. `access_denied` (refused only).
+    pub error: Option<String>,
+    /// Entra ID's `error_description` as sent (refused), or Docket's sentence (rejected, timed out).
+    pub description: Option<String>,
+}
+
+impl ConsentResult {
+    pub fn granted(&self) -> bool {
+        self.status == ConsentStatus::Granted
+    }
+}
+
+/// Records the admin's word that consent was already granted (the loopback answer is not always possible,
+/// e.g. when the consent was given from another computer).
+pub fn confirmed_by_admin(tenant: Option<String>) -> ConsentResult {
+    ConsentResult {
+        status: ConsentStatus::Granted,
+        method: ConsentMethod::ConfirmedByAdmin,
+        tenant,
+        error: None,
+        description: None,
+    }
+}
+
+/// A fresh, unguessable `state`: 128 random bits from the OS, in hex.
+pub fn new_consent_state() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The admin consent page for the Import service in `tenant`:
+/// `{authority}/{tenant}/adminconsent?client_id=...&redirect_uri=...&state=...`. This is the endpoint that
+/// grants every permission the Import service declares, so Docket need not name them (the v2.0 endpoint
+/// would need a scope per resource).
+pub fn admin_consent_url(
+    cloud: &Cloud,
+    tenant: &str,
+    redirect_uri: &str,
+    state: &str,
+) -> Result<Url, IdentityError> {
+    let tenant = checked_tenant(tenant)?;
+    let mut url = cloud.endpoint(&tenant, "adminconsent")?;
+    url.query_pairs_mut()
+        .append_pair("client_id", IMPORT_SERVICE_CLIENT_ID)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("state", state);
+    Ok(url)
+}
+
+/// Starts an admin consent: binds the loopback listener on a random port of 127.0.0.1 and builds the
+/// consent URL with a fresh `state`. Open `ConsentStart::url` in the system browser, then `wait` on the
+/// listener.
+pub async fn begin_admin_consent(
+    cloud: &Cloud,
+    tenant: &str,
+) -> Result<(ConsentStart, ConsentListener), IdentityError> {
+    let state = new_consent_state();
+    let listener = ConsentListener::bind(state.clone()).await?;
+    let redirect_uri = listener.redirect_uri();
+    let url = admin_consent_url(cloud, tenant, &redirect_uri, &state)?;
+    Ok((ConsentStart { url: url.into(), state, redirect_uri }, listener))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_consent_url_names_the_import_service_the_tenant_and_the_state() {
+        let url =
+            admin_consent_url(&Cloud::Global, "contoso.onmicrosoft.com", "http://127.0.0.1:5000/", "abc");
+        let url = url.map(String::from).unwrap_or_default();
+        assert_eq!(
+            url,
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=\
+             570d0bec-d001-4c4e-985e-3ab17fdc3073&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2F&state=abc"
+        );
+    }
+
+    #[test]
+    fn each_state_is_new_and_unguessable() {
+        let (a, b) = (new_consent_state(), new_consent_state());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+}

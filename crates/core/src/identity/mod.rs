@@ -1,0 +1,166 @@
+//! Entra ID (Azure AD) for the wizard's steps 2 and 6: which cloud to sign in to, a live check that an app's
+//! client credentials work (client-credentials grant, the token itself is dropped), and admin consent for the
+//! Office 365 Import service captured on a loopback redirect. It never opens a browser (the shell does), never
+//! keeps a token, and never stores anything: callers hand secrets in and record results themselves.
+
+mod app_check;
+mod cloud;
+mod consent;
+mod loopback;
+
+pub use app_check::{check_app_credentials, AppCheck};
+pub use cloud::Cloud;
+pub use consent::{
+    admin_consent_url, begin_admin_consent, confirmed_by_admin, new_consent_state, ConsentMethod,
+    ConsentResult, ConsentStart, ConsentStatus, DEFAULT_CONSENT_TIMEOUT, IMPORT_SERVICE_CLIENT_ID,
+};
+pub use loopback::ConsentListener;
+
+use crate::Code;
+
+/// What can go wrong talking to Entra ID. Every message names the value at fault (never a secret) and says
+/// what the admin should do next.
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("{field}: {message}")]
+    InvalidInput { field: &'static str, message: String },
+    #[error(
+        "Microsoft Entra ID refused the client secret of app {client_id} ({aadsts}). Check that you pasted the \
+         secret's Value (not its Secret ID) and that it has not expired, or create a new client secret under \
+         Certificates & secrets in the app registration; then store it again and re-run the test."
+    )]
+    InvalidSecret { client_id: String, aadsts: String },
+    #[error(
+        "the client secret of app {client_id} has expired (AADSTS7000222). Create a new client secret under \
+         Certificates & secrets in the app registration, store it in Docket and re-run the test."
+    )]
+    ExpiredSecret { client_id: String },
+    #[error(
+        "Microsoft Entra ID has no app with Application (client) ID {client_id} in tenant {tenant} \
+         (AADSTS700016). Copy the ID from the app registration's Overview page and check that the app was \
+         registered in this tenant."
+    )]
+    UnknownApp { client_id: String, tenant: String },
+    #[error(
+        "Microsoft Entra ID does not know the tenant {tenant:?} ({aadsts}). Copy the Directory (tenant) ID from \
+         the app registration's Overview page, and check that the right cloud (global, US Government, China) \
+         is selected."
+    )]
+    UnknownTenant { tenant: String, aadsts: String },
+    #[error(
+        "Microsoft Entra ID refused the sign-in of app {client_id} ({error}): {description}. Check the app \
+         registration in the Entra admin center and re-run the test."
+    )]
+    Refused { client_id: String, error: String, description: String },
+    #[error(
+        "Docket could not reach Microsoft Entra ID at {endpoint} ({detail}). Check the network connection, \
+         proxy and firewall, and that the right cloud is selected; then re-run the test."
+    )]
+    Unreachable { endpoint: String, detail: String },
+    #[error(
+        "{endpoint} did not answer like Microsoft Entra ID ({detail}). Check that the right cloud is selected \
+         and that no proxy rewrites the sign-in traffic; report it if it keeps happening."
+    )]
+    UnexpectedResponse { endpoint: String, detail: String },
+    #[error(
+        "Docket could not listen on this computer for the admin consent answer ({0}). Check that no security \
+         tool blocks local connections to 127.0.0.1, or confirm the consent by hand instead."
+    )]
+    Listener(String),
+    #[error("no admin consent is waiting for an answer; start the admin consent step again")]
+    NoConsentPending,
+    #[error(
+        "this admin consent was replaced by a newer one or confirmed by hand; nothing was recorded from it"
+    )]
+    Superseded,
+}
+
+impl IdentityError {
+    pub fn code(&self) -> Code {
+        match self {
+            IdentityError::InvalidInput { .. } => Code::BadConfig,
+            IdentityError::InvalidSecret { .. }
+            | IdentityError::ExpiredSecret { .. }
+            | IdentityError::UnknownApp { .. }
+            | IdentityError::UnknownTenant { .. }
+            | IdentityError::Refused { .. } => Code::EntraAuth,
+            IdentityError::Unreachable { .. } | IdentityError::UnexpectedResponse { .. } => {
+                Code::EntraUnreachable
+            }
+            IdentityError::Listener(_) | IdentityError::NoConsentPending | IdentityError::Superseded => {
+                Code::Consent
+            }
+        }
+    }
+}
+
+/// A Directory (tenant) ID as Entra accepts it in a URL path: a GUID or a domain such as contoso.onmicrosoft.com.
+pub(crate) fn checked_tenant(tenant: &str) -> Result<String, IdentityError> {
+    let tenant = tenant.trim();
+    let usable = !tenant.is_empty()
+        && tenant.len() <= 253
+        && tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !tenant.starts_with('.');
+    if usable {
+        Ok(tenant.to_string())
+    } else {
+        Err(IdentityError::InvalidInput {
+            field: "Directory (tenant) ID",
+            message: format!(
+                "{tenant:?} is not a tenant ID; copy the Directory (tenant) ID (a GUID such as \
+                 00001111-aaaa-2222-bbbb-3333cccc4444) or the tenant's domain (contoso.onmicrosoft.com) from \
+                 the app registration's Overview page"
+            ),
+        })
+    }
+}
+
+/// An Application (client) ID: a GUID.
+pub(crate) fn checked_client_id(client_id: &str) -> Result<String, IdentityError> {
+    let client_id = client_id.trim();
+    if is_guid(client_id) {
+        Ok(client_id.to_ascii_lowercase())
+    } else {
+        Err(IdentityError::InvalidInput {
+            field: "Application (client) ID",
+            message: format!(
+                "{client_id:?} is not an application ID; copy the Application (client) ID (a GUID such as \
+                 00001111-aaaa-2222-bbbb-3333cccc4444) from the app registration's Overview page"
+            ),
+        })
+    }
+}
+
+/// True for `8-4-4-4-12` hexadecimal groups, the shape of every Entra ID identifier.
+pub fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_ids_are_guids_or_domains_and_nothing_that_changes_the_url() {
+        assert!(checked_tenant(" contoso.onmicrosoft.com ").is_ok());
+        assert!(checked_tenant("00001111-aaaa-2222-bbbb-3333cccc4444").is_ok());
+        for bad in ["", "contoso/../common", "a b", "x?y=1", ".."] {
+            assert!(checked_tenant(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn client_ids_must_be_guids() {
+        assert_eq!(
+            checked_client_id("00001111-AAAA-2222-bbbb-3333cccc4444").ok().as_deref(),
+            Some("00001111-aaaa-2222-bbbb-3333cccc4444")
+        );
+        assert!(checked_client_id("my-app").is_err());
+        assert!(checked_client_id("00001111-aaaa-2222-bbbb-3333cccc444").is_err());
+    }
+}

@@ -1,0 +1,83 @@
+//! Commands of the wizard's Entra ID steps: the live app check (client secret from the vault), and admin
+//! consent for the Office 365 Import service in the system browser with the answer captured on 127.0.0.1,
+//! or confirmed by hand. The cloud defaults to the global one; `DOCKET_AUTHORITY_BASE` points the sign-in
+//! at a test double.
+
+use std::time::Duration;
+
+use docket_core::connector;
+use docket_core::identity::{self, AppCheck, Cloud, ConsentResult, ConsentStart, IdentityError};
+use tauri::{AppHandle, Runtime};
+
+use crate::consent_slot::ConsentSlotExt;
+use crate::ipc_error::IpcError;
+use crate::secret_vault::SecretVaultExt;
+use crate::system_browser::SystemBrowserExt;
+
+/// Overrides the Entra ID authority of every cloud (end-to-end tests against a double).
+pub const AUTHORITY_OVERRIDE_ENV: &str = "DOCKET_AUTHORITY_BASE";
+
+/// Gets an app-only token with the stored client secret, proving tenant, app and secret belong together.
+#[tauri::command]
+pub async fn test_entra_app<R: Runtime>(
+    app: AppHandle<R>,
+    tenant_id: String,
+    client_id: String,
+    cloud: Option<Cloud>,
+) -> Result<AppCheck, IpcError> {
+    let store = app.secret_vault().store();
+    let cloud = effective_cloud(cloud);
+    Ok(connector::test_entra_app(store.as_ref(), &cloud, &tenant_id, &client_id).await?)
+}
+
+/// Starts admin consent: listens on 127.0.0.1 and opens the consent page in the system browser.
+#[tauri::command]
+pub async fn admin_consent_start<R: Runtime>(
+    app: AppHandle<R>,
+    tenant_id: String,
+    cloud: Option<Cloud>,
+) -> Result<ConsentStart, IpcError> {
+    let (start, listener) = identity::begin_admin_consent(&effective_cloud(cloud), &tenant_id)
+        .await
+        .map_err(docket_core::Error::from)?;
+    app.consent_slot().begin(listener, tenant_id.trim().to_string());
+    // The UI shows `url` too, so the admin can open it by hand when no browser starts.
+    if let Err(error) = app.system_browser().open(&start.url) {
+        tracing::warn!(%error, "the system browser did not open the admin consent page");
+    }
+    Ok(start)
+}
+
+/// Waits for the consent answer (default 10 minutes): granted, refused (Entra ID's words), rejected (wrong
+/// state) or timed out.
+#[tauri::command]
+pub async fn admin_consent_wait<R: Runtime>(
+    app: AppHandle<R>,
+    timeout_seconds: Option<u64>,
+) -> Result<ConsentResult, IpcError> {
+    let (listener, ended) = app
+        .consent_slot()
+        .take_for_wait()
+        .ok_or(IdentityError::NoConsentPending)
+        .map_err(docket_core::Error::from)?;
+    let limit = timeout_seconds.map(Duration::from_secs).unwrap_or(identity::DEFAULT_CONSENT_TIMEOUT);
+    let result = tokio::select! {
+        result = listener.wait(limit) => result,
+        () = ended.cancelled() => Err(IdentityError::Superseded),
+    };
+    Ok(result.map_err(docket_core::Error::from)?)
+}
+
+/// Records the admin's word that consent was granted elsewhere, ending any wait in progress.
+#[tauri::command]
+pub async fn admin_consent_confirm<R: Runtime>(app: AppHandle<R>) -> Result<ConsentResult, IpcError> {
+    Ok(identity::confirmed_by_admin(app.consent_slot().finish_by_hand()))
+}
+
+fn effective_cloud(cloud: Option<Cloud>) -> Cloud {
+    let cloud = cloud.unwrap_or_default();
+    match std::env::var(AUTHORITY_OVERRIDE_ENV) {
+        Ok(authority) if !authority.trim().is_empty() => cloud.with_authority(authority.trim()),
+        _ => cloud,
+    }
+}
