@@ -20,8 +20,18 @@ import type {
   SourcePreview,
   StoredSecret,
 } from './types';
+import type { AppCheck } from './generated/AppCheck';
+import type { Cloud } from './generated/Cloud';
+import type { ConsentResult } from './generated/ConsentResult';
+import type { ConsentStart } from './generated/ConsentStart';
 
 export type { IpcError } from './types';
+export type { AppCheck } from './generated/AppCheck';
+export type { Cloud } from './generated/Cloud';
+export type { ConsentMethod } from './generated/ConsentMethod';
+export type { ConsentResult } from './generated/ConsentResult';
+export type { ConsentStart } from './generated/ConsentStart';
+export type { ConsentStatus } from './generated/ConsentStatus';
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -108,4 +118,35 @@ export function startImport(request: ImportRequest, onProgress: (event: Progress
 /** Asks the running import to stop after the items in flight; false when none is running. */
 export function cancelImport(): Promise<boolean> {
   return call<boolean>('cancel_import');
+}
+
+/**
+ * The live Entra ID app check: signs in as the app (client-credentials grant) with the client secret stored
+ * under `azure_client_secret`. Fails with code `entra_auth` (wrong tenant, app or secret), `entra_unreachable`
+ * or `bad_config` (an ID that is not one, or no secret stored).
+ */
+export function testEntraApp(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<AppCheck> {
+  return call<AppCheck>('test_entra_app', { tenantId, clientId, cloud });
+}
+
+/**
+ * Starts admin consent for the Office 365 Import service: Docket listens on 127.0.0.1 and opens the consent
+ * page in the system browser. Show `url` too, in case no browser opens. Then call `adminConsentWait`.
+ */
+export function adminConsentStart(tenantId: string, cloud: Cloud | null = null): Promise<ConsentStart> {
+  return call<ConsentStart>('admin_consent_start', { tenantId, cloud });
+}
+
+/**
+ * Waits (up to 10 minutes) for the answer to the consent started last: `status` is `granted`, `refused`
+ * (`description` holds Entra ID's words), `rejected` (an answer that was not ours) or `timed_out`. Fails with
+ * code `consent` when no consent was started, or when a newer start or `adminConsentConfirm` replaced it.
+ */
+export function adminConsentWait(): Promise<ConsentResult> {
+  return call<ConsentResult>('admin_consent_wait');
+}
+
+/** Records the admin's word that consent was granted elsewhere (method `confirmed_by_admin`). */
+export function adminConsentConfirm(): Promise<ConsentResult> {
+  return call<ConsentResult>('admin_consent_confirm');
 }

@@ -2,7 +2,7 @@
 import type { RowProblem } from "./RowProblem";
 
 /**
- * The mapping CSV check: every problem, not only the first.
+ * What `docket mapping check` and the wizard's preview show: every problem, not only the first.
  */
 export type MappingReport = { path: string, 
 /**
@@ -14,10 +14,10 @@ rows: number,
  */
 entries: number, problems: Array<RowProblem>, 
 /**
- * The header of the column read as the phone number.
+ * The header of the column read as the phone number, as written in the file.
  */
 phone_column: string, 
 /**
- * The header of the column read as the Microsoft 365 address.
+ * The header of the column read as the Microsoft 365 address, as written in the file.
  */
 address_column: string, };

@@ -2,10 +2,10 @@
 import type { RunSummary } from "./RunSummary";
 
 /**
- * One past import run from the ledger.
+ * A past run, as `docket runs` and the dashboard show it.
  */
 export type RunRecord = { run_id: number, started_at: string, finished_at: string | null, source: string, target: string, 
 /**
- * `running`, `finished`, `failed`, `cancelled` or `interrupted`.
+ * `running`, `finished`, `failed`, `cancelled` or `interrupted` (the process died mid-run).
  */
 status: string, summary: RunSummary, };

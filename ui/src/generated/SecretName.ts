@@ -3,4 +3,4 @@
 /**
  * A secret the wizard may store.
  */
-export type SecretName = "storage_connection";
+export type SecretName = "storage_connection" | "azure_client_secret";

@@ -1,0 +1,128 @@
+// What the admin should do next for each error code a command can return, by the step it happened in. It
+// branches on `code` only: the shell's `message` is shown as it is, beside this advice, and never parsed.
+// It deliberately holds no markup (ErrorNotice.svelte) and no calls.
+import type { IdentityErrorCode } from './identity-types';
+import type { ErrorCode, IpcError } from '../types';
+
+/** Every code a command can fail with. */
+export type FailureCode = ErrorCode | IdentityErrorCode;
+
+/** Where an error happened; some codes need different advice in different places. */
+export type ErrorContext = 'keychain' | 'entra' | 'source' | 'storage' | 'mapping' | 'consent' | 'import' | 'runs';
+
+export interface Guidance {
+  title: string;
+  next: string;
+}
+
+const BY_CODE: Record<FailureCode, Guidance> = {
+  bad_export: {
+    title: 'The export cannot be read',
+    next: 'Check the path points at the export itself (the .txt or .zip for WhatsApp, result.json or its folder for Telegram), then preview again. If the file was cut short, export the chat again.',
+  },
+  ambiguous_date_order: {
+    title: 'The export’s dates could be read two ways',
+    next: 'Choose the date order the phone that made the export uses (for example day/month/year), then preview again.',
+  },
+  bad_mapping: {
+    title: 'The mapping CSV has problems',
+    next: 'Fix the rows listed, save the file, and check it again.',
+  },
+  bad_config: {
+    title: 'A setting is not valid',
+    next: 'Correct the field the message names, then try again.',
+  },
+  storage_auth: {
+    title: 'The storage account refused the credentials',
+    next: 'Copy the connection string again from the Azure portal (Storage account › Access keys), or make a new SAS URL that allows read, write, delete, list and create and has not expired. Store it again, then test again.',
+  },
+  storage_unreachable: {
+    title: 'The storage account could not be reached',
+    next: 'Check this computer is online and the account name in the connection string is right; if a firewall or private endpoint guards the account, allow this computer. Then test again.',
+  },
+  storage_conflict: {
+    title: 'The container already holds different data under the same name',
+    next: 'Use an empty container for this connector, or ask whoever else writes to it. Docket never overwrites an archived item.',
+  },
+  storage: {
+    title: 'The storage account answered with an error',
+    next: 'Read the message for the account’s answer, fix what it names, and test again.',
+  },
+  io: {
+    title: 'A file could not be read or written',
+    next: 'Check the path exists, that you may read it, and that the disk has space; then try again.',
+  },
+  keychain: {
+    title: 'The OS keychain refused',
+    next: 'Unlock your keychain (on Linux: GNOME Keyring or another Secret Service), then try again.',
+  },
+  entra_auth: {
+    title: 'Entra ID refused the app',
+    next: 'Check the directory (tenant) ID and application (client) ID on the app’s Overview page in the Entra admin center. If the client secret expired or was copied wrong, add a new one under Certificates & secrets, store its Value (not its ID) here, and check again.',
+  },
+  entra_unreachable: {
+    title: 'Entra ID could not be reached',
+    next: 'Check this computer is online and that a proxy or firewall lets it reach login.microsoftonline.com, then check again.',
+  },
+  consent: {
+    title: 'Docket could not capture the consent answer',
+    next: 'Open the consent page again and accept the request in the browser window that opens. If you granted consent another way, choose “I have granted consent already”.',
+  },
+  ledger: {
+    title: 'Docket’s state database failed',
+    next: 'Check the disk holding Docket’s state folder has space and is writable. If another import is running, wait for it to finish.',
+  },
+  cancelled: {
+    title: 'The import was cancelled',
+    next: 'Nothing is lost: start it again and it continues where it stopped.',
+  },
+  internal: {
+    title: 'Something went wrong inside Docket',
+    next: 'Try again. If it happens again, report it with the message shown here.',
+  },
+};
+
+const IN_CONTEXT: Partial<Record<ErrorContext, Partial<Record<FailureCode, Guidance>>>> = {
+  storage: {
+    bad_config: {
+      title: 'The container name or connection string is not valid',
+      next: 'Use a container name of 3 to 63 lowercase letters, digits and single hyphens, and paste the whole connection string or SAS URL; then test again.',
+    },
+    keychain: {
+      title: 'The connection string could not be stored',
+      next: 'Unlock your keychain (on Linux: GNOME Keyring or another Secret Service) and store it again.',
+    },
+  },
+  entra: {
+    bad_config: {
+      title: 'The app’s details are not valid',
+      next: 'Copy the directory (tenant) ID and application (client) ID from the app’s Overview page in the Entra admin center, and a current client secret value (not its ID) from Certificates & secrets. Then check again.',
+    },
+  },
+  source: {
+    bad_config: {
+      title: 'The export’s settings are not valid',
+      next: 'Check the time zone is an IANA name such as Europe/Paris (or UTC), then preview again.',
+    },
+  },
+  mapping: {
+    io: {
+      title: 'The mapping CSV could not be opened',
+      next: 'Check the path names the CSV file and that you may read it, then check again.',
+    },
+  },
+};
+
+/** The advice for an error: what went wrong in a few words, and what to do next. */
+export function guidanceFor(error: IpcError, context: ErrorContext): Guidance {
+  const code = error.code as FailureCode;
+  const specific = IN_CONTEXT[context]?.[code];
+  if (specific) return specific;
+  // Codes from a newer shell than this UI still get advice rather than nothing.
+  return BY_CODE[code] ?? BY_CODE.internal;
+}
+
+/** Every code the UI has advice for (the test checks it covers every generated ErrorCode). */
+export function codesWithGuidance(): FailureCode[] {
+  return Object.keys(BY_CODE) as FailureCode[];
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+
+import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidance';
+import { prerequisites } from './connectors';
+import {
+  blockers,
+  consentWords,
+  expectedItems,
+  firstUnreadyStep,
+  importRequest,
+  initialState,
+  isContainerName,
+  isTenantId,
+  previewInputs,
+  type WizardState,
+} from './state';
+import type { ErrorCode } from '../types';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+/** A wizard with every step done, as a finished walk leaves it. */
+function completed(): WizardState {
+  const state = initialState('Europe/Brussels');
+  state.keychainPersistent = true;
+  state.connector = 'whatsapp';
+  for (const p of prerequisites('whatsapp')) state.prerequisites[p.id] = true;
+  state.entra = { tenantId: TENANT, clientId: CLIENT, secretStored: true, check: { tenant_id: TENANT, client_id: CLIENT, expires_in_seconds: 3599 } };
+  state.source.location = ' /exports/chat.zip ';
+  state.source.preview = { items: [], total: 120, total_capped: false };
+  state.source.previewedWith = previewInputs(state);
+  state.storage = { secretStored: true, container: 'whatsapp-archive', probe: { container_created: true, round_trip_ms: 40, probe_blob: '.docket-probe/x', probe_blob_deleted: true }, testedContainer: 'whatsapp-archive' };
+  state.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
+  return state;
+}
+
+const ids = prerequisites('whatsapp').map((p) => p.id);
+
+describe('each step says what it still needs before Next', () => {
+  it('a fresh wizard stops at the keychain check', () => {
+    expect(firstUnreadyStep(initialState('UTC'), ids)).toBe('start');
+  });
+
+  it('a completed wizard is ready to review', () => {
+    expect(firstUnreadyStep(completed(), ids)).toBe('review');
+  });
+
+  it('needs a connector and every prerequisite ticked', () => {
+    const state = completed();
+    state.prerequisites.import_export_role = false;
+    expect(blockers(state, 'connector', ids)).toEqual(['Tick every prerequisite once it is done.']);
+    state.connector = null;
+    expect(blockers(state, 'connector', ids)[0]).toBe('Choose a connector.');
+  });
+
+  it('needs the app checked again when its IDs change after the check', () => {
+    const state = completed();
+    expect(blockers(state, 'entra')).toEqual([]);
+    state.entra.clientId = '11111111-2222-4333-8444-555555555555';
+    expect(blockers(state, 'entra')).toEqual(['Check the app.']);
+    state.entra.clientId = 'not-a-guid';
+    expect(blockers(state, 'entra')).toContain('Enter the application (client) ID.');
+  });
+
+  it('needs the preview made again when the path or time zone changes', () => {
+    const state = completed();
+    state.source.timezone = 'America/New_York';
+    expect(blockers(state, 'source')).toEqual(['Preview the export.']);
+  });
+
+  it('asks for the date order only after the preview said it is ambiguous', () => {
+    const state = completed();
+    expect(blockers(state, 'source')).toEqual([]);
+    state.source.dateOrderNeeded = true;
+    expect(blockers(state, 'source')).toContain('Choose the date order.');
+  });
+
+  it('needs the storage tested for the container named now', () => {
+    const state = completed();
+    state.storage.container = 'Other_Container';
+    expect(blockers(state, 'storage')).toEqual(['Enter a valid container name.', 'Test the storage.']);
+  });
+
+  it('needs some way to map people to mailboxes, and a clean CSV when one is given', () => {
+    const state = completed();
+    state.mapping.autoMap = false;
+    expect(blockers(state, 'mapping')).toEqual(['Turn on automatic mapping, or give a mapping CSV or an owner mailbox.']);
+    state.mapping.csvPath = '/maps/people.csv';
+    expect(blockers(state, 'mapping')).toEqual(['Check the mapping CSV.']);
+    state.mapping.report = {
+      path: '/maps/people.csv', rows: 3, entries: 2, phone_column: 'Phone', address_column: 'Email',
+      problems: [{ row: 3, field: 'Phone', message: 'row 3: +1 555 0100 appears twice (rows 2 and 3)' }],
+    };
+    expect(blockers(state, 'mapping')).toEqual(['Fix the problems in the mapping CSV and check it again.']);
+    state.mapping.report = { ...state.mapping.report, problems: [] };
+    expect(blockers(state, 'mapping')).toEqual([]);
+    state.mapping.ownerMailbox = 'compliance';
+    expect(blockers(state, 'mapping')).toEqual(['Enter the owner mailbox as an email address, or leave it empty.']);
+  });
+
+  it('needs admin consent granted, not refused', () => {
+    const state = completed();
+    state.consent = {
+      status: 'refused', method: 'loopback_redirect', tenant: null, error: 'access_denied',
+      description: 'AADSTS65004: User declined to consent to access the app.',
+    };
+    expect(blockers(state, 'consent')).toHaveLength(1);
+    expect(consentWords(state.consent)).toBe(
+      'Admin consent was refused: access_denied: AADSTS65004: User declined to consent to access the app.',
+    );
+    expect(consentWords({ ...state.consent, status: 'timed_out', error: null, description: null })).toBe(
+      'No answer came from the consent page in time.',
+    );
+    const confirmed = { status: 'granted', method: 'confirmed_by_admin', tenant: TENANT, error: null, description: null } as const;
+    expect(consentWords(confirmed)).toBe('Admin consent is recorded as granted (you confirmed it).');
+    state.consent = confirmed;
+    expect(blockers(state, 'consent')).toEqual([]);
+  });
+});
+
+describe('the finished wizard describes one import without secrets', () => {
+  it('builds the request from the answers, trimmed', () => {
+    const state = completed();
+    state.mapping.ownerMailbox = 'compliance@contoso.com';
+    expect(importRequest(state)).toEqual({
+      source_kind: 'whatsapp',
+      location: '/exports/chat.zip',
+      timezone: 'Europe/Brussels',
+      date_order: null,
+      mapping_csv: null,
+      auto_map: true,
+      owner_mailbox: 'compliance@contoso.com',
+      folder: null,
+      default_region: null,
+      target: { kind: 'azure', container: 'whatsapp-archive' },
+    });
+    expect(JSON.stringify(importRequest(state))).not.toMatch(/secret|AccountKey|sig=/i);
+  });
+
+  it('sends the date order only when the export needed one', () => {
+    const state = completed();
+    state.source.dateOrder = 'dmy';
+    expect(importRequest(state).date_order).toBeNull();
+    state.source.dateOrderNeeded = true;
+    expect(importRequest(state).date_order).toBe('dmy');
+  });
+
+  it('knows how many items to expect only when the preview counted them all', () => {
+    const state = completed();
+    expect(expectedItems(state)).toBe(120);
+    state.source.preview = { items: [], total: 10000, total_capped: true };
+    expect(expectedItems(state)).toBeNull();
+  });
+});
+
+describe('fields are checked the way Azure and Entra ID check them', () => {
+  it('accepts a tenant GUID or domain', () => {
+    expect(isTenantId(TENANT)).toBe(true);
+    expect(isTenantId('contoso.onmicrosoft.com')).toBe(true);
+    expect(isTenantId('contoso')).toBe(false);
+  });
+
+  it('accepts only Azure container names', () => {
+    expect(isContainerName('whatsapp-archive')).toBe(true);
+    expect(isContainerName('ab')).toBe(false);
+    expect(isContainerName('Archive')).toBe(false);
+    expect(isContainerName('a--b')).toBe(false);
+    expect(isContainerName('-ab')).toBe(false);
+  });
+});
+
+describe('every error code tells the admin what to do next', () => {
+  const all: FailureCode[] = [
+    'bad_export', 'ambiguous_date_order', 'bad_mapping', 'bad_config', 'storage_auth', 'storage_unreachable',
+    'storage_conflict', 'storage', 'io', 'keychain', 'entra_auth', 'entra_unreachable', 'consent', 'ledger',
+    'cancelled', 'internal',
+  ];
+
+  it('has advice for every code', () => {
+    expect(new Set(codesWithGuidance())).toEqual(new Set(all));
+    for (const code of all) {
+      const advice = guidanceFor({ code: code as ErrorCode, message: 'x' }, 'import');
+      expect(advice.next.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('tells a refused storage key to copy the key again, wherever the message text says', () => {
+    const advice = guidanceFor({ code: 'storage_auth', message: 'anything at all' }, 'storage');
+    expect(advice.next).toMatch(/Access keys/);
+  });
+
+  it('gives a code from a newer shell general advice rather than none', () => {
+    const advice = guidanceFor({ code: 'from_the_future' as ErrorCode, message: 'x' }, 'entra');
+    expect(advice.next).toMatch(/Try again/);
+  });
+});

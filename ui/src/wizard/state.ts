@@ -1,0 +1,253 @@
+// The setup wizard's state and rules: which steps there are, what each step needs before Next is enabled,
+// and the ImportRequest the finished wizard describes. Pure data and functions, so Vitest checks them
+// without a window. It deliberately calls no command (the step components do) and holds no secret: a
+// secret is only ever "stored" or "not stored" here.
+import type { AppCheck, ConsentResult } from './identity-types';
+import type { DateOrder, ImportRequest, MappingReport, ProbeReport, SecretStatus, SourcePreview } from '../types';
+
+/** The connectors the wizard sets up today. X (Twitter) is listed but not available yet. */
+export type ConnectorKind = 'whatsapp' | 'telegram';
+
+export const STEPS = [
+  { id: 'start', title: 'Start' },
+  { id: 'connector', title: 'Connector and prerequisites' },
+  { id: 'entra', title: 'Entra ID app' },
+  { id: 'source', title: 'Source' },
+  { id: 'storage', title: 'Storage' },
+  { id: 'mapping', title: 'User mapping' },
+  { id: 'consent', title: 'Admin consent' },
+  { id: 'review', title: 'Review and finish' },
+] as const;
+
+export type StepId = (typeof STEPS)[number]['id'];
+
+export interface WizardState {
+  /** Whether the OS keychain keeps secrets between sessions; null until checked. */
+  keychainPersistent: boolean | null;
+  connector: ConnectorKind | null;
+  /** Prerequisite id → ticked by the admin. */
+  prerequisites: Record<string, boolean>;
+  entra: {
+    tenantId: string;
+    clientId: string;
+    secretStored: boolean;
+    /** The last successful check, for the IDs it was made with. */
+    check: AppCheck | null;
+  };
+  source: {
+    location: string;
+    timezone: string;
+    /** Shown and required only after a preview answered `ambiguous_date_order`. */
+    dateOrderNeeded: boolean;
+    dateOrder: DateOrder | null;
+    preview: SourcePreview | null;
+    /** The inputs the preview was made with; a change means it must be made again. */
+    previewedWith: string | null;
+  };
+  storage: {
+    secretStored: boolean;
+    container: string;
+    probe: ProbeReport | null;
+    testedContainer: string | null;
+  };
+  mapping: {
+    autoMap: boolean;
+    ownerMailbox: string;
+    csvPath: string;
+    report: MappingReport | null;
+  };
+  consent: ConsentResult | null;
+}
+
+/** The browser's own IANA time zone (the computer's), or UTC when it cannot tell. */
+export function defaultTimezone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export function initialState(timezone = defaultTimezone()): WizardState {
+  return {
+    keychainPersistent: null,
+    connector: null,
+    prerequisites: {},
+    entra: { tenantId: '', clientId: '', secretStored: false, check: null },
+    source: {
+      location: '',
+      timezone,
+      dateOrderNeeded: false,
+      dateOrder: null,
+      preview: null,
+      previewedWith: null,
+    },
+    storage: { secretStored: false, container: '', probe: null, testedContainer: null },
+    mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null },
+    consent: null,
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TENANT_DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const CONTAINER = /^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAILBOX = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** A directory (tenant) ID is a GUID, or a verified domain such as `contoso.onmicrosoft.com`. */
+export function isTenantId(value: string): boolean {
+  const v = value.trim();
+  return GUID.test(v) || TENANT_DOMAIN.test(v);
+}
+
+/** An application (client) ID is always a GUID. */
+export function isClientId(value: string): boolean {
+  return GUID.test(value.trim());
+}
+
+/** Azure's container rule: 3–63 lowercase letters, digits and single hyphens, not at either end. */
+export function isContainerName(value: string): boolean {
+  return CONTAINER.test(value);
+}
+
+export function isMailbox(value: string): boolean {
+  return MAILBOX.test(value.trim());
+}
+
+/** Whether the keychain holds the named secret (a name an older shell does not know counts as not stored). */
+export function isStored(status: SecretStatus, name: string): boolean {
+  return (status as unknown as Partial<Record<string, boolean>>)[name] === true;
+}
+
+/** The inputs a preview depends on, as one comparable string. */
+export function previewInputs(state: WizardState): string {
+  const s = state.source;
+  return JSON.stringify([state.connector, s.location.trim(), s.timezone.trim(), s.dateOrder]);
+}
+
+export function previewIsCurrent(state: WizardState): boolean {
+  return state.source.preview !== null && state.source.previewedWith === previewInputs(state);
+}
+
+export function entraCheckIsCurrent(state: WizardState): boolean {
+  const { check, tenantId, clientId } = state.entra;
+  return (
+    check !== null &&
+    check.tenant_id.toLowerCase() === tenantId.trim().toLowerCase() &&
+    check.client_id.toLowerCase() === clientId.trim().toLowerCase()
+  );
+}
+
+export function storageTestIsCurrent(state: WizardState): boolean {
+  return state.storage.probe !== null && state.storage.testedContainer === state.storage.container.trim();
+}
+
+export function mappingReportIsCurrent(state: WizardState): boolean {
+  const report = state.mapping.report;
+  return report !== null && report.path === state.mapping.csvPath.trim();
+}
+
+/**
+ * What still stands between the admin and the next step, in words, in the order to do it. An empty list
+ * means Next is enabled. `prerequisiteIds` are the checklist items of the chosen connector.
+ */
+export function blockers(state: WizardState, step: StepId, prerequisiteIds: readonly string[] = []): string[] {
+  const out: string[] = [];
+  switch (step) {
+    case 'start':
+      if (state.keychainPersistent !== true) out.push('The OS keychain must keep secrets between sessions.');
+      break;
+    case 'connector':
+      if (state.connector === null) out.push('Choose a connector.');
+      if (prerequisiteIds.some((id) => !state.prerequisites[id])) out.push('Tick every prerequisite once it is done.');
+      break;
+    case 'entra':
+      if (!isTenantId(state.entra.tenantId)) out.push('Enter the directory (tenant) ID.');
+      if (!isClientId(state.entra.clientId)) out.push('Enter the application (client) ID.');
+      if (!state.entra.secretStored) out.push('Store the client secret.');
+      if (!entraCheckIsCurrent(state)) out.push('Check the app.');
+      break;
+    case 'source':
+      if (state.source.location.trim() === '') out.push('Enter the export’s path.');
+      if (state.source.timezone.trim() === '') out.push('Enter the time zone the export was made in.');
+      if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push('Choose the date order.');
+      if (!previewIsCurrent(state)) out.push('Preview the export.');
+      break;
+    case 'storage':
+      if (!state.storage.secretStored) out.push('Store the connection string or SAS URL.');
+      if (!isContainerName(state.storage.container.trim())) out.push('Enter a valid container name.');
+      if (!storageTestIsCurrent(state)) out.push('Test the storage.');
+      break;
+    case 'mapping': {
+      const m = state.mapping;
+      const csv = m.csvPath.trim();
+      const owner = m.ownerMailbox.trim();
+      if (owner !== '' && !isMailbox(owner)) out.push('Enter the owner mailbox as an email address, or leave it empty.');
+      if (!m.autoMap && csv === '' && owner === '') {
+        out.push('Turn on automatic mapping, or give a mapping CSV or an owner mailbox.');
+      }
+      if (csv !== '') {
+        if (!mappingReportIsCurrent(state)) out.push('Check the mapping CSV.');
+        else if ((m.report?.problems.length ?? 0) > 0) out.push('Fix the problems in the mapping CSV and check it again.');
+      }
+      break;
+    }
+    case 'consent':
+      if (state.consent?.status !== 'granted') out.push('Grant admin consent to the Office 365 Import service.');
+      break;
+    case 'review':
+      break;
+  }
+  return out;
+}
+
+/** The first step that is not ready, or `review` when every step is. */
+export function firstUnreadyStep(state: WizardState, prerequisiteIds: readonly string[]): StepId {
+  for (const { id } of STEPS) {
+    if (id !== 'review' && blockers(state, id, prerequisiteIds).length > 0) return id;
+  }
+  return 'review';
+}
+
+/** The import the finished wizard describes. It carries no secret: the shell reads those from the keychain. */
+export function importRequest(state: WizardState): ImportRequest {
+  const s = state.source;
+  const m = state.mapping;
+  const csv = m.csvPath.trim();
+  const owner = m.ownerMailbox.trim();
+  return {
+    source_kind: state.connector ?? 'whatsapp',
+    location: s.location.trim(),
+    timezone: s.timezone.trim(),
+    date_order: s.dateOrderNeeded ? s.dateOrder : null,
+    mapping_csv: csv === '' ? null : csv,
+    auto_map: m.autoMap,
+    owner_mailbox: owner === '' ? null : owner,
+    folder: null,
+    default_region: null,
+    target: { kind: 'azure', container: state.storage.container.trim() },
+  };
+}
+
+/** How many items the import will fetch, when the preview counted them all (for the dashboard's ETA). */
+export function expectedItems(state: WizardState): number | null {
+  const preview = state.source.preview;
+  return preview && !preview.total_capped ? preview.total : null;
+}
+
+/** The consent answer in words: granted, or why not, with Entra ID's own words as it sent them. */
+export function consentWords(result: ConsentResult): string {
+  const said = [result.error, result.description].filter((part) => part && part.trim() !== '').join(': ');
+  const because = said === '' ? '.' : `: ${said}`;
+  switch (result.status) {
+    case 'granted':
+      return result.method === 'confirmed_by_admin'
+        ? 'Admin consent is recorded as granted (you confirmed it).'
+        : 'Admin consent is granted.';
+    case 'refused':
+      return `Admin consent was refused${because}`;
+    case 'rejected':
+      return `An answer arrived that does not belong to this request, so it was not taken as consent${because}`;
+    case 'timed_out':
+      return `No answer came from the consent page in time${because}`;
+  }
+}

@@ -1,0 +1,220 @@
+// A test double of the Rust shell for the browser specs, installed with mockIPC before the built UI loads.
+// It behaves like the real commands where it matters: secrets are write-only and checked (a wrong storage
+// key or client secret is refused with the real error code), the mapping CSV and exports are looked up by
+// path, and an import streams Progress over the real Channel protocol until the spec ends it. It is bundled
+// to one script by tests/harness.mjs; nothing in the app imports it.
+import { mockIPC } from '@tauri-apps/api/mocks';
+
+import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
+import type { IpcError, MappingReport, Progress, RunRecord, RunSummary, SourcePreview } from '../src/types';
+
+export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+/** The only client secret and storage key the double accepts. */
+export const CLIENT_SECRET = 'Zx8Q~right-client-secret';
+export const STORAGE_KEY = 'AccountKey=cmlnaHQta2V5;';
+
+interface Channel {
+  id: number;
+}
+
+interface Internals {
+  runCallback: (id: number, data: unknown) => void;
+}
+
+/** What the spec says the double's machine is like. */
+interface Scenario {
+  keychainPersistent?: boolean;
+}
+
+declare global {
+  interface Window {
+    __TAURI_INTERNALS__: Internals;
+    __ipcDouble: IpcDouble;
+    __ipcDoubleScenario?: Scenario;
+  }
+}
+
+interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+class IpcDouble {
+  calls: Call[] = [];
+  secrets = new Map<string, string>();
+  runs: RunRecord[] = [];
+  cancelRequested = false;
+  private channel: Channel | null = null;
+  private index = 0;
+  private importDone: ((summary: RunSummary) => void) | null = null;
+  private importFailed: ((error: IpcError) => void) | null = null;
+  private consentAnswer: ((result: ConsentResult) => void) | null = null;
+  private consentEnded: ((error: IpcError) => void) | null = null;
+
+  /** Sends one progress event to the running import's channel, as the shell's Channel does. */
+  send(event: Progress): void {
+    if (!this.channel) throw new Error('no import is running');
+    window.__TAURI_INTERNALS__.runCallback(this.channel.id, { index: this.index, message: event });
+    this.index += 1;
+  }
+
+  /** Ends the running import: `finished` on the channel, then the command resolves with the summary. */
+  finish(summary: RunSummary): void {
+    this.send({ event: 'finished', data: { summary } });
+    this.runs.unshift({
+      run_id: summary.run_id,
+      started_at: '2026-11-22T09:00:00+00:00',
+      finished_at: '2026-11-22T09:02:00+00:00',
+      source: 'whatsapp:/exports/sales-team.zip',
+      target: 'azure:whatsapp-archive',
+      status: summary.cancelled ? 'cancelled' : 'finished',
+      summary,
+    });
+    this.importDone?.(summary);
+    this.channel = null;
+  }
+
+  fail(error: IpcError): void {
+    this.importFailed?.(error);
+    this.channel = null;
+  }
+
+  /** Answers the consent page's loopback redirect. */
+  answerConsent(result: ConsentResult): void {
+    this.consentAnswer?.(result);
+  }
+
+  handle(cmd: string, args: Record<string, unknown>): unknown {
+    this.calls.push({ cmd, args: cmd === 'store_secret' ? { name: args.name, value: '<redacted>' } : args });
+    switch (cmd) {
+      case 'app_info':
+        return { version: '0.1.0', state_dir: '/home/admin/.local/share/docket' };
+      case 'list_runs':
+        return this.runs.slice(0, Number(args.limit ?? 50));
+      case 'keychain_status':
+        return (window.__ipcDoubleScenario?.keychainPersistent ?? true)
+          ? { persistent: true, message: 'Secrets are kept by the Secret Service (GNOME Keyring), unlocked with your session.' }
+          : { persistent: false, message: 'No Secret Service answered on the session bus, so secrets would live only in memory until you sign out.' };
+      case 'secret_status':
+        return { storage_connection: this.secrets.has('storage_connection'), azure_client_secret: this.secrets.has('azure_client_secret') };
+      case 'store_secret':
+        if (!(window.__ipcDoubleScenario?.keychainPersistent ?? true)) {
+          throw refusal('keychain', 'no Secret Service is running; install and unlock a keyring, then try again');
+        }
+        return this.storeSecret(String(args.name), String(args.value));
+      case 'test_entra_app':
+        return this.testEntraApp(String(args.tenantId), String(args.clientId));
+      case 'preview_source':
+        return this.preview(String(args.location), args.dateOrder as string | null);
+      case 'test_storage':
+        return this.testStorage(String(args.container));
+      case 'check_mapping':
+        return this.checkMapping(String(args.path));
+      case 'admin_consent_start':
+        return {
+          url: `https://login.microsoftonline.com/${String(args.tenantId)}/adminconsent?client_id=570d0bec-d001-4c4e-985e-3ab17fdc3073&state=s7&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F`,
+          state: 's7',
+          redirect_uri: 'http://127.0.0.1:53682/',
+        };
+      case 'admin_consent_wait':
+        return new Promise<ConsentResult>((resolve, reject) => {
+          this.consentAnswer = resolve;
+          this.consentEnded = reject;
+        });
+      case 'admin_consent_confirm':
+        // As the shell does: a confirmation by hand ends the wait in progress.
+        this.consentEnded?.(refusal('consent', 'the wait for the consent answer ended because consent was confirmed by hand'));
+        this.consentAnswer = null;
+        this.consentEnded = null;
+        return { status: 'granted', method: 'confirmed_by_admin', tenant: TENANT, error: null, description: null };
+      case 'start_import':
+        this.channel = args.onProgress as Channel;
+        this.index = 0;
+        return new Promise<RunSummary>((resolve, reject) => {
+          this.importDone = resolve;
+          this.importFailed = reject;
+        });
+      case 'cancel_import':
+        this.cancelRequested = this.channel !== null;
+        return this.cancelRequested;
+      default:
+        throw refusal('internal', `the test double has no command ${cmd}`);
+    }
+  }
+
+  private storeSecret(name: string, value: string) {
+    if (value.trim() === '') throw refusal('bad_config', `the ${name} is empty; paste it again`);
+    this.secrets.set(name, value);
+    return { name, stored: true };
+  }
+
+  private testEntraApp(tenantId: string, clientId: string): AppCheck {
+    if (this.secrets.get('azure_client_secret') !== CLIENT_SECRET || tenantId !== TENANT || clientId !== CLIENT) {
+      throw refusal('entra_auth', 'Entra ID refused the client secret (AADSTS7000215: Invalid client secret provided); store the Value of a current client secret and check again.');
+    }
+    return { tenant_id: tenantId, client_id: clientId, expires_in_seconds: 3599 };
+  }
+
+  private preview(location: string, dateOrder: string | null): SourcePreview {
+    if (location !== '/exports/sales-team.zip') {
+      throw refusal('io', `${location}: no such file; check the path and try again`);
+    }
+    if (dateOrder === null) {
+      throw refusal('ambiguous_date_order', `${location}: every date reads as day/month or month/day (line 1: 03/04/2026); choose the date order`);
+    }
+    return {
+      total: 1240,
+      total_capped: false,
+      items: [
+        previewItem('k1', '2026-04-03T09:14:00+02:00', 'Anna Devos', 'Morning all, the Antwerp order is confirmed.', []),
+        previewItem('k2', '2026-04-03T09:15:00+02:00', '+32 470 12 34 56', 'Great, I will send the contract today.', ['contract-v3.pdf']),
+        previewItem('k3', '2026-04-03T09:31:00+02:00', 'Marc Peeters', 'Call: 4 min', []),
+      ],
+    };
+  }
+
+  private testStorage(container: string) {
+    const connection = this.secrets.get('storage_connection') ?? '';
+    if (!connection.includes(STORAGE_KEY)) {
+      throw refusal(
+        'storage_auth',
+        `the storage account refused the stored credentials for container "${container}" (403 AuthenticationFailed); copy the key again and store it`,
+      );
+    }
+    return { container_created: true, round_trip_ms: 184, probe_blob: '.docket-probe/9c1d', probe_blob_deleted: true };
+  }
+
+  private checkMapping(path: string): MappingReport {
+    if (path === '/maps/people.csv') {
+      return { path, rows: 42, entries: 41, problems: [], phone_column: 'Mobile', address_column: 'Email' };
+    }
+    if (path === '/maps/bad.csv') {
+      return {
+        path,
+        rows: 5,
+        entries: 2,
+        phone_column: 'Mobile',
+        address_column: 'Email',
+        problems: [
+          { row: 3, field: 'Mobile', message: 'row 3: "555-CALL-ME" is not a phone number; write it with its country code, e.g. +32 470 12 34 56' },
+          { row: 5, field: 'Email', message: 'row 5: "marc.peeters@" is not an email address' },
+          { row: 6, field: 'Mobile', message: 'row 6: +32 470 12 34 56 appears twice (rows 2 and 6)' },
+        ],
+      };
+    }
+    throw refusal('io', `${path}: no such file; check the path and try again`);
+  }
+}
+
+function previewItem(key: string, time: string, sender: string, text: string, attachments: string[]) {
+  return { key, time, chat: 'Sales team', sender, text, attachments };
+}
+
+function refusal(code: string, message: string): IpcError {
+  return { code, message } as IpcError;
+}
+
+const double = new IpcDouble();
+window.__ipcDouble = double;
+mockIPC((cmd, args) => double.handle(cmd, (args ?? {}) as Record<string, unknown>));

@@ -1,0 +1,380 @@
+// Browser specs of the built UI with the shell replaced by tests/ipc-double.ts: the whole wizard walked to
+// the dashboard with a live import, a mapping CSV with row-numbered problems, and a refused storage key.
+// Each screen is saved to docs/screenshots/ as it is checked.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+
+import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, screenshotPath, serveDist } from './harness.mjs';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const CLIENT_SECRET = 'Zx8Q~right-client-secret';
+const GOOD_CONNECTION =
+  'DefaultEndpointsProtocol=https;AccountName=contosoarchive;AccountKey=cmlnaHQta2V5;EndpointSuffix=core.windows.net';
+const WRONG_CONNECTION =
+  'DefaultEndpointsProtocol=https;AccountName=contosoarchive;AccountKey=d3Jvbmcta2V5;EndpointSuffix=core.windows.net';
+
+let server;
+let browser;
+let doubleScript;
+
+before(async () => {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function shot(page, name) {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+}
+
+/** An element's text with runs of white space as one space, as a reader sees it. */
+async function words(locator) {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+async function heading(page) {
+  return (await page.locator('#step-heading').textContent())?.trim();
+}
+
+async function next(page) {
+  const button = page.getByRole('button', { name: 'Next', exact: true });
+  await button.click();
+}
+
+async function assertNextDisabled(page) {
+  assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isDisabled(), true);
+}
+
+/** Walks the steps up to (not including) `stop`, answering each one correctly. */
+async function walk(page, stop) {
+  const steps = ['start', 'connector', 'entra', 'source', 'storage', 'mapping', 'consent', 'review'];
+  for (const step of steps) {
+    if (step === stop) return;
+    await page.locator(`section[data-step="${step}"]`).waitFor();
+    switch (step) {
+      case 'start':
+        await page.getByTestId('keychain-ok').waitFor();
+        break;
+      case 'connector':
+        await page.getByLabel('WhatsApp (export)').check();
+        for (const box of await page.locator('.checklist input[type=checkbox]').all()) await box.check();
+        break;
+      case 'entra':
+        await page.getByLabel('Directory (tenant) ID').fill(TENANT);
+        await page.getByLabel('Application (client) ID').fill(CLIENT);
+        await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+        await page.getByRole('button', { name: 'Store', exact: true }).click();
+        await page.getByTestId('azure_client_secret-stored').waitFor();
+        await page.getByRole('button', { name: 'Check', exact: true }).click();
+        await page.getByTestId('entra-ok').waitFor();
+        break;
+      case 'source':
+        await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.getByLabel('Date order').selectOption('dmy');
+        await page.getByRole('button', { name: 'Preview' }).click();
+        await page.getByTestId('preview-table').waitFor();
+        break;
+      case 'storage':
+        await page.getByLabel('Connection string or container SAS URL').fill(GOOD_CONNECTION);
+        await page.getByRole('button', { name: 'Store', exact: true }).click();
+        await page.getByLabel('Container name').fill('whatsapp-archive');
+        await page.getByRole('button', { name: 'Test', exact: true }).click();
+        await page.getByTestId('storage-ok').waitFor();
+        break;
+      case 'mapping':
+        await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
+        await page.getByRole('button', { name: 'Check', exact: true }).click();
+        await page.getByTestId('mapping-ok').waitFor();
+        break;
+      case 'consent':
+        await page.getByRole('button', { name: 'I have granted consent already' }).click();
+        await page.getByTestId('consent-result').waitFor();
+        break;
+    }
+    await next(page);
+  }
+}
+
+describe('the setup wizard', () => {
+  it('walks every step with live checks to a running import on the dashboard', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+
+    // 0. Start: the keychain keeps secrets.
+    await page.getByTestId('keychain-ok').waitFor();
+    assert.equal(await heading(page), 'Start');
+    await shot(page, 'wizard-0-start');
+    await next(page);
+
+    // 1. Connector and prerequisites, by keyboard: Next waits for a connector and every box.
+    assert.equal(await heading(page), 'Connector and prerequisites');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'step-heading', 'focus moves to the new step');
+    await assertNextDisabled(page);
+    assert.equal(await page.getByLabel(/X \(Twitter\)/).isDisabled(), true, 'X is not available yet');
+    await page.getByLabel('WhatsApp (export)').focus();
+    await page.keyboard.press('Space');
+    for (const box of await page.locator('.checklist input[type=checkbox]').all()) {
+      await box.focus();
+      await page.keyboard.press('Space');
+    }
+    await page.getByText('WhatsApp Archiver').waitFor();
+    await shot(page, 'wizard-1-connector');
+    await next(page);
+
+    // 2. Entra ID app: a wrong secret is refused, the right one passes; the secret is never shown again.
+    assert.equal(await heading(page), 'Entra ID app');
+    await page.getByText('Sign in and register automatically').waitFor();
+    await page.getByLabel('Directory (tenant) ID').fill(TENANT);
+    await page.getByLabel('Application (client) ID').fill(CLIENT);
+    await page.getByLabel('Client secret').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.locator('[role=alert][data-code=entra_auth]').waitFor();
+    assert.match(await words(page.locator('[role=alert]')), /Entra ID refused the app\..*Certificates & secrets/);
+    await assertNextDisabled(page);
+    await page.getByRole('button', { name: 'Replace' }).click();
+    await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByTestId('azure_client_secret-stored').waitFor();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('entra-ok').waitFor();
+    assert.ok(!(await page.content()).includes(CLIENT_SECRET), 'the stored secret is not in the page');
+    await shot(page, 'wizard-2-entra');
+    await next(page);
+
+    // 3. Source: the preview asks for the date order only when the export is ambiguous.
+    assert.equal(await heading(page), 'Source');
+    assert.equal(await page.getByLabel('Time zone the export was made in').inputValue(), 'Europe/Brussels');
+    assert.equal(await page.getByLabel('Date order').count(), 0);
+    await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('[role=alert][data-code=ambiguous_date_order]').waitFor();
+    await page.getByLabel('Date order').selectOption('dmy');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('preview-table').waitFor();
+    assert.equal(await page.locator('[data-testid=preview-table] tbody tr').count(), 3);
+    assert.match(await page.getByTestId('preview-ok').textContent(), /1,240 items in the export/);
+    await shot(page, 'wizard-3-source');
+    await next(page);
+
+    // 4. Storage: stored, tested, with the probe's report.
+    assert.equal(await heading(page), 'Storage');
+    await page.getByLabel('Connection string or container SAS URL').fill(GOOD_CONNECTION);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByLabel('Container name').fill('whatsapp-archive');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    const probe = await words(page.getByTestId('storage-ok'));
+    assert.match(probe, /Created by this test/);
+    assert.match(probe, /184 ms/);
+    assert.ok(!(await page.content()).includes('cmlnaHQta2V5'), 'the storage key is not in the page');
+    await shot(page, 'wizard-4-storage');
+    await next(page);
+
+    // 5. User mapping: a clean CSV.
+    assert.equal(await heading(page), 'User mapping');
+    assert.equal(await page.getByRole('switch', { name: 'Automatic user mapping' }).isChecked(), true);
+    await page.getByLabel('Owner mailbox (optional)').fill('compliance@contoso.com');
+    await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    assert.match(await page.getByTestId('mapping-ok').textContent(), /42 rows, 41 numbers mapped/);
+    await shot(page, 'wizard-5-mapping');
+    await next(page);
+
+    // 6. Admin consent: the page opens, Docket waits, the redirect answers.
+    assert.equal(await heading(page), 'Admin consent');
+    await page.getByRole('button', { name: 'Open consent page' }).click();
+    await page.getByTestId('consent-waiting').waitFor();
+    assert.match(await page.getByLabel('Consent page address').inputValue(), /570d0bec-d001-4c4e-985e-3ab17fdc3073/);
+    await assertNextDisabled(page);
+    await shot(page, 'wizard-6-consent-waiting');
+    await page.evaluate(() =>
+      window.__ipcDouble.answerConsent({
+        status: 'refused', method: 'loopback_redirect', tenant: null, error: 'access_denied',
+        description: 'AADSTS65004: User declined to consent to access the app.',
+      }),
+    );
+    assert.match(await page.getByTestId('consent-result').textContent(), /AADSTS65004: User declined to consent/);
+    await assertNextDisabled(page);
+    await page.getByRole('button', { name: 'Open consent page' }).click();
+    await page.getByTestId('consent-waiting').waitFor();
+    await page.evaluate(() =>
+      window.__ipcDouble.answerConsent({
+        status: 'granted', method: 'loopback_redirect', tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', error: null, description: null,
+      }),
+    );
+    assert.match(await page.getByTestId('consent-result').textContent(), /Admin consent is granted/);
+    await shot(page, 'wizard-6-consent');
+    await next(page);
+
+    // 7. Review: secrets only as "stored ✓".
+    assert.equal(await heading(page), 'Review and finish');
+    const review = await words(page.getByTestId('review'));
+    assert.match(review, /Client secret\s*stored ✓/);
+    assert.match(review, /connection string stored ✓/);
+    assert.match(review, /WhatsApp Archiver/);
+    assert.ok(!review.includes(CLIENT_SECRET));
+    await shot(page, 'wizard-7-review');
+    await page.getByRole('button', { name: 'Finish and import' }).click();
+
+    // The dashboard follows the import's progress events.
+    await page.getByTestId('live-import').waitFor();
+    const request = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'start_import')?.args.request);
+    assert.deepEqual(request, {
+      source_kind: 'whatsapp',
+      location: '/exports/sales-team.zip',
+      timezone: 'Europe/Brussels',
+      date_order: 'dmy',
+      mapping_csv: '/maps/people.csv',
+      auto_map: true,
+      owner_mailbox: 'compliance@contoso.com',
+      folder: null,
+      default_region: null,
+      target: { kind: 'azure', container: 'whatsapp-archive' },
+    });
+    await page.evaluate(async () => {
+      const d = window.__ipcDouble;
+      const pause = () => new Promise((done) => setTimeout(done, 20));
+      d.send({ event: 'started', data: { run_id: 12, source: 'whatsapp:/exports/sales-team.zip', target: 'azure:whatsapp-archive' } });
+      for (let i = 1; i <= 40; i += 1) {
+        d.send({ event: 'fetched', data: { key: `k${i}`, fetched: i } });
+        if (i % 10 === 0) d.send({ event: 'skipped', data: { key: `k${i}`, reason: 'unmapped', detail: `+32 470 00 00 ${i} maps to no mailbox` } });
+        else if (i === 7) d.send({ event: 'failed', data: { key: 'k7', reason: 'too_large', detail: 'the attachment video-0412.mp4 is 23 MB; items over 10 MB cannot be imported' } });
+        else d.send({ event: 'delivered', data: { key: `k${i}`, mailboxes: ['anna@contoso.com'], already_present: i <= 5 } });
+        await pause();
+      }
+    });
+    assert.equal(await page.getByTestId('count-fetched').textContent(), '40 of 1,240');
+    assert.equal(await page.getByTestId('count-delivered').textContent(), '30');
+    assert.equal(await page.getByTestId('count-already').textContent(), '5');
+    assert.equal(await page.getByTestId('count-skipped').textContent(), '4');
+    assert.equal(await page.getByTestId('count-failed').textContent(), '1');
+    assert.match(await page.getByTestId('skipped-reasons').textContent(), /4 unmapped/);
+    assert.match(await page.getByTestId('failed-reasons').textContent(), /1 too large/);
+    assert.match(await page.getByTestId('rate').textContent(), /items\/s/);
+    assert.match(await page.getByTestId('eta').textContent(), /about \d/);
+    assert.equal(await page.getByRole('button', { name: 'Cancel' }).isEnabled(), true);
+    await shot(page, 'dashboard');
+
+    await page.evaluate(() =>
+      window.__ipcDouble.finish({
+        run_id: 12, fetched: 40, delivered: 30, already_present: 5, skipped: { unmapped: 4 }, failed: { too_large: 1 }, deliveries: 60, cancelled: false,
+      }),
+    );
+    await page.locator('[data-testid=live-import][data-phase=finished]').waitFor();
+    assert.match(await words(page.getByTestId('final-summary')), /40 items fetched; 30 delivered as 60 messages/);
+    await page.getByRole('row', { name: /#12/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
+    await shot(page, 'dashboard-finished');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it('lists a mapping CSV’s problems by row and keeps Next disabled until it is fixed, then takes consent confirmed by hand', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'mapping');
+    await page.getByLabel('Mapping CSV (optional)').fill('/maps/bad.csv');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('mapping-problems').waitFor();
+    const rows = await page.locator('.table-wrap tbody tr').allTextContents();
+    assert.equal(rows.length, 3);
+    assert.match(rows[0], /^3\s*Mobile\s*row 3: "555-CALL-ME" is not a phone number/);
+    assert.match(rows[1], /^5\s*Email/);
+    assert.match(rows[2], /^6.*appears twice \(rows 2 and 6\)/);
+    assert.match(await page.getByTestId('mapping-problems').textContent(), /3 problems in \/maps\/bad\.csv/);
+    await assertNextDisabled(page);
+    assert.match(await page.locator('#next-waiting').textContent(), /Fix the problems in the mapping CSV/);
+    await shot(page, 'wizard-5-mapping-problems');
+
+    await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('mapping-ok').waitFor();
+    await next(page);
+
+    // Consent given elsewhere: confirming by hand ends the wait and is not shown as an error.
+    await page.getByRole('button', { name: 'Open consent page' }).click();
+    await page.getByTestId('consent-waiting').waitFor();
+    await page.getByRole('button', { name: 'I have granted consent already' }).click();
+    await page.locator('[data-testid=consent-result][data-status=granted]').waitFor();
+    assert.match(await words(page.getByTestId('consent-result')), /you confirmed it/);
+    assert.equal(await page.locator('[role=alert]').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isEnabled(), true);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it('tells the admin how to fix a storage key the account refuses', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'storage');
+    await page.getByLabel('Connection string or container SAS URL').fill(WRONG_CONNECTION);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByTestId('storage_connection-stored').waitFor();
+    await page.getByLabel('Container name').fill('whatsapp-archive');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    const alert = page.locator('[role=alert][data-code=storage_auth]');
+    await alert.waitFor();
+    const text = await words(alert);
+    assert.match(text, /The storage account refused the credentials/);
+    assert.match(text, /Access keys/);
+    assert.match(text, /403 AuthenticationFailed/);
+    assert.ok(!text.includes('d3Jvbmcta2V5'), 'the refused key is not shown');
+    await assertNextDisabled(page);
+    await shot(page, 'wizard-4-storage-auth-error');
+
+    await page.getByRole('button', { name: 'Replace' }).click();
+    await page.getByLabel('Connection string or container SAS URL').fill(GOOD_CONNECTION);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await page.getByTestId('storage-ok').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isEnabled(), true);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it('stops at the start when the OS keychain would forget secrets, and says how to fix it', async () => {
+    const page = await openApp(browser, server.url, doubleScript, { keychainPersistent: false });
+    const blocked = page.getByTestId('keychain-blocked');
+    await blocked.waitFor();
+    const text = await words(blocked);
+    assert.match(text, /No Secret Service answered/);
+    assert.match(text, /gnome-keyring/);
+    await assertNextDisabled(page);
+    assert.match(await page.locator('#next-waiting').textContent(), /keychain must keep secrets/);
+    assert.equal(await page.getByRole('button', { name: /Entra ID app/ }).isDisabled(), true, 'later steps stay closed');
+    await shot(page, 'wizard-0-start-keychain-blocked');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it('cancels a running import and says how to continue it', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'review');
+    await page.getByRole('button', { name: 'Finish and import' }).click();
+    await page.getByTestId('live-import').waitFor();
+    await page.evaluate(() => {
+      const d = window.__ipcDouble;
+      d.send({ event: 'started', data: { run_id: 13, source: 'whatsapp:/exports/sales-team.zip', target: 'azure:whatsapp-archive' } });
+      d.send({ event: 'fetched', data: { key: 'k1', fetched: 1 } });
+      d.send({ event: 'delivered', data: { key: 'k1', mailboxes: ['anna@contoso.com'], already_present: false } });
+    });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancelling…' }).waitFor();
+    assert.equal(await page.evaluate(() => window.__ipcDouble.cancelRequested), true);
+    await page.evaluate(() =>
+      window.__ipcDouble.finish({
+        run_id: 13, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, cancelled: true,
+      }),
+    );
+    await page.locator('[data-testid=live-import][data-phase=cancelled]').waitFor();
+    assert.match(await words(page.getByTestId('final-summary')), /Stopped early: 1 item fetched; 1 delivered as 1 message.*continue where it stopped/);
+    await page.getByRole('row', { name: /#13/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /Cancel/ }).count(), 0);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+});
