@@ -6,8 +6,6 @@
 
 #[path = "shell/entra.rs"]
 mod entra;
-#[path = "shell/fake_entra.rs"]
-mod fake_entra;
 #[path = "shell/generated_types.rs"]
 mod generated_types;
 #[path = "shell/harness.rs"]

@@ -10,8 +10,8 @@ use docket_core::secrets::MemSecretStore;
 use docket_desktop::{SecretVault, SystemBrowser};
 use serde_json::{json, Value};
 
-use super::fake_entra::{self, form_decoded, CLIENT_ID, SECRET, TENANT};
 use super::harness::{shell_with_browser, shell_with_state_dir, Shell};
+use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, SECRET, TENANT};
 
 const WRONG_SECRET: &str = "Zz9~wrong.secret_value-do-not-echo";
 
@@ -27,11 +27,7 @@ fn store_client_secret(shell: &Shell, value: &str) {
 /// The query parameter `name` of `url`, decoded.
 fn query_param(url: &str, name: &str) -> Option<String> {
     let (_, query) = url.split_once('?')?;
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| form_decoded(v))
+    url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// A browser that, given the consent page, comes back to Docket's redirect URI with `answer(state)` as the
@@ -67,7 +63,7 @@ fn shell_with(browser: SystemBrowser) -> (Shell, tempfile::TempDir) {
 
 #[test]
 fn test_entra_app_signs_in_with_the_stored_client_secret() {
-    let authority = fake_entra::start();
+    let authority = FakeEntra::start().authority;
     let state = tempfile::tempdir().expect("temp dir");
     let shell = shell_with_state_dir(state.path());
     store_client_secret(&shell, SECRET);
@@ -87,7 +83,7 @@ fn test_entra_app_signs_in_with_the_stored_client_secret() {
 
 #[test]
 fn test_entra_app_with_a_wrong_secret_is_entra_auth_without_the_secret() {
-    let authority = fake_entra::start();
+    let authority = FakeEntra::start().authority;
     let state = tempfile::tempdir().expect("temp dir");
     let shell = shell_with_state_dir(state.path());
     store_client_secret(&shell, WRONG_SECRET);

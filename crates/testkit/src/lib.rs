@@ -3,3 +3,4 @@
 
 pub mod azurite;
 pub mod exports;
+pub mod fake_entra;

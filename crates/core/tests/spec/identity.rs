@@ -2,10 +2,8 @@
 //! secret, and every refusal tells the admin what to fix without repeating the secret. Admin consent for the
 //! Office 365 Import service is captured on a loopback redirect: the right `state` with `admin_consent=True`
 //! is granted, an `error` is refused with Entra ID's words as sent, and a wrong `state` is never recorded.
-//! The Entra ID double below speaks the real token endpoint's protocol and error shapes on 127.0.0.1.
+//! The Entra ID double (docket-testkit) speaks the real token endpoint's protocol and error shapes on 127.0.0.1.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use docket_core::identity::{
@@ -14,135 +12,15 @@ use docket_core::identity::{
 };
 use docket_core::secrets::Sensitive;
 use docket_core::Code;
+use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, GRAPH, SECRET, TENANT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const TENANT: &str = "11112222-3333-4444-5555-666677778888";
-const CLIENT_ID: &str = "aaaabbbb-cccc-dddd-eeee-ffff00001111";
-const SECRET: &str = "Kq8~right.secret_value-0123456789abcdef";
 const WRONG_SECRET: &str = "Zz9~wrong.secret_value-do-not-echo";
-const GRAPH: &str = "https://graph.microsoft.com";
 
-/// A fake Entra ID token endpoint: `POST /{tenant}/oauth2/v2.0/token` with a form body. It issues a token
-/// only for the client-credentials grant of `CLIENT_ID` with `SECRET` in `TENANT` for `{GRAPH}/.default`, and
-/// answers everything else with the status and JSON error Entra ID sends.
-struct FakeEntra {
-    authority: String,
-    tokens_issued: Arc<AtomicUsize>,
-}
-
-impl FakeEntra {
-    async fn start() -> FakeEntra {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("fake Entra binds");
-        let port = listener.local_addr().expect("address").port();
-        let tokens_issued = Arc::new(AtomicUsize::new(0));
-        let issued = tokens_issued.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve_token_request(stream, issued.clone()));
-            }
-        });
-        FakeEntra { authority: format!("http://127.0.0.1:{port}"), tokens_issued }
-    }
-
-    fn cloud(&self) -> Cloud {
-        Cloud::Global.with_authority(&self.authority)
-    }
-}
-
-async fn serve_token_request(mut stream: TcpStream, issued: Arc<AtomicUsize>) {
-    let Some((request_line, body)) = read_request(&mut stream).await else { return };
-    let (status, json) = token_answer(&request_line, &body);
-    if status == "200 OK" {
-        issued.fetch_add(1, Ordering::SeqCst);
-    }
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{json}",
-        json.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-}
-
-fn token_answer(request_line: &str, body: &str) -> (&'static str, String) {
-    let refuse = |status, error: &str, code: u32, description: String| {
-        let json = serde_json::json!({
-            "error": error,
-            "error_description": format!("AADSTS{code}: {description} Trace ID: 0000 Correlation ID: 0000"),
-            "error_codes": [code],
-        });
-        (status, json.to_string())
-    };
-    let mut words = request_line.split_whitespace();
-    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    let tenant = path.strip_prefix('/').and_then(|p| p.strip_suffix("/oauth2/v2.0/token"));
-    let Some(tenant) = tenant.filter(|_| method == "POST") else {
-        return ("404 Not Found", "{}".into());
-    };
-    if tenant != TENANT {
-        let text = format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID.");
-        return refuse("400 Bad Request", "invalid_request", 90002, text);
-    }
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    if field("grant_type") != Some("client_credentials") {
-        let text = "The provided authorization grant type is not supported.".to_string();
-        return refuse("400 Bad Request", "unsupported_grant_type", 70003, text);
-    }
-    match field("scope") {
-        None => {
-            let text = "The request body must contain the following parameter: 'scope'.".to_string();
-            return refuse("400 Bad Request", "invalid_request", 900144, text);
-        }
-        Some(scope) if scope != format!("{GRAPH}/.default") => {
-            let text = format!("The provided value for the input parameter 'scope' is not valid: {scope}.");
-            return refuse("400 Bad Request", "invalid_scope", 1002012, text);
-        }
-        Some(_) => {}
-    }
-    if field("client_id") != Some(CLIENT_ID) {
-        let text = format!(
-            "Application with identifier '{}' was not found in the directory.",
-            field("client_id").unwrap_or("")
-        );
-        return refuse("400 Bad Request", "unauthorized_client", 700016, text);
-    }
-    if field("client_secret") != Some(SECRET) {
-        let text = format!(
-            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret \
-             value, not the client secret ID, for a secret added to app '{CLIENT_ID}'."
-        );
-        return refuse("401 Unauthorized", "invalid_client", 7000215, text);
-    }
-    let token = serde_json::json!({
-        "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": "eyJ0eXAi.fake.token",
-    });
-    ("200 OK", token.to_string())
-}
-
-/// Reads one HTTP/1.1 request: its request line and its body (by `Content-Length`).
-async fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
-    let mut bytes = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .filter_map(|line| line.split_once(':'))
-                .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, value)| value.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if body.len() >= length {
-                return Some((head.lines().next()?.to_string(), body.to_string()));
-            }
-        }
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        bytes.extend_from_slice(&chunk[..read]);
-    }
+/// The shared Entra ID double (docket-testkit), as a cloud whose authority is the double.
+fn fake_cloud(entra: &FakeEntra) -> Cloud {
+    Cloud::Global.with_authority(&entra.authority)
 }
 
 /// Posts a raw form to the fake's token endpoint, as any client could.
@@ -180,24 +58,24 @@ fn secret(value: &str) -> Sensitive<String> {
 
 #[tokio::test]
 async fn the_right_secret_gets_an_app_check_and_no_token_is_kept() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
 
     let check =
-        check_app_credentials(&entra.cloud(), TENANT, CLIENT_ID, &secret(SECRET)).await.expect("passes");
+        check_app_credentials(&fake_cloud(&entra), TENANT, CLIENT_ID, &secret(SECRET)).await.expect("passes");
 
     assert_eq!(check.tenant_id, TENANT);
     assert_eq!(check.client_id, CLIENT_ID);
     assert_eq!(check.expires_in_seconds, Some(3599));
-    assert_eq!(entra.tokens_issued.load(Ordering::SeqCst), 1);
+    assert_eq!(entra.tokens_issued(), 1);
     let shown = format!("{check:?} {}", serde_json::to_string(&check).unwrap_or_default());
     assert!(!shown.contains("fake.token") && !shown.contains(SECRET), "{shown}");
 }
 
 #[tokio::test]
 async fn a_wrong_secret_is_an_entra_auth_error_that_never_repeats_the_secret() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
 
-    let error = check_app_credentials(&entra.cloud(), TENANT, CLIENT_ID, &secret(WRONG_SECRET))
+    let error = check_app_credentials(&fake_cloud(&entra), TENANT, CLIENT_ID, &secret(WRONG_SECRET))
         .await
         .expect_err("refused");
 
@@ -208,15 +86,15 @@ async fn a_wrong_secret_is_an_entra_auth_error_that_never_repeats_the_secret() {
     for shown in [message, format!("{error:?}")] {
         assert!(!shown.contains(WRONG_SECRET) && !shown.contains(SECRET), "{shown}");
     }
-    assert_eq!(entra.tokens_issued.load(Ordering::SeqCst), 0);
+    assert_eq!(entra.tokens_issued(), 0);
 }
 
 #[tokio::test]
 async fn an_unknown_tenant_is_named_and_the_admin_is_told_where_to_copy_it_from() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
     let other_tenant = "99998888-7777-6666-5555-444433332222";
 
-    let error = check_app_credentials(&entra.cloud(), other_tenant, CLIENT_ID, &secret(SECRET))
+    let error = check_app_credentials(&fake_cloud(&entra), other_tenant, CLIENT_ID, &secret(SECRET))
         .await
         .expect_err("refused");
 
@@ -229,11 +107,12 @@ async fn an_unknown_tenant_is_named_and_the_admin_is_told_where_to_copy_it_from(
 
 #[tokio::test]
 async fn an_app_the_tenant_does_not_have_is_named() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
     let stranger = "00000000-1111-2222-3333-444444444444";
 
-    let error =
-        check_app_credentials(&entra.cloud(), TENANT, stranger, &secret(SECRET)).await.expect_err("refused");
+    let error = check_app_credentials(&fake_cloud(&entra), TENANT, stranger, &secret(SECRET))
+        .await
+        .expect_err("refused");
 
     assert_eq!(error.code(), Code::EntraAuth);
     assert!(error.to_string().contains(stranger) && error.to_string().contains("AADSTS700016"), "{error}");
@@ -255,22 +134,22 @@ async fn an_unreachable_sign_in_service_says_so() {
 
 #[tokio::test]
 async fn ids_that_are_not_ids_are_refused_before_anything_is_sent() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
 
-    let bad_client = check_app_credentials(&entra.cloud(), TENANT, "my-app", &secret(SECRET)).await;
+    let bad_client = check_app_credentials(&fake_cloud(&entra), TENANT, "my-app", &secret(SECRET)).await;
     let bad_tenant =
-        check_app_credentials(&entra.cloud(), "contoso/../common", CLIENT_ID, &secret(SECRET)).await;
-    let no_secret = check_app_credentials(&entra.cloud(), TENANT, CLIENT_ID, &secret("  ")).await;
+        check_app_credentials(&fake_cloud(&entra), "contoso/../common", CLIENT_ID, &secret(SECRET)).await;
+    let no_secret = check_app_credentials(&fake_cloud(&entra), TENANT, CLIENT_ID, &secret("  ")).await;
 
     for result in [bad_client, bad_tenant, no_secret] {
         assert_eq!(result.map_err(|e| e.code()).err(), Some(Code::BadConfig));
     }
-    assert_eq!(entra.tokens_issued.load(Ordering::SeqCst), 0);
+    assert_eq!(entra.tokens_issued(), 0);
 }
 
 #[tokio::test]
 async fn the_entra_double_accepts_only_the_right_grant_scope_and_secret() {
-    let entra = FakeEntra::start().await;
+    let entra = FakeEntra::start();
     let scope = format!("{GRAPH}/.default");
     let form = |grant: &'static str, secret: &'static str, scope: Option<&str>| {
         let mut form = vec![("grant_type", grant.to_string()), ("client_id", CLIENT_ID.to_string())];
