@@ -4,6 +4,8 @@
 //! dashboard's commands; the wizard's are in `shell/wizard.rs` and `shell/entra.rs`, the generated TypeScript
 //! in `shell/generated_types.rs`.
 
+#[path = "shell/connectors.rs"]
+mod connectors;
 #[path = "shell/entra.rs"]
 mod entra;
 #[path = "shell/generated_types.rs"]

@@ -4,6 +4,7 @@
 //! commands; the wizard's are in `secrets`, `checks`, `identity` and `import`.
 
 pub mod checks;
+pub mod connectors;
 pub mod identity;
 pub mod import;
 pub mod secrets;

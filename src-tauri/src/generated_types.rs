@@ -10,6 +10,7 @@ use docket_core::connector::typescript;
 use crate::commands::secrets::{KeychainStatus, StoredSecret};
 use crate::commands::AppInfo;
 use crate::ipc_error::IpcError;
+use crate::scheduler::SchedulerEvent;
 
 /// Writes one `<Type>.ts` per IPC type into `out_dir`.
 pub fn export_typescript(out_dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -19,5 +20,6 @@ pub fn export_typescript(out_dir: &Path) -> Result<(), ts_rs::ExportError> {
     IpcError::export_all(&cfg)?;
     KeychainStatus::export_all(&cfg)?;
     StoredSecret::export_all(&cfg)?;
+    SchedulerEvent::export_all(&cfg)?;
     Ok(())
 }

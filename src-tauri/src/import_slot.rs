@@ -38,6 +38,11 @@ impl ImportSlot {
         Some(RunningImport { number, token, running: self.running.clone() })
     }
 
+    /// Whether an import is running now.
+    pub fn is_busy(&self) -> bool {
+        lock(&self.running).is_some()
+    }
+
     /// Asks the running import to stop after the items in flight. False when none is running.
     pub fn cancel(&self) -> bool {
         match lock(&self.running).as_ref() {

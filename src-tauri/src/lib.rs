@@ -7,9 +7,11 @@ mod consent_slot;
 mod generated_types;
 mod import_slot;
 mod ipc_error;
+mod scheduler;
 mod secret_vault;
 mod state_folder;
 mod system_browser;
+mod tray;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,12 +22,13 @@ use tauri::{Builder, Runtime};
 pub use commands::checks::DEFAULT_PREVIEW_ITEMS;
 pub use commands::identity::AUTHORITY_OVERRIDE_ENV;
 pub use commands::secrets::{KeychainStatus, StoredSecret};
-use commands::{checks, identity, import, secrets};
+use commands::{checks, connectors, identity, import, secrets};
 pub use commands::{AppInfo, DEFAULT_RUN_LIMIT, MAX_RUN_LIMIT};
 pub use consent_slot::{ConsentSlot, ConsentSlotExt};
 pub use generated_types::export_typescript;
 pub use import_slot::{ImportSlot, ImportSlotExt};
 pub use ipc_error::IpcError;
+pub use scheduler::{run_due, Scheduler, SchedulerEvent, SCHEDULER_EVENT};
 pub use secret_vault::{SecretVault, SecretVaultExt};
 pub use state_folder::{StateFolder, StateFolderExt};
 pub use system_browser::{SystemBrowser, SystemBrowserExt};
@@ -50,6 +53,8 @@ pub fn build_with<R: Runtime>(
         .manage(ImportSlot::default())
         .manage(ConsentSlot::default())
         .manage(browser)
+        .manage(Scheduler::default())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_runs,
@@ -61,6 +66,13 @@ pub fn build_with<R: Runtime>(
             checks::preview_source,
             import::start_import,
             import::cancel_import,
+            connectors::list_connectors,
+            connectors::save_connector,
+            connectors::delete_connector,
+            connectors::run_connector,
+            connectors::held_items,
+            connectors::daily_counts,
+            connectors::save_report,
             identity::test_entra_app,
             identity::admin_consent_start,
             identity::admin_consent_wait,
@@ -85,8 +97,19 @@ pub fn run() -> ExitCode {
     tracing::info!(state_dir = %state_dir.display(), "starting Docket");
 
     let secrets = SecretVault::keychain(KeyringStore::default());
-    match build(Builder::default(), state_dir, secrets).run(tauri::generate_context!()) {
-        Ok(()) => ExitCode::SUCCESS,
+    let app = build(Builder::default(), state_dir, secrets)
+        .on_window_event(tray::on_window_event)
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            // The scheduler and tray belong to the running app only; tests drive `run_due` themselves.
+            scheduler::spawn(app.handle().clone());
+            if let Err(error) = tray::install(app.handle()) {
+                tracing::warn!("no tray icon ({error}); closing the window will quit Docket");
+            }
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!(
                 "Docket could not start its window: {error}. On Linux, check that WebKitGTK 4.1 is installed \

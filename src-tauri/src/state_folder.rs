@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use docket_core::connector::ConnectorStore;
 use docket_core::ledger::Ledger;
 use tauri::{Manager, Runtime};
 
@@ -25,6 +26,11 @@ impl StateFolder {
     /// Opens (creating if needed) the ledger in this folder.
     pub fn open_ledger(&self) -> Result<Ledger, docket_core::Error> {
         Ok(Ledger::open(&self.dir)?)
+    }
+
+    /// The saved connectors of this folder (`connectors.json`).
+    pub fn connectors(&self) -> ConnectorStore {
+        ConnectorStore::new(&self.dir)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The test shell: the real builder on Tauri's mock runtime with one window, and a way to invoke a command
 //! through the real IPC handler. Secrets go to an in-memory store unless a test passes its own vault.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use docket_core::secrets::MemSecretStore;
@@ -15,6 +15,15 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 pub struct Shell {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
+}
+
+/// A file of the repository, e.g. `samples/mapping.csv`.
+pub fn workspace_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// A shell over `state_dir` whose secrets live in memory.
@@ -38,6 +47,10 @@ pub fn shell_with_browser(state_dir: &Path, secrets: SecretVault, browser: Syste
 }
 
 impl Shell {
+    pub fn handle(&self) -> tauri::AppHandle<MockRuntime> {
+        self._app.handle().clone()
+    }
+
     pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: command.into(),

@@ -2,7 +2,6 @@
 //! mapping check, source preview and storage check report what they found; an import streams into the
 //! ledger and returns the counts the ledger keeps. Errors arrive as `{code, message}`.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use docket_core::ledger::Ledger;
@@ -10,17 +9,9 @@ use docket_core::secrets::{KeyringStore, MemSecretStore};
 use docket_desktop::SecretVault;
 use serde_json::{json, Value};
 
-use super::harness::{shell_with, shell_with_state_dir};
+use super::harness::{shell_with, shell_with_state_dir, text, workspace_file};
 
 use docket_testkit::azurite;
-
-fn workspace_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
-fn text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
 
 fn connection_string(endpoint: &str, key: &str) -> String {
     format!(

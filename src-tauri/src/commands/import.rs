@@ -1,5 +1,7 @@
 //! Commands that run an import: `start_import` streams the pipeline's progress over a Tauri channel and
 //! returns the run's summary; `cancel_import` asks the running import to stop after the items in flight.
+//! `run_request` is the one way the app starts a run (the wizard, Run now, replay and the scheduler): one at
+//! a time, through the import slot.
 
 use std::sync::Arc;
 
@@ -15,12 +17,19 @@ use crate::ipc_error::IpcError;
 use crate::secret_vault::SecretVaultExt;
 use crate::state_folder::StateFolderExt;
 
-/// Runs one import into the app's ledger, sending every progress event to `on_progress`.
-#[tauri::command]
-pub async fn start_import<R: Runtime>(
-    app: AppHandle<R>,
-    request: ImportRequest,
-    on_progress: Channel<Progress>,
+/// Whether a run reads its source, or replays the items the ledger holds back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunKind {
+    Import,
+    Replay,
+}
+
+/// Runs `request` in the app's ledger, unless another run holds the import slot (then code `ledger`).
+pub(crate) async fn run_request<R: Runtime>(
+    app: &AppHandle<R>,
+    request: &ImportRequest,
+    kind: RunKind,
+    progress: ProgressFn,
 ) -> Result<RunSummary, IpcError> {
     let ledger = app.state_folder().open_ledger()?;
     let running = app
@@ -28,11 +37,33 @@ pub async fn start_import<R: Runtime>(
         .begin()
         .ok_or_else(|| docket_core::Error::from(LedgerError::Busy(ledger.path().with_extension("lock"))))?;
     let store = app.secret_vault().store();
-    // A closed window drops the channel; the run goes on and the ledger still records every item.
-    let progress: ProgressFn = Arc::new(move |event| {
-        let _ = on_progress.send(event);
-    });
-    Ok(connector::run_import(&request, store.as_ref(), &ledger, progress, running.token()).await?)
+    let summary = match kind {
+        RunKind::Import => {
+            connector::run_import(request, store.as_ref(), &ledger, progress, running.token()).await
+        }
+        RunKind::Replay => {
+            connector::replay_held(request, store.as_ref(), &ledger, progress, running.token()).await
+        }
+    };
+    Ok(summary?)
+}
+
+/// Forwards progress to a channel. A closed window drops the channel; the run goes on and the ledger still
+/// records every item.
+pub(crate) fn to_channel(channel: Channel<Progress>) -> ProgressFn {
+    Arc::new(move |event| {
+        let _ = channel.send(event);
+    })
+}
+
+/// Runs one import into the app's ledger, sending every progress event to `on_progress`.
+#[tauri::command]
+pub async fn start_import<R: Runtime>(
+    app: AppHandle<R>,
+    request: ImportRequest,
+    on_progress: Channel<Progress>,
+) -> Result<RunSummary, IpcError> {
+    run_request(&app, &request, RunKind::Import, to_channel(on_progress)).await
 }
 
 /// Asks the running import to stop; it returns `false` when no import is running.

@@ -4,8 +4,10 @@
 //! (the shell maps these functions to Tauri commands) and no behaviour of its own beyond assembling the other
 //! modules.
 
+mod dashboard;
 mod entra;
 mod preview;
+mod saved;
 mod secret_names;
 pub mod typescript;
 
@@ -15,8 +17,15 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use dashboard::{
+    connector_overviews, connector_overviews_local, due_connectors, write_reconciliation_csv, write_run_log,
+    ConnectorOverview,
+};
 pub use entra::test_entra_app;
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
+pub use saved::{
+    ConnectorSettings, ConnectorStore, EntraApp, SavedConnector, Schedule, CONNECTORS_FILE, MAX_EVERY_HOURS,
+};
 pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus, AZURE_CLIENT_SECRET_ENTRY};
 pub use tokio_util::sync::CancellationToken;
 /// Re-exported so the shell can derive `TS` on its own IPC types with `#[ts(crate = "...")]`.
@@ -78,33 +87,85 @@ pub async fn run_import(
     progress: ProgressFn,
     cancel: CancellationToken,
 ) -> Result<RunSummary, Error> {
-    let sink = open_target(&request.target, secrets)?;
-    let timezone = config::parse_timezone(request.timezone.trim())?;
-    let owner = match request.owner_mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(mailbox) => Some(checked_mailbox(mailbox)?),
-        None => None,
-    };
+    let parts = RunParts::build(request, secrets)?;
     let location = absolute(Path::new(request.location.trim()));
-    let options = ExportOptions { timezone, date_order: request.date_order };
+    let options = ExportOptions { timezone: parts.timezone, date_order: request.date_order };
     let source = sources::open_export(request.source_kind, &location, &options)?;
-    let mapping_options = MappingOptions { default_region: request.default_region.clone() };
-    let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
-        None => None,
-    };
-    let resolver = Resolver::new(table, request.auto_map, owner);
-    let folder = request.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
-    pipeline::run(Job {
-        source_label: format!("{}:{}", request.source_kind.as_str(), location.display()),
-        source,
-        resolver: Arc::new(resolver),
-        sink,
-        ledger,
-        options: PipelineOptions { folder, ..PipelineOptions::default() },
-        progress,
-        cancel,
-    })
-    .await
+    parts.run(source, ledger, progress, cancel).await
+}
+
+/// Imports again the items of this connector's source that the ledger holds back as unmapped or failed,
+/// with the request's (changed) mapping. Items that still do not map stay held; nothing is fetched anew.
+pub async fn replay_held(
+    request: &ImportRequest,
+    secrets: &dyn SecretStore,
+    ledger: &Ledger,
+    progress: ProgressFn,
+    cancel: CancellationToken,
+) -> Result<RunSummary, Error> {
+    let parts = RunParts::build(request, secrets)?;
+    let items = ledger.replayable(&parts.label)?;
+    let source = Box::new(sources::replay::ReplaySource::new(request.source_kind, items));
+    parts.run(source, ledger, progress, cancel).await
+}
+
+/// The current time, for `ConnectorStore::save` (the shell has no clock of its own).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// The ledger's label for a request's source (`whatsapp:/abs/path/chat.zip`): runs are found by it.
+pub fn source_label(request: &ImportRequest) -> String {
+    let location = absolute(Path::new(request.location.trim()));
+    format!("{}:{}", request.source_kind.as_str(), location.display())
+}
+
+/// What every run of a request needs besides its source.
+struct RunParts {
+    label: String,
+    timezone: chrono_tz::Tz,
+    resolver: Arc<Resolver>,
+    sink: Arc<dyn Sink>,
+    folder: Option<String>,
+}
+
+impl RunParts {
+    fn build(request: &ImportRequest, secrets: &dyn SecretStore) -> Result<RunParts, Error> {
+        let sink = open_target(&request.target, secrets)?;
+        let timezone = config::parse_timezone(request.timezone.trim())?;
+        let owner = match request.owner_mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(mailbox) => Some(checked_mailbox(mailbox)?),
+            None => None,
+        };
+        let mapping_options = MappingOptions { default_region: request.default_region.clone() };
+        let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
+            None => None,
+        };
+        let resolver = Resolver::new(table, request.auto_map, owner);
+        let folder = request.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
+        Ok(RunParts { label: source_label(request), timezone, resolver: Arc::new(resolver), sink, folder })
+    }
+
+    async fn run(
+        self,
+        source: Box<dyn sources::Source>,
+        ledger: &Ledger,
+        progress: ProgressFn,
+        cancel: CancellationToken,
+    ) -> Result<RunSummary, Error> {
+        pipeline::run(Job {
+            source_label: self.label,
+            source,
+            resolver: self.resolver,
+            sink: self.sink,
+            ledger,
+            options: PipelineOptions { folder: self.folder, ..PipelineOptions::default() },
+            progress,
+            cancel,
+        })
+        .await
+    }
 }
 
 /// The wizard's live storage check: connects with the stored connection string and writes, reads back and

@@ -21,6 +21,10 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     super::SecretName::export_all(cfg)?;
     super::SecretStatus::export_all(cfg)?;
     ledger::RunRecord::export_all(cfg)?;
+    ledger::DayCount::export_all(cfg)?;
+    ledger::LedgerRow::export_all(cfg)?;
+    super::ConnectorSettings::export_all(cfg)?;
+    super::ConnectorOverview::export_all(cfg)?;
     pipeline::Progress::export_all(cfg)?;
     mapping::MappingReport::export_all(cfg)?;
     sinks::azure_blob::ProbeReport::export_all(cfg)?;

@@ -3,6 +3,7 @@
 //! only after the sink has the bytes, so a `kill -9` at any moment loses nothing: a rerun finds the object
 //! already in the sink (same digest) and records it. It does not talk to sinks or sources itself.
 
+mod reports;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+
+pub use reports::{DayCount, LedgerRow};
 
 use crate::model::{Item, RunSummary};
 

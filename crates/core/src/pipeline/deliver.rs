@@ -106,6 +106,8 @@ impl Task {
                     row.state = RowState::Failed;
                     row.reason = Some(e.reason().into());
                     row.detail = Some(e.to_string());
+                    // Kept so the item can be replayed even when its source cannot give it again (X).
+                    row.original = serde_json::to_string(&item).ok();
                     failure.get_or_insert(e);
                 }
             }

@@ -2,6 +2,7 @@
 //! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; the X API source
 //! arrives with its own issue.
 
+pub mod replay;
 pub mod telegram_export;
 pub mod whatsapp_export;
 

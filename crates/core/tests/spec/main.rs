@@ -6,6 +6,7 @@ mod identity;
 mod ledger;
 mod mapping;
 mod pipeline;
+mod saved_connectors;
 mod secrets;
 mod sinks;
 mod support;
