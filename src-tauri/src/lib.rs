@@ -64,6 +64,7 @@ pub fn build_with<R: Runtime>(
             checks::test_storage,
             checks::check_mapping,
             checks::preview_source,
+            checks::preview_routing,
             import::start_import,
             import::cancel_import,
             connectors::list_connectors,

@@ -2,18 +2,28 @@
 // typed function here, and every failure comes out as an IpcError `{code, message}` the UI can branch on.
 // It deliberately holds no UI state and no formatting.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 
 import type {
   AppInfo,
+  ConnectorOverview,
+  ConnectorSettings,
   DateOrder,
+  DayCount,
   ImportRequest,
   IpcError,
   KeychainStatus,
+  LedgerRow,
   MappingReport,
   ProbeReport,
   Progress,
   RunRecord,
+  RoutedItem,
   RunSummary,
+  SavedConnector,
+  SchedulerEvent,
   SecretName,
   SecretStatus,
   SourceKind,
@@ -149,4 +159,93 @@ export function adminConsentWait(): Promise<ConsentResult> {
 /** Records the admin's word that consent was granted elsewhere (method `confirmed_by_admin`). */
 export function adminConsentConfirm(): Promise<ConsentResult> {
   return call<ConsentResult>('admin_consent_confirm');
+}
+
+/** Every saved connector with its last run, next scheduled run and ledger counts. */
+export function listConnectors(): Promise<ConnectorOverview[]> {
+  return call<ConnectorOverview[]>('list_connectors');
+}
+
+/** Saves a new connector (`id` null) or the edited settings of an existing one. Settings carry no secret. */
+export function saveConnector(id: string | null, settings: ConnectorSettings): Promise<SavedConnector> {
+  return call<SavedConnector>('save_connector', { id, settings });
+}
+
+/** Forgets a connector's settings; its ledger rows and archived messages stay. */
+export function deleteConnector(id: string): Promise<void> {
+  return call<void>('delete_connector', { id });
+}
+
+/**
+ * Runs a saved connector now; with `replay`, imports again only the items the ledger holds back (unmapped or
+ * failed), with the connector's current mapping.
+ */
+export function runConnector(id: string, replay: boolean, onProgress: (event: Progress) => void): Promise<RunSummary> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onProgress;
+  return call<RunSummary>('run_connector', { id, replay, onProgress: channel });
+}
+
+/** The connector's items that were not imported (unmapped, oversize, failed), newest first. */
+export function heldItems(id: string, limit = 200): Promise<LedgerRow[]> {
+  return call<LedgerRow[]>('held_items', { id, limit });
+}
+
+/** Ledger rows changed per day over the last `days` days, for one connector or (null) all. */
+export function dailyCounts(id: string | null, days = 30): Promise<DayCount[]> {
+  return call<DayCount[]>('daily_counts', { id, days });
+}
+
+export type ReportKind = 'reconciliation' | 'run_log';
+
+/** Writes a run's report to `path`; returns how many rows it holds. */
+export function saveReport(runId: number, kind: ReportKind, path: string): Promise<number> {
+  return call<number>('save_report', { runId, kind, path });
+}
+
+/** The native open dialog: one file (with `extensions`) or a folder. Null when the admin cancels. */
+export async function pickPath(options: {
+  title: string;
+  directory?: boolean;
+  filterName?: string;
+  extensions?: string[];
+}): Promise<string | null> {
+  try {
+    const picked = await openDialog({
+      title: options.title,
+      directory: options.directory ?? false,
+      multiple: false,
+      filters: options.extensions ? [{ name: options.filterName ?? 'Files', extensions: options.extensions }] : undefined,
+    });
+    return typeof picked === 'string' ? picked : null;
+  } catch (reason) {
+    throw toIpcError(reason);
+  }
+}
+
+/** The native save dialog, suggesting `defaultPath`. Null when the admin cancels. */
+export async function pickSavePath(title: string, defaultPath: string, extension: string): Promise<string | null> {
+  try {
+    const picked = await saveDialog({ title, defaultPath, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] });
+    return picked ?? null;
+  } catch (reason) {
+    throw toIpcError(reason);
+  }
+}
+
+/** Calls `onRun` with every step of runs the in-app scheduler starts. Returns a function that stops listening. */
+export async function onSchedulerEvent(onRun: (event: SchedulerEvent) => void): Promise<() => void> {
+  return listen<SchedulerEvent>('docket://scheduler', (event) => onRun(event.payload));
+}
+
+/** Calls `onDrop` with the paths of files dropped onto the window. Returns a function that stops listening. */
+export async function onFileDrop(onDrop: (paths: string[]) => void): Promise<() => void> {
+  return getCurrentWebview().onDragDropEvent((event) => {
+    if (event.payload.type === 'drop') onDrop(event.payload.paths);
+  });
+}
+
+/** The first items of the request's export with the mailboxes its mapping would deliver each to. */
+export function previewRouting(request: ImportRequest, limit = 10): Promise<RoutedItem[]> {
+  return call<RoutedItem[]>('preview_routing', { request, limit });
 }

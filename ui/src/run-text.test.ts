@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { balances, countPhrases, formatWhen, runTone, statusLabel } from './run-text';
+import { balances, countPhrases, formatWhen, runTone, shortLocation, statusLabel } from './run-text';
 import type { RunRecord, RunSummary } from './types';
 
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
@@ -97,5 +97,20 @@ describe('statuses and times read as words', () => {
     expect(formatWhen('2026-11-22T21:34:56+00:00', 'UTC')).toBe('2026-11-22 21:34');
     expect(formatWhen('2026-11-22T21:34:56+00:00', 'Asia/Kolkata')).toBe('2026-11-23 03:04');
     expect(formatWhen('yesterday-ish')).toBe('yesterday-ish');
+  });
+});
+
+describe('shortLocation', () => {
+  it('keeps the kind and the last part of a long path', () => {
+    expect(shortLocation('whatsapp:/home/admin/exports/WhatsApp Chat with Trading Desk.txt')).toBe(
+      'whatsapp:…/WhatsApp Chat with Trading Desk.txt',
+    );
+    expect(shortLocation('dir:C:\\Archive\\docket')).toBe('dir:…/docket');
+    expect(shortLocation('azure:devstoreaccount1/archive')).toBe('azure:…/archive');
+  });
+
+  it('leaves short labels as they are', () => {
+    expect(shortLocation('x:contoso')).toBe('x:contoso');
+    expect(shortLocation('no-colon')).toBe('no-colon');
   });
 });

@@ -101,3 +101,17 @@ export function formatWhen(timestamp: string, timeZone?: string): string {
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
+
+/**
+ * A source or target label made short enough for a table cell: the kind and the last part of its path
+ * (`whatsapp:…/WhatsApp Chat with Trading Desk.txt`). The full label stays in the cell's tooltip.
+ */
+export function shortLocation(label: string): string {
+  const colon = label.indexOf(':');
+  if (colon < 0) return label;
+  const kind = label.slice(0, colon);
+  const rest = label.slice(colon + 1);
+  const parts = rest.split(/[\\/]/).filter((p) => p !== '');
+  if (parts.length <= 1) return label;
+  return `${kind}:…/${parts[parts.length - 1]}`;
+}

@@ -4,6 +4,14 @@
 // module only re-exports them under the names the UI uses.
 
 export type { AppInfo } from './generated/AppInfo';
+export type { ConnectorOverview } from './generated/ConnectorOverview';
+export type { ConnectorSettings } from './generated/ConnectorSettings';
+export type { DayCount } from './generated/DayCount';
+export type { EntraApp } from './generated/EntraApp';
+export type { LedgerRow } from './generated/LedgerRow';
+export type { SavedConnector } from './generated/SavedConnector';
+export type { Schedule } from './generated/Schedule';
+export type { SchedulerEvent } from './generated/SchedulerEvent';
 export type { DateOrder } from './generated/DateOrder';
 export type { ErrorCode } from './generated/ErrorCode';
 export type { ImportRequest } from './generated/ImportRequest';
@@ -14,6 +22,7 @@ export type { MappingReport } from './generated/MappingReport';
 export type { PreviewItem } from './generated/PreviewItem';
 export type { ProbeReport } from './generated/ProbeReport';
 export type { Progress } from './generated/Progress';
+export type { RoutedItem } from './generated/RoutedItem';
 export type { RowProblem } from './generated/RowProblem';
 export type { RunRecord } from './generated/RunRecord';
 export type { RunSummary } from './generated/RunSummary';

@@ -6,7 +6,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 
 import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
-import type { IpcError, MappingReport, Progress, RunRecord, RunSummary, SourcePreview } from '../src/types';
+import type { ConnectorSettings, IpcError, MappingReport, Progress, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -44,6 +44,7 @@ class IpcDouble {
   calls: Call[] = [];
   secrets = new Map<string, string>();
   runs: RunRecord[] = [];
+  connectors: SavedConnector[] = [];
   cancelRequested = false;
   private channel: Channel | null = null;
   private index = 0;
@@ -128,6 +129,28 @@ class IpcDouble {
         this.consentAnswer = null;
         this.consentEnded = null;
         return { status: 'granted', method: 'confirmed_by_admin', tenant: TENANT, error: null, description: null };
+      case 'save_connector':
+        return this.saveConnector(args.id as string | null, args.settings as ConnectorSettings);
+      case 'list_connectors':
+        return this.connectors.map((connector) => ({
+          connector,
+          source_label: `${connector.settings.request.source_kind}:${connector.settings.request.location}`,
+          last_run: this.runs[0] ?? null,
+          next_run: connector.settings.schedule.kind === 'manual' ? null : '2026-11-23T02:00:00Z',
+          totals: { day: '', delivered: this.runs.reduce((n, r) => n + r.summary.deliveries, 0), skipped: 0, failed: 0 },
+        }));
+      case 'daily_counts':
+        return this.runs.length === 0
+          ? []
+          : [{ day: new Date().toISOString().slice(0, 10), delivered: this.runs.reduce((n, r) => n + r.summary.deliveries, 0), skipped: 0, failed: 0 }];
+      case 'held_items':
+        return [];
+      case 'preview_routing':
+        return [
+          { sent: '2026-04-03T09:14:00+02:00', chat: 'Sales team', sender: 'Anna Devos', mailboxes: ['anna@contoso.com', 'compliance@contoso.com'], unmapped_reason: null },
+          { sent: '2026-04-03T09:15:00+02:00', chat: 'Sales team', sender: '+32 470 99 99 99', mailboxes: [], unmapped_reason: 'no participant maps to a Microsoft 365 mailbox' },
+        ];
+      case 'run_connector':
       case 'start_import':
         this.channel = args.onProgress as Channel;
         this.index = 0;
@@ -141,6 +164,17 @@ class IpcDouble {
       default:
         throw refusal('internal', `the test double has no command ${cmd}`);
     }
+  }
+
+  private saveConnector(id: string | null, settings: ConnectorSettings) {
+    const existing = this.connectors.find((c) => c.id === id);
+    if (existing) {
+      existing.settings = settings;
+      return existing;
+    }
+    const saved = { id: `c-00000000000${this.connectors.length + 1}`, created_at: '2026-11-22T09:00:00Z', updated_at: '2026-11-22T09:00:00Z', settings };
+    this.connectors.push(saved);
+    return saved;
   }
 
   private storeSecret(name: string, value: string) {
@@ -217,4 +251,4 @@ function refusal(code: string, message: string): IpcError {
 
 const double = new IpcDouble();
 window.__ipcDouble = double;
-mockIPC((cmd, args) => double.handle(cmd, (args ?? {}) as Record<string, unknown>));
+mockIPC((cmd, args) => double.handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });

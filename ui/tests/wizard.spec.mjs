@@ -219,12 +219,22 @@ describe('the setup wizard', () => {
     assert.match(review, /connection string stored ✓/);
     assert.match(review, /WhatsApp Archiver/);
     assert.ok(!review.includes(CLIENT_SECRET));
+    await page.getByLabel('Connector name').fill('Sales team');
+    await page.getByRole('radio', { name: /Every/ }).check();
+    await page.getByLabel('Hours between runs').fill('6');
+    assert.match(await page.getByTestId('schedule-words').textContent(), /Every 6 hours/);
     await shot(page, 'wizard-7-review');
     await page.getByRole('button', { name: 'Finish and import' }).click();
 
-    // The dashboard follows the import's progress events.
+    // Finish saves the connector (no secret in it), runs it, and the dashboard follows the progress events.
     await page.getByTestId('live-import').waitFor();
-    const request = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'start_import')?.args.request);
+    const settings = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'save_connector')?.args.settings);
+    assert.equal(settings.name, 'Sales team');
+    assert.deepEqual(settings.schedule, { kind: 'every_hours', hours: 6 });
+    assert.ok(!JSON.stringify(settings).includes(CLIENT_SECRET));
+    const run = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'run_connector')?.args);
+    assert.equal(run.replay, false);
+    const request = settings.request;
     assert.deepEqual(request, {
       source_kind: 'whatsapp',
       location: '/exports/sales-team.zip',
@@ -270,7 +280,19 @@ describe('the setup wizard', () => {
     assert.match(await words(page.getByTestId('final-summary')), /40 items fetched; 30 delivered as 60 messages/);
     await page.getByRole('row', { name: /#12/ }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
+    const card = page.getByTestId('connector');
+    assert.match(await words(card), /Sales team.*Every 6 hours.*60 delivered/);
+    assert.match(await page.getByTestId('chart-total').textContent(), /60 in the last 30 days/);
     await shot(page, 'dashboard-finished');
+
+    // Edit re-enters the wizard with the saved values; Delete asks first and keeps the archive.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Edit connector' }).getAttribute('aria-current'), 'page');
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByTestId('connector').getByRole('button', { name: 'Delete…' }).click();
+    assert.match(await words(page.getByRole('alertdialog')), /Messages already archived, and its runs in the ledger, are kept/);
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    assert.equal(await page.getByTestId('connector').count(), 1);
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -1,7 +1,7 @@
 //! Commands of the wizard's live checks: the storage probe, the mapping CSV check and the source preview.
 //! Each only reports what it found; none of them writes archived data.
 
-use docket_core::connector::{self, SourcePreview};
+use docket_core::connector::{self, ImportRequest, RoutedItem, SourcePreview};
 use docket_core::mapping::{MappingOptions, MappingReport, MappingTable};
 use docket_core::model::SourceKind;
 use docket_core::sinks::azure_blob::ProbeReport;
@@ -40,4 +40,14 @@ pub async fn preview_source(
 ) -> Result<SourcePreview, IpcError> {
     let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
     off_ui_thread(move || connector::preview_source(kind, &location, &timezone, date_order, limit)).await
+}
+
+/// The first items of the request's export with the mailboxes its mapping would deliver each to.
+#[tauri::command]
+pub async fn preview_routing(
+    request: ImportRequest,
+    limit: Option<usize>,
+) -> Result<Vec<RoutedItem>, IpcError> {
+    let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
+    off_ui_thread(move || connector::preview_routing(&request, limit)).await
 }

@@ -4,6 +4,7 @@ import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidan
 import { prerequisites } from './connectors';
 import {
   blockers,
+  connectorSettings,
   consentWords,
   expectedItems,
   firstUnreadyStep,
@@ -12,6 +13,8 @@ import {
   isContainerName,
   isTenantId,
   previewInputs,
+  scheduleWords,
+  stateFromConnector,
   type WizardState,
 } from './state';
 import type { ErrorCode } from '../types';
@@ -192,5 +195,51 @@ describe('every error code tells the admin what to do next', () => {
   it('gives a code from a newer shell general advice rather than none', () => {
     const advice = guidanceFor({ code: 'from_the_future' as ErrorCode, message: 'x' }, 'entra');
     expect(advice.next).toMatch(/Try again/);
+  });
+});
+
+describe('saved connectors', () => {
+  function finished(): WizardState {
+    const s = initialState('Europe/London');
+    s.connector = 'whatsapp';
+    s.entra = { tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', secretStored: true, check: null };
+    s.source.location = '/exports/WhatsApp Chat with Trading Desk.zip';
+    s.storage.container = 'whatsapp-archive';
+    s.mapping.csvPath = '/exports/mapping.csv';
+    s.mapping.ownerMailbox = 'compliance@contoso.com';
+    return s;
+  }
+
+  it('Finish saves the import, the app IDs and the schedule, with a suggested name and no secret', () => {
+    const settings = connectorSettings(finished());
+    expect(settings.name).toBe('WhatsApp – WhatsApp Chat with Trading Desk.zip');
+    expect(settings.schedule).toEqual({ kind: 'daily', at: '02:00' });
+    expect(settings.entra).toEqual({ tenant_id: 'contoso.onmicrosoft.com', client_id: '00000000-0000-0000-0000-000000000001', cloud: null });
+    expect(settings.request.target).toEqual({ kind: 'azure', container: 'whatsapp-archive' });
+    expect(JSON.stringify(settings)).not.toMatch(/secret|AccountKey|sig=/i);
+  });
+
+  it('editing re-enters the wizard with the saved values', () => {
+    const s = finished();
+    s.name = 'Trading desk';
+    s.schedule = { kind: 'every_hours', hours: 6 };
+    const saved = { id: 'c-0000000000ab', created_at: 'x', updated_at: 'x', settings: connectorSettings(s) };
+    const again = stateFromConnector(saved, 'UTC');
+    expect(again.editingId).toBe('c-0000000000ab');
+    expect(again.name).toBe('Trading desk');
+    expect(again.schedule).toEqual({ kind: 'every_hours', hours: 6 });
+    expect(importRequest(again)).toEqual(saved.settings.request);
+    expect(again.entra.secretStored).toBe(false); // the Start step looks in the keychain again
+  });
+
+  it('the review step waits for a valid schedule', () => {
+    const s = finished();
+    s.schedule = { kind: 'daily', at: '25:00' };
+    expect(blockers(s, 'review')).toEqual(['Enter the daily run time as HH:MM, for example 02:00.']);
+    s.schedule = { kind: 'every_hours', hours: 0 };
+    expect(blockers(s, 'review')).toEqual(['Choose every 1 to 168 hours.']);
+    s.schedule = { kind: 'manual' };
+    expect(blockers(s, 'review')).toEqual([]);
+    expect(scheduleWords({ kind: 'every_hours', hours: 1 })).toBe('Every hour');
   });
 });

@@ -3,7 +3,17 @@
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
 import type { AppCheck, ConsentResult } from './identity-types';
-import type { DateOrder, ImportRequest, MappingReport, ProbeReport, SecretStatus, SourcePreview } from '../types';
+import type {
+  ConnectorSettings,
+  DateOrder,
+  ImportRequest,
+  MappingReport,
+  ProbeReport,
+  SavedConnector,
+  Schedule,
+  SecretStatus,
+  SourcePreview,
+} from '../types';
 
 /** The connectors the wizard sets up today. X (Twitter) is listed but not available yet. */
 export type ConnectorKind = 'whatsapp' | 'telegram';
@@ -57,6 +67,11 @@ export interface WizardState {
     report: MappingReport | null;
   };
   consent: ConsentResult | null;
+  /** The saved connector being edited; null while setting up a new one. */
+  editingId: string | null;
+  /** The connector's name on the dashboard; empty means the suggested name. */
+  name: string;
+  schedule: Schedule;
 }
 
 /** The browser's own IANA time zone (the computer's), or UTC when it cannot tell. */
@@ -85,6 +100,9 @@ export function initialState(timezone = defaultTimezone()): WizardState {
     storage: { secretStored: false, container: '', probe: null, testedContainer: null },
     mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null },
     consent: null,
+    editingId: null,
+    name: '',
+    schedule: { kind: 'daily', at: '02:00' },
   };
 }
 
@@ -194,8 +212,16 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
     case 'consent':
       if (state.consent?.status !== 'granted') out.push('Grant admin consent to the Office 365 Import service.');
       break;
-    case 'review':
+    case 'review': {
+      const sc = state.schedule;
+      if (sc.kind === 'daily' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(sc.at.trim())) {
+        out.push('Enter the daily run time as HH:MM, for example 02:00.');
+      }
+      if (sc.kind === 'every_hours' && !(Number.isInteger(sc.hours) && sc.hours >= 1 && sc.hours <= 168)) {
+        out.push('Choose every 1 to 168 hours.');
+      }
       break;
+    }
   }
   return out;
 }
@@ -249,5 +275,72 @@ export function consentWords(result: ConsentResult): string {
       return `An answer arrived that does not belong to this request, so it was not taken as consent${because}`;
     case 'timed_out':
       return `No answer came from the consent page in time${because}`;
+  }
+}
+
+const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram' };
+
+/** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
+export function suggestedName(state: WizardState): string {
+  const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
+  const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
+  return file === '' ? kind : `${kind} – ${file}`;
+}
+
+/** What Finish saves: the import, the Entra ID app's IDs, the consent result and the schedule. No secret. */
+export function connectorSettings(state: WizardState): ConnectorSettings {
+  const name = state.name.trim() === '' ? suggestedName(state) : state.name.trim();
+  const schedule: Schedule =
+    state.schedule.kind === 'daily' ? { kind: 'daily', at: state.schedule.at.trim() } : state.schedule;
+  return {
+    name,
+    request: importRequest(state),
+    entra: { tenant_id: state.entra.tenantId.trim(), client_id: state.entra.clientId.trim(), cloud: null },
+    consent: state.consent,
+    schedule,
+  };
+}
+
+/**
+ * The wizard filled in from a saved connector, for editing. Every live check runs again before Next (the
+ * secrets are already in the keychain, so they show as stored once the Start step has looked).
+ */
+export function stateFromConnector(saved: SavedConnector, timezone = defaultTimezone()): WizardState {
+  const base = initialState(timezone);
+  const { request, entra, consent, schedule, name } = saved.settings;
+  return {
+    ...base,
+    connector: request.source_kind === 'telegram' ? 'telegram' : 'whatsapp',
+    entra: { ...base.entra, tenantId: entra?.tenant_id ?? '', clientId: entra?.client_id ?? '' },
+    source: {
+      ...base.source,
+      location: request.location,
+      timezone: request.timezone,
+      dateOrderNeeded: request.date_order !== null,
+      dateOrder: request.date_order,
+    },
+    storage: { ...base.storage, container: request.target.kind === 'azure' ? request.target.container : '' },
+    mapping: {
+      autoMap: request.auto_map,
+      ownerMailbox: request.owner_mailbox ?? '',
+      csvPath: request.mapping_csv ?? '',
+      report: null,
+    },
+    consent,
+    editingId: saved.id,
+    name,
+    schedule,
+  };
+}
+
+/** The schedule in words, e.g. "Daily at 02:00" or "Every 6 hours". */
+export function scheduleWords(schedule: Schedule): string {
+  switch (schedule.kind) {
+    case 'daily':
+      return `Daily at ${schedule.at} (imports what arrived since the last run)`;
+    case 'every_hours':
+      return schedule.hours === 1 ? 'Every hour' : `Every ${schedule.hours} hours`;
+    case 'manual':
+      return 'Only when you press Run now';
   }
 }

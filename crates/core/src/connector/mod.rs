@@ -7,6 +7,7 @@
 mod dashboard;
 mod entra;
 mod preview;
+mod routing;
 mod saved;
 mod secret_names;
 pub mod typescript;
@@ -23,6 +24,7 @@ pub use dashboard::{
 };
 pub use entra::test_entra_app;
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
+pub use routing::{preview_routing, RoutedItem};
 pub use saved::{
     ConnectorSettings, ConnectorStore, EntraApp, SavedConnector, Schedule, CONNECTORS_FILE, MAX_EVERY_HOURS,
 };
@@ -120,6 +122,20 @@ pub fn source_label(request: &ImportRequest) -> String {
     format!("{}:{}", request.source_kind.as_str(), location.display())
 }
 
+/// The mapping policy a request describes: its CSV, automatic mapping and owner mailbox.
+pub(crate) fn resolver_for(request: &ImportRequest) -> Result<Resolver, Error> {
+    let owner = match request.owner_mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(mailbox) => Some(checked_mailbox(mailbox)?),
+        None => None,
+    };
+    let mapping_options = MappingOptions { default_region: request.default_region.clone() };
+    let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
+        None => None,
+    };
+    Ok(Resolver::new(table, request.auto_map, owner))
+}
+
 /// What every run of a request needs besides its source.
 struct RunParts {
     label: String,
@@ -133,16 +149,7 @@ impl RunParts {
     fn build(request: &ImportRequest, secrets: &dyn SecretStore) -> Result<RunParts, Error> {
         let sink = open_target(&request.target, secrets)?;
         let timezone = config::parse_timezone(request.timezone.trim())?;
-        let owner = match request.owner_mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            Some(mailbox) => Some(checked_mailbox(mailbox)?),
-            None => None,
-        };
-        let mapping_options = MappingOptions { default_region: request.default_region.clone() };
-        let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
-            None => None,
-        };
-        let resolver = Resolver::new(table, request.auto_map, owner);
+        let resolver = resolver_for(request)?;
         let folder = request.folder.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(str::to_string);
         Ok(RunParts { label: source_label(request), timezone, resolver: Arc::new(resolver), sink, folder })
     }

@@ -76,9 +76,9 @@ pub fn preview_source(
     Ok(preview)
 }
 
-type ItemReader = Box<dyn Iterator<Item = Result<Item, ExportError>>>;
+pub(super) type ItemReader = Box<dyn Iterator<Item = Result<Item, ExportError>>>;
 
-fn open(kind: SourceKind, location: &Path, options: &ExportOptions) -> Result<ItemReader, Error> {
+pub(super) fn open(kind: SourceKind, location: &Path, options: &ExportOptions) -> Result<ItemReader, Error> {
     match kind {
         SourceKind::WhatsApp => Ok(Box::new(whatsapp_export::open(location, options)?)),
         SourceKind::Telegram => Ok(Box::new(telegram_export::open(location, options)?)),

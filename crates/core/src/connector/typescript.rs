@@ -25,6 +25,7 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     ledger::LedgerRow::export_all(cfg)?;
     super::ConnectorSettings::export_all(cfg)?;
     super::ConnectorOverview::export_all(cfg)?;
+    super::RoutedItem::export_all(cfg)?;
     pipeline::Progress::export_all(cfg)?;
     mapping::MappingReport::export_all(cfg)?;
     sinks::azure_blob::ProbeReport::export_all(cfg)?;

@@ -360,3 +360,39 @@ async fn the_reconciliation_csv_has_a_row_per_ledger_row_and_the_run_log_balance
         "{nowhere}"
     );
 }
+
+#[test]
+fn the_mapping_preview_routes_sample_items_as_a_run_would() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let mapped =
+        connector::preview_routing(&request(state.path(), Some("samples/mapping.csv")), 5).expect("routed");
+    assert_eq!(mapped.len(), 5);
+    assert!(
+        mapped.iter().any(|r| r.mailboxes.contains(&"adele.vance@contoso.com".to_string())),
+        "{mapped:?}"
+    );
+    for r in &mapped {
+        assert_eq!(r.mailboxes.is_empty(), r.unmapped_reason.is_some(), "{r:?}");
+    }
+
+    let unmapped = connector::preview_routing(&request(state.path(), None), 5).expect("routed");
+    assert!(unmapped.iter().all(|r| r.mailboxes.is_empty()), "no CSV, no automatic mapping, no owner");
+    assert!(
+        unmapped[0].unmapped_reason.as_deref().is_some_and(|w| w.contains("mapping CSV")),
+        "{unmapped:?}"
+    );
+
+    let mut owner = request(state.path(), None);
+    owner.owner_mailbox = Some("Compliance@Contoso.com".into());
+    owner.auto_map = true; // the owner took part in every chat they exported (automatic mapping)
+    let routed = connector::preview_routing(&owner, 3).expect("routed");
+    assert!(routed.iter().all(|r| r.mailboxes == vec!["compliance@contoso.com".to_string()]), "{routed:?}");
+
+    let broken = request(
+        state.path(),
+        Some("crates/core/tests/fixtures/mapping/malformed/missing_address_column.csv"),
+    );
+    let err = connector::preview_routing(&broken, 3).expect_err("a bad CSV is named");
+    assert_eq!(err.code(), Code::BadMapping);
+    assert!(err.to_string().contains("missing_address_column.csv"), "{err}");
+}
