@@ -1,0 +1,323 @@
+//! End to end: the real Docket window under Xvfb, driven through WebKitWebDriver and `tauri-driver`, with
+//! a real Secret Service (gnome-keyring in the D-Bus session), Azurite for storage and the Entra ID token
+//! double. It walks the whole wizard for a WhatsApp export (with a wrong storage key and a bad mapping CSV on
+//! the way), waits for the dashboard to show the import finished, compares its counts with the ledger and the
+//! container, screenshots every step, and then searches everything the app wrote and showed for the secrets
+//! entered. Needs a display and `tauri-driver`, so it is ignored by plain `cargo test`; `scripts/e2e` runs
+//! it (and `scripts/test` calls that).
+
+#[path = "e2e/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use docket_core::ledger::Ledger;
+use docket_core::sinks::azure_blob::BlobSink;
+use docket_core::sinks::Sink;
+use docket_testkit::azurite::{Azurite, DEV_ACCOUNT, DEV_ACCOUNT_KEY};
+use docket_testkit::fake_entra::{self, FakeEntra};
+use webdriver::{Driver, Element};
+
+fn workspace_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn app_binary() -> PathBuf {
+    let bin = workspace_file("target/debug/docket-desktop");
+    assert!(bin.is_file(), "build the app first (cargo build): {} is missing", bin.display());
+    bin
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    workspace_file("docs/screenshots").join(format!("app-{name}.png"))
+}
+
+/// The storage connection string with `key` as its account key.
+fn connection(azurite: &Azurite, key: &str) -> String {
+    format!(
+        "DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={}",
+        azurite.blob_endpoint()
+    )
+}
+
+async fn next(driver: &Driver) {
+    let button = driver.button("Next").await;
+    let started = std::time::Instant::now();
+    while !driver.is_enabled(&button).await {
+        assert!(started.elapsed() < webdriver::WAIT, "Next stays disabled: {}", driver.page_text().await);
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    driver.click(&button).await;
+}
+
+async fn heading(driver: &Driver, title: &str) {
+    driver.wait_text("#step-heading", title).await;
+}
+
+async fn store_secret(driver: &Driver, label: &str, value: &str) {
+    let field = driver.by_label(label).await;
+    driver.type_into(&field, value).await;
+    driver.click(&driver.button("Store").await).await;
+}
+
+async fn count(driver: &Driver, testid: &str) -> u64 {
+    let element: Element = driver.find(&format!("[data-testid={testid}]")).await;
+    let shown = driver.text(&element).await;
+    let digits: String =
+        shown.split(" of ").next().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("{testid} shows {shown:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and tauri-driver: run by scripts/e2e"]
+async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboard_matches_the_ledger() {
+    let azurite = Azurite::start();
+    let entra = FakeEntra::start();
+    let state = tempfile::tempdir().expect("state folder");
+    let logs = tempfile::tempdir().expect("log folder");
+    let app_log = logs.path().join("app.log");
+    let container = "e2e-whatsapp";
+    let good = connection(&azurite, DEV_ACCOUNT_KEY);
+    // A key Azurite refuses: the right length and alphabet, wrong bytes.
+    let wrong_key = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
+    let wrong = connection(&azurite, &wrong_key);
+
+    let driver = Driver::start(
+        &app_binary(),
+        &[
+            ("DOCKET_STATE_DIR", text(state.path())),
+            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
+            // The consent page is answered by this test, not a browser.
+            ("BROWSER", "true".into()),
+            ("RUST_LOG", "trace".into()),
+        ],
+        &app_log,
+    )
+    .await;
+    let mut pages = Vec::new();
+
+    // 0. Start: the real keychain keeps secrets.
+    heading(&driver, "Start").await;
+    driver.find("[data-testid=keychain-ok]").await;
+    driver.screenshot(&screenshot_path("wizard-0-start")).await;
+    next(&driver).await;
+
+    // 1. Connector and prerequisites.
+    heading(&driver, "Connector and prerequisites").await;
+    driver.click(&driver.by_label("WhatsApp (export)").await).await;
+    driver
+        .script(
+            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
+            serde_json::json!([]),
+        )
+        .await;
+    driver.screenshot(&screenshot_path("wizard-1-connector")).await;
+    next(&driver).await;
+
+    // 2. Entra ID app, checked against the token double.
+    heading(&driver, "Entra ID app").await;
+    driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
+    driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
+    store_secret(&driver, "Client secret", fake_entra::SECRET).await;
+    driver.find("[data-testid=azure_client_secret-stored]").await;
+    driver.click(&driver.button("Check").await).await;
+    driver.find("[data-testid=entra-ok]").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("wizard-2-entra")).await;
+    next(&driver).await;
+
+    // 3. Source: the sample export, previewed.
+    heading(&driver, "Source").await;
+    driver
+        .type_into(
+            &driver.by_label("Export file or folder").await,
+            &text(&workspace_file("samples/whatsapp")),
+        )
+        .await;
+    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
+    driver.click(&driver.button("Preview").await).await;
+    driver.find("[data-testid=preview-table]").await;
+    driver.screenshot(&screenshot_path("wizard-3-source")).await;
+    next(&driver).await;
+
+    // 4. Storage: a wrong key gets a clear code and message; the right one passes the probe.
+    heading(&driver, "Storage").await;
+    store_secret(&driver, "Connection string or container SAS URL", &wrong).await;
+    driver.find("[data-testid=storage_connection-stored]").await;
+    driver.type_into(&driver.by_label("Container name").await, container).await;
+    driver.click(&driver.button("Test").await).await;
+    let refusal = driver.wait_text("[role=alert][data-code=storage_auth]", "").await;
+    assert!(refusal.to_lowercase().contains("key") || refusal.contains("refused"), "{refusal}");
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("wizard-4-storage-auth-error")).await;
+    driver.click(&driver.button("Replace").await).await;
+    store_secret(&driver, "Connection string or container SAS URL", &good).await;
+    driver.find("[data-testid=storage_connection-stored]").await;
+    driver.click(&driver.button("Test").await).await;
+    driver.find("[data-testid=storage-ok]").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("wizard-4-storage")).await;
+    next(&driver).await;
+
+    // 5. User mapping: a bad CSV lists its rows; the sample CSV passes and routes the first items.
+    heading(&driver, "User mapping").await;
+    let bad_csv = workspace_file("crates/core/tests/fixtures/mapping/malformed/invalid_number.csv");
+    driver.type_into(&driver.by_label("Mapping CSV (optional)").await, &text(&bad_csv)).await;
+    driver.click(&driver.button("Check").await).await;
+    let problems = driver.wait_text("[data-testid=mapping-problems]", "invalid_number.csv").await;
+    assert!(problems.contains("problem"), "{problems}");
+    driver.wait_text(".table-wrap table", "country code").await;
+    let rows = driver
+        .script(
+            "return [...document.querySelectorAll('.table-wrap tbody th')].map(c => c.textContent.trim());",
+            serde_json::json!([]),
+        )
+        .await;
+    assert_eq!(rows, serde_json::json!(["3", "4"]), "each problem shows its CSV row number");
+    assert!(!driver.is_enabled(&driver.button("Next").await).await, "Next waits for a clean CSV");
+    driver.screenshot(&screenshot_path("wizard-5-mapping-problems")).await;
+    driver
+        .type_into(
+            &driver.by_label("Mapping CSV (optional)").await,
+            &text(&workspace_file("samples/mapping.csv")),
+        )
+        .await;
+    driver.click(&driver.button("Check").await).await;
+    driver.wait_text("[data-testid=mapping-ok]", "numbers mapped").await;
+    driver.click(&driver.button("Show").await).await;
+    driver.wait_text("[data-testid=routing]", "@contoso.com").await;
+    driver.screenshot(&screenshot_path("wizard-5-mapping")).await;
+    next(&driver).await;
+
+    // 6. Admin consent: the loopback redirect answers with the state Docket sent.
+    heading(&driver, "Admin consent").await;
+    driver.click(&driver.button("Open consent page").await).await;
+    driver.find("[data-testid=consent-waiting]").await;
+    let page_url = driver.value(&driver.find("input[aria-label='Consent page address']").await).await;
+    let page_url = url::Url::parse(&page_url).expect("the consent page address is a URL");
+    let param = |name: &str| page_url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    assert_eq!(param("client_id").as_deref(), Some("570d0bec-d001-4c4e-985e-3ab17fdc3073"));
+    let redirect = param("redirect_uri").expect("a loopback redirect");
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    driver.screenshot(&screenshot_path("wizard-6-consent-waiting")).await;
+    let forged =
+        reqwest::get(format!("{redirect}?admin_consent=True&tenant={}&state=forged", fake_entra::TENANT))
+            .await;
+    assert!(forged.is_ok(), "the listener answers a forged state (and rejects it)");
+    driver.wait_text("[data-testid=consent-result]", "does not belong").await;
+    driver.click(&driver.button("Open consent page").await).await;
+    driver.find("[data-testid=consent-waiting]").await;
+    let page_url =
+        url::Url::parse(&driver.value(&driver.find("input[aria-label='Consent page address']").await).await)
+            .expect("URL");
+    let param = |name: &str| page_url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let (redirect, state_param) = (param("redirect_uri").expect("redirect"), param("state").expect("state"));
+    let answer = reqwest::get(format!(
+        "{redirect}?admin_consent=True&tenant={}&state={state_param}",
+        fake_entra::TENANT
+    ))
+    .await
+    .expect("the loopback listener answers");
+    assert!(
+        answer.text().await.unwrap_or_default().to_lowercase().contains("close"),
+        "the browser is told to close"
+    );
+    driver.wait_text("[data-testid=consent-result]", "granted").await;
+    driver.screenshot(&screenshot_path("wizard-6-consent")).await;
+    next(&driver).await;
+
+    // 7. Review: secrets masked; Finish saves the connector and runs it.
+    heading(&driver, "Review and finish").await;
+    let review = driver.wait_text("[data-testid=review]", "stored ✓").await;
+    assert!(!review.contains(fake_entra::SECRET));
+    driver.type_into(&driver.by_label("Connector name").await, "Trading desk").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("wizard-7-review")).await;
+    driver.click(&driver.button("Finish and import").await).await;
+
+    // The dashboard shows the import finished, with the counts the ledger holds.
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    let shown = (
+        count(&driver, "count-fetched").await,
+        count(&driver, "count-delivered").await,
+        count(&driver, "count-already").await,
+        count(&driver, "count-skipped").await,
+        count(&driver, "count-failed").await,
+    );
+    driver.wait_text("[data-testid=connector]", "Trading desk").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("dashboard")).await;
+
+    let ledger = Ledger::open(state.path()).expect("the app's ledger");
+    let runs = ledger.runs(10).expect("runs");
+    assert_eq!(runs.len(), 1, "one run: {runs:?}");
+    let s = &runs[0].summary;
+    assert_eq!(runs[0].status, "finished");
+    let skipped: u64 = s.skipped.values().sum();
+    let failed: u64 = s.failed.values().sum();
+    assert_eq!(shown, (s.fetched, s.delivered, s.already_present, skipped, failed), "dashboard = ledger");
+    assert!(s.delivered > 0 && s.balances(), "{s:?}");
+    let sink = BlobSink::connect(&good, container).expect("container");
+    let blobs = sink.list().await.expect("blobs listed");
+    assert_eq!(blobs.len() as u64, s.deliveries, "one blob per delivery");
+    let totals = driver.text(&driver.find("[data-testid=connector-totals]").await).await;
+    assert!(totals.starts_with(&format!("{} delivered", s.deliveries)), "{totals}");
+
+    driver.quit().await;
+
+    // No secret entered appears in what the app wrote or showed, raw, URL-encoded or base64.
+    let secrets = [fake_entra::SECRET, DEV_ACCOUNT_KEY, wrong_key.as_str(), good.as_str(), wrong.as_str()];
+    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
+    for dir in [state.path(), logs.path()] {
+        for entry in walk(dir) {
+            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
+        }
+    }
+    for (i, page) in pages.into_iter().enumerate() {
+        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
+    }
+    let log_size = std::fs::metadata(&app_log).map(|m| m.len()).unwrap_or(0);
+    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
+    for secret in secrets {
+        for form in canary_forms(secret) {
+            for (name, bytes) in &haystacks {
+                assert!(
+                    !contains(bytes, form.as_bytes()),
+                    "a secret (form {:?}…) appears in {name}",
+                    &form[..form.len().min(6)]
+                );
+            }
+        }
+    }
+}
+
+fn canary_forms(secret: &str) -> Vec<String> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    vec![
+        secret.to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        b64.encode(secret.as_bytes()),
+    ]
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
