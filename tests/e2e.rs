@@ -164,8 +164,11 @@ async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboa
     driver.screenshot(&screenshot_path("wizard-4-storage")).await;
     next(&driver).await;
 
-    // 5. User mapping: a bad CSV lists its rows; the sample CSV passes and routes the first items.
+    // 5. User mapping: a bad CSV lists its rows; the sample CSV passes and routes the first items. The native
+    // file dialog opens on "Choose CSV…" (WebDriver cannot see it, so it is photographed and dismissed).
     heading(&driver, "User mapping").await;
+    driver.click(&driver.button("Choose CSV…").await).await;
+    photograph_native_dialog(&screenshot_path("file-picker")).await;
     let bad_csv = workspace_file("crates/core/tests/fixtures/mapping/malformed/invalid_number.csv");
     driver.type_into(&driver.by_label("Mapping CSV (optional)").await, &text(&bad_csv)).await;
     driver.click(&driver.button("Check").await).await;
@@ -294,6 +297,19 @@ async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboa
             }
         }
     }
+}
+
+/// Photographs the whole X display (the GTK file dialog sits above the webview), then closes the dialog.
+async fn photograph_native_dialog(path: &Path) {
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let shot = std::process::Command::new("import").args(["-window", "root"]).arg(path).status();
+    assert!(shot.is_ok_and(|s| s.success()), "import (ImageMagick) photographs the display");
+    let dialog =
+        std::process::Command::new("xdotool").args(["search", "--name", "Choose the mapping CSV"]).output();
+    let found = dialog.map(|o| !o.stdout.is_empty()).unwrap_or(false);
+    let _ = std::process::Command::new("xdotool").args(["key", "Escape"]).status();
+    assert!(found, "the native file dialog titled \"Choose the mapping CSV\" opened");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 }
 
 fn canary_forms(secret: &str) -> Vec<String> {
