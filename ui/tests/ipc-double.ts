@@ -3,7 +3,7 @@
 // key or client secret is refused with the real error code), the mapping CSV and exports are looked up by
 // path, and an import streams Progress over the real Channel protocol until the spec ends it. It is bundled
 // to one script by tests/harness.mjs; nothing in the app imports it.
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
 import type { ConnectorSettings, IpcError, MappingReport, Progress, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
@@ -249,6 +249,7 @@ function refusal(code: string, message: string): IpcError {
   return { code, message } as IpcError;
 }
 
+mockWindows('main');
 const double = new IpcDouble();
 window.__ipcDouble = double;
 mockIPC((cmd, args) => double.handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });

@@ -373,6 +373,30 @@ describe('the setup wizard', () => {
     await page.context().close();
   });
 
+  it('takes a mapping CSV dropped onto the window and checks it at once', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'mapping');
+    const drop = (paths) =>
+      page.evaluate(
+        (dropped) =>
+          window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {
+            event: 'tauri://drag-drop',
+            payload: { paths: dropped, position: { x: 10, y: 10 } },
+          }),
+        paths,
+      );
+    await drop(['/home/admin/photo.jpg']);
+    assert.match(await page.getByRole('alert').first().textContent(), /Only a \.csv file can be dropped here/);
+    await drop(['/maps/bad.csv']);
+    await page.getByTestId('mapping-problems').waitFor();
+    assert.equal(await page.getByLabel('Mapping CSV (optional)').inputValue(), '/maps/bad.csv');
+    assert.equal(await page.locator('.table-wrap tbody th').first().textContent(), '3');
+    const checked = await page.evaluate(() => window.__ipcDouble.calls.filter((c) => c.cmd === 'check_mapping').map((c) => c.args.path));
+    assert.deepEqual(checked, ['/maps/bad.csv']);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
   it('cancels a running import and says how to continue it', async () => {
     const page = await openApp(browser, server.url, doubleScript);
     await walk(page, 'review');
