@@ -30,8 +30,16 @@ struct ScopeState {
     permits: Arc<Semaphore>,
     /// Nothing is sent before this instant (the latest `Retry-After`).
     not_before: Mutex<Option<Instant>>,
-    /// When each request of the current window was sent.
-    sent: Mutex<VecDeque<Instant>>,
+    /// The requests of the current window: how many are in flight, and when each finished. A request is
+    /// timed when its answer came back, which is never before Graph counted it, so the window Docket keeps
+    /// is never shorter than Graph's.
+    budget: Mutex<Window>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    in_flight: usize,
+    finished: VecDeque<Instant>,
 }
 
 /// The throttle of one Graph client.
@@ -41,12 +49,25 @@ pub struct Throttle {
     scopes: Mutex<HashMap<String, Arc<ScopeState>>>,
 }
 
-/// Permission to send one request for a mailbox; dropping it frees the slot.
+/// Permission to send one request for a mailbox; dropping it (when the answer is in) frees the slot and
+/// times the request for the budget.
 #[derive(Debug)]
 pub struct Slot {
     // `None` only if the semaphore were closed, which this module never does.
     _permit: Option<OwnedSemaphorePermit>,
+    state: Arc<ScopeState>,
 }
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut window = self.state.budget.lock().unwrap_or_else(|p| p.into_inner());
+        window.in_flight = window.in_flight.saturating_sub(1);
+        window.finished.push_back(Instant::now());
+    }
+}
+
+/// How often a request waiting for budget held by requests still in flight looks again.
+const BUDGET_POLL: Duration = Duration::from_millis(20);
 
 impl Throttle {
     pub fn new(policy: ThrottlePolicy) -> Throttle {
@@ -65,7 +86,7 @@ impl Throttle {
                 Arc::new(ScopeState {
                     permits: Arc::new(Semaphore::new(self.policy.max_concurrent.max(1))),
                     not_before: Mutex::new(None),
-                    sent: Mutex::new(VecDeque::new()),
+                    budget: Mutex::new(Window::default()),
                 })
             })
             .clone()
@@ -83,21 +104,22 @@ impl Throttle {
                 continue;
             }
             let wait = {
-                let mut sent = state.sent.lock().unwrap_or_else(|p| p.into_inner());
+                let mut window = state.budget.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
-                while sent.front().is_some_and(|t| now.duration_since(*t) >= self.policy.window) {
-                    sent.pop_front();
+                while window.finished.front().is_some_and(|t| now.duration_since(*t) >= self.policy.window) {
+                    window.finished.pop_front();
                 }
-                if sent.len() < self.policy.budget.max(1) {
-                    sent.push_back(now);
+                if window.finished.len() + window.in_flight < self.policy.budget.max(1) {
+                    window.in_flight += 1;
                     None
                 } else {
-                    sent.front().map(|oldest| *oldest + self.policy.window)
+                    Some(window.finished.front().map(|oldest| *oldest + self.policy.window))
                 }
             };
             match wait {
-                None => return Slot { _permit: permit },
-                Some(until) => tokio::time::sleep_until(until).await,
+                None => return Slot { _permit: permit, state },
+                Some(Some(until)) => tokio::time::sleep_until(until).await,
+                Some(None) => tokio::time::sleep(BUDGET_POLL).await,
             }
         }
     }

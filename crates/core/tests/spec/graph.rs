@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use docket_core::connector;
-use docket_core::identity::{AppCredentials, Cloud, GraphClient};
+use docket_core::identity::{AppCredentials, AppTokenSource, Cloud, GraphClient, ThrottlePolicy};
 use docket_core::ledger::Ledger;
 use docket_core::mapping::{MappingOptions, MappingTable, Resolver};
 use docket_core::model::RunSummary;
@@ -319,4 +319,86 @@ async fn the_graph_double_refuses_missing_unknown_and_expired_tokens() {
     assert_eq!((missing.as_u16(), forged.as_u16(), expired_status.as_u16()), (401, 401, 401));
     assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
     assert_eq!(tenant.graph.expired_tokens_seen(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connectors_graph_target_delivers_with_the_client_secret_from_the_keychain() {
+    let tenant = tenant();
+    let state = tempfile::tempdir().expect("tempdir");
+    let ledger = Ledger::open(state.path()).expect("ledger");
+    let store = docket_core::secrets::MemSecretStore::default();
+    docket_core::secrets::SecretStore::set(
+        &store,
+        connector::AZURE_CLIENT_SECRET_ENTRY,
+        &Sensitive::new(SECRET.into()),
+    )
+    .expect("stored");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let request = connector::ImportRequest {
+        source_kind: SourceKind::WhatsApp,
+        location: root.join("samples/whatsapp/WhatsApp Chat with Trading Desk.txt").display().to_string(),
+        timezone: "Europe/London".into(),
+        date_order: None,
+        mapping_csv: None,
+        auto_map: true,
+        owner_mailbox: Some(OWNER.into()),
+        folder: Some("Trading Desk".into()),
+        default_region: None,
+        target: connector::ImportTarget::Graph {
+            cloud: tenant.cloud(),
+            tenant_id: TENANT.into(),
+            client_id: CLIENT_ID.into(),
+        },
+    };
+
+    let summary =
+        connector::run_import(&request, &store, &ledger, Arc::new(|_| {}), CancellationToken::new())
+            .await
+            .expect("the import runs");
+
+    assert!(summary.fetched > 0 && summary.failed.is_empty(), "{summary:?}");
+    assert_eq!(tenant.graph.messages(OWNER, "Trading Desk").len() as u64, summary.delivered);
+    assert_eq!(ledger.remote_ids(&format!("graph:{TENANT}")).expect("ids").len() as u64, summary.deliveries);
+}
+
+fn owner_only() -> Resolver {
+    Resolver::new(None, true, Some(OWNER.into()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_mailbox_request_budget_is_kept_and_the_double_notices_a_client_that_ignores_it() {
+    let tenant = tenant();
+    // A budget of 6 requests per 2 s stands in for Graph's 10,000 per 10 minutes. Four items for one mailbox
+    // take 10 requests (find and create the folder, then a lookup and an import per item).
+    tenant.graph.set_budget(6, Duration::from_secs(2));
+    let credentials = AppCredentials {
+        cloud: tenant.cloud(),
+        tenant_id: TENANT.into(),
+        client_id: CLIENT_ID.into(),
+        client_secret: Sensitive::new(SECRET.into()),
+    };
+    let policy = ThrottlePolicy { max_concurrent: 4, budget: 6, window: Duration::from_secs(2) };
+    let tokens = Arc::new(AppTokenSource::new(credentials));
+    let client = GraphClient::with_policy(&tenant.cloud(), tokens, policy).expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = Ledger::open(&dir.path().join("kept")).expect("ledger");
+    let started = std::time::Instant::now();
+
+    let kept =
+        run(Arc::new(GraphSink::new(Arc::new(client), TENANT, ImportMode::Auto)), &ledger, owner_only(), 4)
+            .await;
+
+    assert_eq!(kept.deliveries, 4);
+    assert!(started.elapsed() >= Duration::from_secs(2), "the budget made it wait: {:?}", started.elapsed());
+    assert_eq!(tenant.graph.violations(), Vec::<String>::new());
+
+    // The same work from a client that assumes a larger budget is caught by the double.
+    let ledger = Ledger::open(&dir.path().join("ignored")).expect("ledger");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    run_items(tenant.sink(ImportMode::Auto), &ledger, owner_only(), 10..14).await;
+    assert!(
+        tenant.graph.violations().iter().any(|v| v.contains("more than 6 requests")),
+        "{:?}",
+        tenant.graph.violations()
+    );
 }
