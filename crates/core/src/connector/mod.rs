@@ -23,7 +23,10 @@ pub use m365::{
     MAX_SECRET_DAYS,
 };
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
-pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus, AZURE_CLIENT_SECRET_ENTRY};
+pub use secret_names::{
+    secret_status, store_secret, SecretName, SecretStatus, ADMIN_REFRESH_TOKEN_ENTRY,
+    AZURE_CLIENT_SECRET_ENTRY,
+};
 pub use tokio_util::sync::CancellationToken;
 /// Re-exported so the shell can derive `TS` on its own IPC types with `#[ts(crate = "...")]`.
 pub use ts_rs;

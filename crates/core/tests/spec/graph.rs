@@ -402,3 +402,38 @@ async fn the_per_mailbox_request_budget_is_kept_and_the_double_notices_a_client_
         tenant.graph.violations()
     );
 }
+
+#[tokio::test]
+async fn the_graph_double_records_a_request_sent_before_retry_after_elapsed() {
+    let tenant = tenant();
+    let http = reqwest::Client::new();
+    let form = [
+        ("grant_type", "client_credentials".to_string()),
+        ("client_id", CLIENT_ID.to_string()),
+        ("client_secret", SECRET.to_string()),
+        ("scope", format!("{}/.default", tenant.graph.base)),
+    ];
+    let answer: serde_json::Value = http
+        .post(format!("{}/{TENANT}/oauth2/v2.0/token", tenant.entra.authority))
+        .form(&form)
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let token = answer["access_token"].as_str().expect("a token").to_string();
+    let url = format!("{}/v1.0/users/{OWNER}/mailFolders", tenant.graph.base);
+    tenant.graph.storm(1, 2, 429);
+
+    let first = http.get(&url).bearer_auth(&token).send().await.expect("answer");
+    let retry_after = first.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let impatient = http.get(&url).bearer_auth(&token).send().await.expect("answer").status();
+
+    assert_eq!((first.status().as_u16(), retry_after.as_deref()), (429, Some("2")));
+    assert_eq!(impatient.as_u16(), 429, "still throttled");
+    let violations = tenant.graph.violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].contains("before Retry-After elapsed"), "{violations:?}");
+}
