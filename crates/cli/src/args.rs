@@ -33,6 +33,44 @@ pub enum Command {
     Runs(RunsArgs),
     /// Compare the ledger with the target: counts and digests.
     Verify(VerifyArgs),
+    /// Check mailboxes in Microsoft 365 through Graph.
+    Mailboxes {
+        #[command(subcommand)]
+        command: MailboxesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailboxesCommand {
+    /// Resolve every mailbox the mapping can produce (the CSV's addresses and --mailbox) in the directory, with
+    /// the Docket app's credentials (DOCKET_TENANT_ID, DOCKET_CLIENT_ID, DOCKET_CLIENT_SECRET or the keychain).
+    /// Exit 2 if any address is not a Microsoft 365 user or has no usable mailbox.
+    Check(MailboxesCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailboxesCheckArgs {
+    /// The mapping CSV whose addresses to check.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// The export owner's mailbox, checked too.
+    #[arg(long)]
+    pub mailbox: Option<String>,
+    /// The mailbox folder to look for (default: the source's usual folder, see --kind).
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// The source kind whose usual folder to look for when --folder is not given: whatsapp, telegram or x.
+    #[arg(long, default_value = "whatsapp")]
+    pub kind: String,
+    /// Country for mapping-CSV numbers written without a +country code (ISO code such as US, GB).
+    #[arg(long)]
+    pub default_region: Option<String>,
+    /// The Microsoft cloud: global, gcc-high, dod or china.
+    #[arg(long, default_value = "global")]
+    pub cloud: String,
+    /// Print the report as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,8 +120,10 @@ pub struct SourceArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub source: SourceArgs,
-    /// dir:PATH (.eml files under PATH/<mailbox>/<folder>/) or azure:CONTAINER (connection string from
-    /// DOCKET_STORAGE_CONNECTION_STRING or the keychain; never on the command line).
+    /// dir:PATH (.eml files under PATH/<mailbox>/<folder>/), azure:CONTAINER (connection string from
+    /// DOCKET_STORAGE_CONNECTION_STRING or the keychain; never on the command line), or graph / graph:FOLDER
+    /// (each mailbox's folder through Microsoft Graph; app from DOCKET_TENANT_ID, DOCKET_CLIENT_ID and
+    /// DOCKET_CLIENT_SECRET or the keychain).
     #[arg(long)]
     pub target: String,
     /// The folder holding Docket's ledger (default: the platform data folder, or DOCKET_STATE_DIR).
@@ -95,6 +135,9 @@ pub struct RunArgs {
     /// Items converted and uploaded at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// The Microsoft cloud of a graph target: global, gcc-high, dod or china.
+    #[arg(long, default_value = "global")]
+    pub cloud: String,
 }
 
 #[derive(Debug, Args)]
@@ -125,4 +168,7 @@ pub struct VerifyArgs {
     pub target: String,
     #[arg(long)]
     pub json: bool,
+    /// The Microsoft cloud of a graph target: global, gcc-high, dod or china.
+    #[arg(long, default_value = "global")]
+    pub cloud: String,
 }

@@ -1,42 +1,115 @@
-//! Builds the sink a `--target` names. The Azure connection string comes from
-//! DOCKET_STORAGE_CONNECTION_STRING or the OS keychain, never from the command line.
+//! Builds the sink a `--target` names. Secrets never come from the command line: the Azure connection string
+//! comes from DOCKET_STORAGE_CONNECTION_STRING or the OS keychain, and the Graph target's client secret from
+//! DOCKET_CLIENT_SECRET or the keychain (with DOCKET_TENANT_ID and DOCKET_CLIENT_ID naming the app).
 
 use std::sync::Arc;
 
-use docket_core::config::TargetSpec;
-use docket_core::secrets::{names, KeyringStore, SecretStore};
+use docket_core::config::{ConfigError, TargetSpec};
+use docket_core::connector::{self, AZURE_CLIENT_SECRET_ENTRY};
+use docket_core::identity::{AppCredentials, Cloud, GraphClient};
+use docket_core::secrets::{names, KeyringStore, SecretStore, Sensitive};
 use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::dir::DirSink;
+use docket_core::sinks::graph::GraphSink;
 use docket_core::sinks::{Sink, SinkError};
 use docket_core::Error;
 
 pub const CONNECTION_ENV: &str = "DOCKET_STORAGE_CONNECTION_STRING";
+pub const TENANT_ENV: &str = "DOCKET_TENANT_ID";
+pub const CLIENT_ID_ENV: &str = "DOCKET_CLIENT_ID";
+pub const CLIENT_SECRET_ENV: &str = "DOCKET_CLIENT_SECRET";
+/// Overrides of the cloud's sign-in authority and Graph base (test doubles, private endpoints).
+pub const AUTHORITY_ENV: &str = "DOCKET_AUTHORITY_URL";
+pub const GRAPH_ENV: &str = "DOCKET_GRAPH_URL";
 
-pub fn open(spec: &str) -> Result<Arc<dyn Sink>, Error> {
+/// An opened target: the sink, and for `graph` the Graph sink itself and the folder the spec names.
+pub struct Opened {
+    pub sink: Arc<dyn Sink>,
+    pub graph: Option<Arc<GraphSink>>,
+    pub folder: Option<String>,
+}
+
+pub fn open(spec: &str, cloud: &str) -> Result<Opened, Error> {
+    let plain = |sink: Arc<dyn Sink>| Opened { sink, graph: None, folder: None };
     match TargetSpec::parse(spec)? {
-        TargetSpec::Dir(path) => Ok(Arc::new(DirSink::new(path))),
+        TargetSpec::Dir(path) => Ok(plain(Arc::new(DirSink::new(path)))),
         TargetSpec::Azure { container } => {
-            let connection = match std::env::var(CONNECTION_ENV).ok().filter(|v| !v.trim().is_empty()) {
-                Some(value) => value,
-                None => match KeyringStore::default().get(names::STORAGE_CONNECTION) {
-                    Ok(Some(secret)) => secret.expose().clone(),
-                    Err(e) => {
-                        return Err(SinkError::Config(format!(
-                        "no storage connection string: {CONNECTION_ENV} is not set and the keychain could \
-                             not be read ({e})"
-                    ))
-                        .into())
-                    }
-                    Ok(None) => {
-                        return Err(SinkError::Config(format!(
-                            "no storage connection string: set {CONNECTION_ENV}, or store one with the \
-                             desktop app's Storage step (it keeps it in the OS keychain)"
-                        ))
-                        .into())
-                    }
-                },
-            };
-            Ok(Arc::new(BlobSink::connect(&connection, &container)?))
+            Ok(plain(Arc::new(BlobSink::connect(&storage_connection()?, &container)?)))
+        }
+        TargetSpec::Graph { folder } => {
+            let (graph, tenant) = app_graph(cloud)?;
+            let sink = Arc::new(connector::graph_sink(graph, &tenant));
+            Ok(Opened { sink: sink.clone(), graph: Some(sink), folder })
         }
     }
+}
+
+fn storage_connection() -> Result<String, Error> {
+    if let Some(value) = env(CONNECTION_ENV) {
+        return Ok(value);
+    }
+    let message = match KeyringStore::default().get(names::STORAGE_CONNECTION) {
+        Ok(Some(secret)) => return Ok(secret.expose().clone()),
+        Err(e) => format!(
+            "no storage connection string: {CONNECTION_ENV} is not set and the keychain could not be read ({e})"
+        ),
+        Ok(None) => format!(
+            "no storage connection string: set {CONNECTION_ENV}, or store one with the desktop app's Storage \
+             step (it keeps it in the OS keychain)"
+        ),
+    };
+    Err(SinkError::Config(message).into())
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// The cloud `--cloud` names, with DOCKET_AUTHORITY_URL and DOCKET_GRAPH_URL applied.
+pub fn cloud(name: &str) -> Result<Cloud, Error> {
+    let cloud = Cloud::from_name(name).ok_or_else(|| ConfigError::Invalid {
+        field: "--cloud".into(),
+        message: format!("{name:?} is not one of global, gcc-high, dod or china"),
+    })?;
+    Ok(cloud.with_overrides(env(AUTHORITY_ENV).as_deref(), env(GRAPH_ENV).as_deref()))
+}
+
+/// The Graph client of Docket's app from the environment (and the keychain for the secret), and its tenant.
+pub fn app_graph(cloud_name: &str) -> Result<(Arc<GraphClient>, String), Error> {
+    let cloud = cloud(cloud_name)?;
+    let missing = |name: &str, what: &str| -> Error {
+        ConfigError::Invalid {
+            field: name.into(),
+            message: format!("{name} is not set; set it to the Docket app's {what} (from its Overview page)"),
+        }
+        .into()
+    };
+    let tenant = env(TENANT_ENV).ok_or_else(|| missing(TENANT_ENV, "Directory (tenant) ID"))?;
+    let client = env(CLIENT_ID_ENV).ok_or_else(|| missing(CLIENT_ID_ENV, "Application (client) ID"))?;
+    let secret = match env(CLIENT_SECRET_ENV) {
+        Some(value) => Sensitive::new(value),
+        None => match KeyringStore::default().get(AZURE_CLIENT_SECRET_ENTRY) {
+            Ok(Some(secret)) => secret,
+            Ok(None) => {
+                return Err(ConfigError::Invalid {
+                    field: CLIENT_SECRET_ENV.into(),
+                    message: format!(
+                        "no client secret: set {CLIENT_SECRET_ENV}, or store one with the desktop app's Entra ID \
+                         step (it keeps it in the OS keychain)"
+                    ),
+                }
+                .into())
+            }
+            Err(e) => {
+                return Err(ConfigError::Invalid {
+                    field: CLIENT_SECRET_ENV.into(),
+                    message: format!("{CLIENT_SECRET_ENV} is not set and the keychain could not be read ({e})"),
+                }
+                .into())
+            }
+        },
+    };
+    let credentials =
+        AppCredentials { cloud, tenant_id: tenant.clone(), client_id: client, client_secret: secret };
+    Ok((connector::graph_client_for(credentials)?, tenant))
 }

@@ -35,6 +35,8 @@ pub enum Code {
     EntraUnreachable,
     /// The admin consent answer could not be captured.
     Consent,
+    /// Microsoft Graph refused or failed a request (a mailbox that does not exist, a missing permission).
+    Graph,
     /// The state database (ledger) failed.
     Ledger,
     /// The run was cancelled.
@@ -59,6 +61,7 @@ impl Code {
             Code::EntraAuth => "entra_auth",
             Code::EntraUnreachable => "entra_unreachable",
             Code::Consent => "consent",
+            Code::Graph => "graph",
             Code::Ledger => "ledger",
             Code::Cancelled => "cancelled",
             Code::Internal => "internal",
@@ -100,6 +103,8 @@ pub enum Error {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Identity(#[from] crate::identity::IdentityError),
+    #[error(transparent)]
+    Graph(#[from] crate::identity::GraphError),
     #[error("the run was cancelled; run it again to continue where it stopped")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -116,6 +121,10 @@ impl Error {
             Error::Secrets(_) => Code::Keychain,
             Error::Config(_) => Code::BadConfig,
             Error::Identity(e) => e.code(),
+            Error::Graph(crate::identity::GraphError::Token(e)) => e.code(),
+            Error::Graph(crate::identity::GraphError::Unauthorized { .. }) => Code::EntraAuth,
+            Error::Graph(crate::identity::GraphError::Unreachable { .. }) => Code::EntraUnreachable,
+            Error::Graph(_) => Code::Graph,
             Error::Cancelled => Code::Cancelled,
             Error::Internal(_) => Code::Internal,
         }

@@ -4,3 +4,5 @@
 pub mod azurite;
 pub mod exports;
 pub mod fake_entra;
+pub mod fake_graph;
+pub mod http_wire;

@@ -68,6 +68,10 @@ const BY_CODE: Record<FailureCode, Guidance> = {
     title: 'Docket could not capture the consent answer',
     next: 'Open the consent page again and accept the request in the browser window that opens. If you granted consent another way, choose “I have granted consent already”.',
   },
+  graph: {
+    title: 'Microsoft Graph refused the request',
+    next: 'Check the mailbox exists in Microsoft 365 and that admin consent was granted to the Docket app for its Graph permissions, then try again.',
+  },
   ledger: {
     title: 'Docket’s state database failed',
     next: 'Check the disk holding Docket’s state folder has space and is writable. If another import is running, wait for it to finish.',

@@ -1,5 +1,6 @@
 //! One function per subcommand. Each builds core parts from the arguments, calls the core, and prints.
 
+mod mailboxes;
 mod mapping;
 mod preview;
 mod run;
@@ -14,7 +15,7 @@ use docket_core::mapping::{MappingOptions, MappingTable, Resolver};
 use docket_core::sources::{self, DateOrder, ExportOptions, Source};
 use docket_core::Error;
 
-use crate::args::{Cli, Command, MappingCommand, SourceArgs};
+use crate::args::{Cli, Command, MailboxesCommand, MappingCommand, SourceArgs};
 use crate::exit::Exit;
 
 pub async fn dispatch(cli: Cli) -> Exit {
@@ -26,6 +27,7 @@ pub async fn dispatch(cli: Cli) -> Exit {
         Command::Preview(args) => preview::preview(args).await,
         Command::Runs(args) => runs::runs(args),
         Command::Verify(args) => verify::verify(args).await,
+        Command::Mailboxes { command: MailboxesCommand::Check(args) } => mailboxes::check(args).await,
     }
 }
 

@@ -25,7 +25,21 @@ pub async fn run(args: RunArgs) -> Exit {
 }
 
 async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
-    let sink = target::open(&args.target)?;
+    let opened = target::open(&args.target, &args.cloud)?;
+    let folder = match (&opened.folder, &args.source.folder) {
+        (Some(from_target), Some(flag)) if from_target != flag => {
+            return Err(docket_core::config::ConfigError::Invalid {
+                field: "--folder".into(),
+                message: format!(
+                    "--target names folder {from_target:?} but --folder says {flag:?}; give the folder once"
+                ),
+            }
+            .into())
+        }
+        (Some(from_target), _) => Some(from_target.clone()),
+        (None, flag) => flag.clone(),
+    };
+    let sink = opened.sink;
     let prepared = prepare(&args.source)?;
     let ledger = Ledger::open(&state_dir(&args.state))?;
     let cancel = CancellationToken::new();
@@ -39,11 +53,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
             }
         }
     });
-    let options = PipelineOptions {
-        folder: args.source.folder.clone(),
-        concurrency: args.concurrency,
-        ..PipelineOptions::default()
-    };
+    let options = PipelineOptions { folder, concurrency: args.concurrency, ..PipelineOptions::default() };
     pipeline::run(Job {
         source_label: prepared.label,
         source: prepared.source,

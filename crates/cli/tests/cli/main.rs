@@ -5,4 +5,5 @@ mod azure_target;
 mod bad_input;
 mod crash;
 mod dir_target;
+mod graph_target;
 mod harness;

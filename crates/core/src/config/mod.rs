@@ -1,4 +1,4 @@
-//! Typed settings: the `KIND:LOCATION` source spec and the `dir:`/`azure:` target spec. No secrets live
+//! Typed settings: the `KIND:LOCATION` source spec and the `dir:`/`azure:`/`graph` target spec. No secrets live
 //! here; the storage connection string is read from the environment or the keychain when a sink is built.
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use crate::model::SourceKind;
 pub enum ConfigError {
     #[error("--source {0:?}: expected KIND:LOCATION, where KIND is whatsapp, telegram or x (for example whatsapp:chat.zip)")]
     SourceSpec(String),
-    #[error("--target {0:?}: expected dir:PATH or azure:CONTAINER")]
+    #[error("--target {0:?}: expected dir:PATH, azure:CONTAINER, graph or graph:FOLDER")]
     TargetSpec(String),
     #[error("--target azure:{0}: {1}")]
     ContainerName(String, String),
@@ -46,11 +46,20 @@ pub enum TargetSpec {
     Dir(PathBuf),
     /// An Azure Blob Storage container; the connection string comes from the environment or keychain.
     Azure { container: String },
+    /// Straight into the mailboxes through Microsoft Graph, optionally into a named folder; the app's client
+    /// secret comes from the environment or keychain.
+    Graph { folder: Option<String> },
 }
 
 impl TargetSpec {
     pub fn parse(spec: &str) -> Result<TargetSpec, ConfigError> {
+        if spec == "graph" {
+            return Ok(TargetSpec::Graph { folder: None });
+        }
         match spec.split_once(':') {
+            Some(("graph", folder)) if !folder.trim().is_empty() => {
+                Ok(TargetSpec::Graph { folder: Some(folder.trim().to_string()) })
+            }
             Some(("dir", path)) if !path.is_empty() => Ok(TargetSpec::Dir(PathBuf::from(path))),
             Some(("azure", container)) => {
                 validate_container_name(container)?;
@@ -106,6 +115,12 @@ mod tests {
         assert_eq!(TargetSpec::parse("dir:out").ok(), Some(TargetSpec::Dir("out".into())));
         assert!(TargetSpec::parse("azure:Bad_Name").is_err());
         assert!(TargetSpec::parse("s3:bucket").is_err());
+        assert_eq!(TargetSpec::parse("graph").ok(), Some(TargetSpec::Graph { folder: None }));
+        assert_eq!(
+            TargetSpec::parse("graph:Chat Archive").ok(),
+            Some(TargetSpec::Graph { folder: Some("Chat Archive".into()) })
+        );
+        assert!(TargetSpec::parse("graph:").is_err());
         assert!(parse_timezone("Europe/Paris").is_ok());
         assert!(parse_timezone("Mars/Olympus").is_err());
     }

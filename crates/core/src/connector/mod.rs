@@ -6,6 +6,7 @@
 
 mod dashboard;
 mod entra;
+mod m365;
 mod preview;
 mod routing;
 mod saved;
@@ -23,12 +24,20 @@ pub use dashboard::{
     ConnectorOverview,
 };
 pub use entra::test_entra_app;
+pub use m365::{
+    add_app_secret, app_graph_client, begin_app_consent, check_mailboxes, client_secret_warning,
+    graph_client_for, graph_sink, list_entra_apps, mapping_mailboxes, register_docket_app, sign_in, GraphApp,
+    MAX_SECRET_DAYS,
+};
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
 pub use routing::{preview_routing, RoutedItem};
 pub use saved::{
     ConnectorSettings, ConnectorStore, EntraApp, SavedConnector, Schedule, CONNECTORS_FILE, MAX_EVERY_HOURS,
 };
-pub use secret_names::{secret_status, store_secret, SecretName, SecretStatus, AZURE_CLIENT_SECRET_ENTRY};
+pub use secret_names::{
+    secret_status, store_secret, SecretName, SecretStatus, ADMIN_REFRESH_TOKEN_ENTRY,
+    AZURE_CLIENT_SECRET_ENTRY,
+};
 pub use tokio_util::sync::CancellationToken;
 /// Re-exported so the shell can derive `TS` on its own IPC types with `#[ts(crate = "...")]`.
 pub use ts_rs;
@@ -53,6 +62,8 @@ pub enum ImportTarget {
     Dir { path: String },
     /// An Azure Blob Storage container, reached with the stored storage connection string.
     Azure { container: String },
+    /// Each mapped mailbox's folder, through Microsoft Graph with the Docket app's stored client secret.
+    Graph { cloud: crate::identity::Cloud, tenant_id: String, client_id: String },
 }
 
 /// One import as the wizard describes it: the CLI's `docket run` flags, without any secret.
@@ -193,6 +204,11 @@ fn open_target(target: &ImportTarget, secrets: &dyn SecretStore) -> Result<Arc<d
         }
         .into()),
         ImportTarget::Azure { container } => Ok(Arc::new(connect_blob(secrets, container)?)),
+        ImportTarget::Graph { cloud, tenant_id, client_id } => {
+            let app =
+                GraphApp { cloud: cloud.clone(), tenant_id: tenant_id.clone(), client_id: client_id.clone() };
+            Ok(Arc::new(graph_sink(app_graph_client(secrets, &app)?, tenant_id)))
+        }
     }
 }
 

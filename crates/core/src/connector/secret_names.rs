@@ -23,6 +23,10 @@ pub enum SecretName {
 /// The keychain entry of the Entra ID app's client secret.
 pub const AZURE_CLIENT_SECRET_ENTRY: &str = "azure-client-secret";
 
+/// The keychain entry of the signed-in admin's refresh token (written by `identity::sign_in_admin`, never
+/// stored or read through the wizard's secret commands).
+pub use crate::identity::ADMIN_REFRESH_TOKEN_ENTRY;
+
 impl SecretName {
     pub const ALL: [SecretName; 2] = [SecretName::StorageConnection, SecretName::AzureClientSecret];
 

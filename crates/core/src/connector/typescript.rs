@@ -34,5 +34,10 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     identity::AppCheck::export_all(cfg)?;
     identity::ConsentStart::export_all(cfg)?;
     identity::ConsentResult::export_all(cfg)?;
+    super::GraphApp::export_all(cfg)?;
+    identity::AppSummary::export_all(cfg)?;
+    identity::RegisteredApp::export_all(cfg)?;
+    identity::SecretExpiryWarning::export_all(cfg)?;
+    identity::MailboxReport::export_all(cfg)?;
     Ok(())
 }

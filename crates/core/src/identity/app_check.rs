@@ -34,6 +34,30 @@ pub async fn check_app_credentials(
     client_id: &str,
     client_secret: &Sensitive<String>,
 ) -> Result<AppCheck, IdentityError> {
+    let token = request_app_token(cloud, tenant_id, client_id, client_secret).await?;
+    Ok(AppCheck {
+        tenant_id: token.tenant,
+        client_id: token.client,
+        expires_in_seconds: token.expires_in.map(|d| d.as_secs()),
+    })
+}
+
+/// An app-only token for `{graph}/.default`, as Entra ID issued it.
+pub(crate) struct AppToken {
+    pub tenant: String,
+    pub client: String,
+    pub access_token: Sensitive<String>,
+    pub expires_in: Option<Duration>,
+}
+
+/// One client-credentials grant. Every refusal comes back as an `IdentityError` that never carries the
+/// secret.
+pub(crate) async fn request_app_token(
+    cloud: &Cloud,
+    tenant_id: &str,
+    client_id: &str,
+    client_secret: &Sensitive<String>,
+) -> Result<AppToken, IdentityError> {
     let tenant = checked_tenant(tenant_id)?;
     let client = checked_client_id(client_id)?;
     let secret = client_secret.expose().trim();
@@ -45,37 +69,43 @@ pub async fn check_app_credentials(
                 .into(),
         });
     }
-    let token_url = cloud.endpoint(&tenant, "oauth2/v2.0/token")?;
+    let token_url = cloud.endpoints(&tenant)?.token;
     let endpoint = token_url.to_string();
     let oauth = BasicClient::new(ClientId::new(client.clone()))
         .set_client_secret(ClientSecret::new(secret.to_string()))
         .set_token_uri(TokenUrl::from_url(token_url))
         .set_auth_type(AuthType::RequestBody);
-    // No redirects: a token endpoint that redirects is not one to send a secret to (oauth2's advice).
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(TOKEN_TIMEOUT)
-        .build()
-        .map_err(|e| IdentityError::Unreachable {
-            endpoint: endpoint.clone(),
-            detail: chain(&e.without_url()),
-        })?;
+    let http = token_http_client(&endpoint)?;
     let answer = oauth
         .exchange_client_credentials()
         .add_scope(Scope::new(cloud.graph_default_scope()))
         .request_async(&http)
         .await;
     match answer {
-        Ok(token) => Ok(AppCheck {
-            tenant_id: tenant,
-            client_id: client,
-            expires_in_seconds: token.expires_in().map(|d| d.as_secs()),
+        Ok(token) => Ok(AppToken {
+            access_token: Sensitive::new(token.access_token().secret().clone()),
+            expires_in: token.expires_in(),
+            tenant,
+            client,
         }),
         Err(error) => Err(refusal(error, &tenant, &client, secret, endpoint)),
     }
 }
 
-fn refusal(
+/// The HTTP client for token requests. No redirects: a token endpoint that redirects is not one to send a
+/// secret to (oauth2's advice).
+pub(crate) fn token_http_client(endpoint: &str) -> Result<reqwest::Client, IdentityError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TOKEN_TIMEOUT)
+        .build()
+        .map_err(|e| IdentityError::Unreachable {
+            endpoint: endpoint.to_string(),
+            detail: chain(&e.without_url()),
+        })
+}
+
+pub(crate) fn refusal(
     error: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
     tenant: &str,
     client: &str,
@@ -120,14 +150,14 @@ fn refusal(
 }
 
 /// The `AADSTSnnnn` code Entra ID puts at the start of its error descriptions.
-fn aadsts_code(description: &str) -> Option<String> {
+pub(crate) fn aadsts_code(description: &str) -> Option<String> {
     let start = description.find("AADSTS")?;
     let digits: String = description.get(start + 6..)?.chars().take_while(char::is_ascii_digit).collect();
     (!digits.is_empty()).then(|| format!("AADSTS{digits}"))
 }
 
 /// Entra ID's own words, with the secret removed should a server ever echo it back.
-fn redacted(description: &str, secret: &str) -> String {
+pub(crate) fn redacted(description: &str, secret: &str) -> String {
     if secret.is_empty() {
         description.to_string()
     } else {
@@ -136,7 +166,7 @@ fn redacted(description: &str, secret: &str) -> String {
 }
 
 /// An error and its causes in one line (reqwest's top-level message alone says little).
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -59,6 +59,75 @@ impl Cloud {
         format!("{}/.default", self.graph())
     }
 
+    /// The cloud a CLI `--cloud` value names: `global`, `gcc-high`, `dod` or `china`.
+    pub fn from_name(name: &str) -> Option<Cloud> {
+        match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "global" | "public" | "worldwide" => Some(Cloud::Global),
+            "gcc-high" | "us-gov-high" | "usgovhigh" => Some(Cloud::UsGovHigh),
+            "dod" | "us-gov-dod" | "usgovdod" => Some(Cloud::UsGovDod),
+            "china" | "21vianet" => Some(Cloud::China),
+            _ => None,
+        }
+    }
+
+    /// This cloud with the authority and/or Graph base replaced (test doubles, `DOCKET_AUTHORITY_URL` and
+    /// `DOCKET_GRAPH_URL`).
+    pub fn with_overrides(&self, authority: Option<&str>, graph: Option<&str>) -> Cloud {
+        match (authority, graph) {
+            (None, None) => self.clone(),
+            (a, g) => Cloud::Custom {
+                authority: a.unwrap_or(self.authority()).to_string(),
+                graph: g.unwrap_or(self.graph()).to_string(),
+            },
+        }
+    }
+
+    /// A delegated Graph permission as a scope of this cloud's Graph: `{graph}/{permission}`.
+    pub fn graph_scope(&self, permission: &str) -> String {
+        format!("{}/{permission}", self.graph())
+    }
+
+    /// Every endpoint Docket calls in this cloud for `tenant`, from this one function: the call sites
+    /// (sign-in, token requests, admin consent, Graph) all take their addresses from here.
+    pub fn endpoints(&self, tenant: &str) -> Result<CloudEndpoints, IdentityError> {
+        let tenant = super::checked_tenant(tenant)?;
+        Ok(CloudEndpoints {
+            token: self.endpoint(&tenant, "oauth2/v2.0/token")?,
+            authorize: self.endpoint(&tenant, "oauth2/v2.0/authorize")?,
+            admin_consent: self.endpoint(&tenant, "v2.0/adminconsent")?,
+            import_admin_consent: self.endpoint(&tenant, "adminconsent")?,
+            graph_v1: self.graph_base()?.join("v1.0/").map_err(|_| self.bad_graph("does not form a URL"))?,
+            graph_beta: self
+                .graph_base()?
+                .join("beta/")
+                .map_err(|_| self.bad_graph("does not form a URL"))?,
+        })
+    }
+
+    /// The Graph base as a URL ending in `/`, refusing one that is not https (or http on loopback): Graph
+    /// requests carry bearer tokens.
+    pub(crate) fn graph_base(&self) -> Result<Url, IdentityError> {
+        let graph = self.graph();
+        let base = Url::parse(&format!("{graph}/")).map_err(|_| self.bad_graph("is not a URL"))?;
+        let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        match base.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => return Err(self.bad_graph("must be an https address")),
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(self.bad_graph("must not carry a query or fragment"));
+        }
+        Ok(base)
+    }
+
+    fn bad_graph(&self, why: &str) -> IdentityError {
+        IdentityError::InvalidInput {
+            field: "Microsoft Graph address",
+            message: format!("{:?} {why}; choose one of the Microsoft clouds", self.graph()),
+        }
+    }
+
     /// `{authority}/{tenant}/{path}`, refusing an authority that is not https (or http on loopback).
     pub(crate) fn endpoint(&self, tenant: &str, path: &str) -> Result<Url, IdentityError> {
         let authority = self.authority();
@@ -77,6 +146,37 @@ impl Cloud {
             return Err(invalid("must not carry a query or fragment"));
         }
         Url::parse(&format!("{authority}/{tenant}/{path}")).map_err(|_| invalid("does not form a URL"))
+    }
+}
+
+/// The addresses one cloud gives for one tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudEndpoints {
+    /// `{authority}/{tenant}/oauth2/v2.0/token`
+    pub token: Url,
+    /// `{authority}/{tenant}/oauth2/v2.0/authorize`
+    pub authorize: Url,
+    /// `{authority}/{tenant}/v2.0/adminconsent` (Docket's own app's Graph permissions)
+    pub admin_consent: Url,
+    /// `{authority}/{tenant}/adminconsent` (the Office 365 Import service)
+    pub import_admin_consent: Url,
+    /// `{graph}/v1.0/`
+    pub graph_v1: Url,
+    /// `{graph}/beta/`
+    pub graph_beta: Url,
+}
+
+impl CloudEndpoints {
+    /// Every address, for tests and diagnostics.
+    pub fn all(&self) -> [&Url; 6] {
+        [
+            &self.token,
+            &self.authorize,
+            &self.admin_consent,
+            &self.import_admin_consent,
+            &self.graph_v1,
+            &self.graph_beta,
+        ]
     }
 }
 

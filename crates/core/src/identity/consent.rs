@@ -1,7 +1,7 @@
-//! Admin consent for the Office 365 Import service (client id 570d0bec-d001-4c4e-985e-3ab17fdc3073): the
-//! consent URL with a random `state`, the result values, and the path where the admin confirms that consent
-//! was granted elsewhere. Capturing the browser's redirect is `loopback`'s job; opening the browser is the
-//! shell's.
+//! Admin consent for the Office 365 Import service (client id 570d0bec-d001-4c4e-985e-3ab17fdc3073) and for
+//! Docket's own app's Graph application permissions (`/{tenant}/v2.0/adminconsent`): the consent URL with a
+//! random `state`, the result values, and the path where the admin confirms that consent was granted
+//! elsewhere. Capturing the browser's redirect is `loopback`'s job; opening the browser is the shell's.
 
 use std::time::Duration;
 
@@ -104,7 +104,7 @@ pub fn admin_consent_url(
     state: &str,
 ) -> Result<Url, IdentityError> {
     let tenant = checked_tenant(tenant)?;
-    let mut url = cloud.endpoint(&tenant, "adminconsent")?;
+    let mut url = cloud.endpoints(&tenant)?.import_admin_consent;
     url.query_pairs_mut()
         .append_pair("client_id", IMPORT_SERVICE_CLIENT_ID)
         .append_pair("redirect_uri", redirect_uri)
@@ -123,6 +123,41 @@ pub async fn begin_admin_consent(
     let listener = ConsentListener::bind(state.clone()).await?;
     let redirect_uri = listener.redirect_uri();
     let url = admin_consent_url(cloud, tenant, &redirect_uri, &state)?;
+    Ok((ConsentStart { url: url.into(), state, redirect_uri }, listener))
+}
+
+/// The admin consent page for an app's Graph application permissions (Docket's own app):
+/// `{authority}/{tenant}/v2.0/adminconsent?client_id=...&scope={graph}/.default&redirect_uri=...&state=...`.
+/// `.default` asks for every application permission the app registration declares.
+pub fn app_admin_consent_url(
+    cloud: &Cloud,
+    tenant: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    state: &str,
+) -> Result<Url, IdentityError> {
+    let tenant = checked_tenant(tenant)?;
+    let client_id = super::checked_client_id(client_id)?;
+    let mut url = cloud.endpoints(&tenant)?.admin_consent;
+    url.query_pairs_mut()
+        .append_pair("client_id", &client_id)
+        .append_pair("scope", &cloud.graph_default_scope())
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("state", state);
+    Ok(url)
+}
+
+/// Starts admin consent for Docket's own app (`client_id`), as `begin_admin_consent` does for the Import
+/// service: a loopback listener on a random port and the v2.0 consent URL with a fresh `state`.
+pub async fn begin_app_admin_consent(
+    cloud: &Cloud,
+    tenant: &str,
+    client_id: &str,
+) -> Result<(ConsentStart, ConsentListener), IdentityError> {
+    let state = new_consent_state();
+    let listener = ConsentListener::bind(state.clone()).await?;
+    let redirect_uri = listener.redirect_uri();
+    let url = app_admin_consent_url(cloud, tenant, client_id, &redirect_uri, &state)?;
     Ok((ConsentStart { url: url.into(), state, redirect_uri }, listener))
 }
 

@@ -136,7 +136,7 @@ fn timed_out(limit: Duration) -> ConsentResult {
 }
 
 /// The request target of a `GET` request (`/?state=...`), or `None` when the request is not one.
-async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
+pub(super) async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 2048];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
@@ -156,7 +156,7 @@ async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
     }
 }
 
-async fn respond(stream: &mut TcpStream, status: &str, line: &str) {
+pub(super) async fn respond(stream: &mut TcpStream, status: &str, line: &str) {
     let body = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Docket</title></head>\
          <body style=\"font-family:sans-serif;margin:3em\"><h1>Docket</h1><p>{line}</p>\

@@ -1,20 +1,41 @@
-//! Entra ID (Azure AD) for the wizard's steps 2 and 6: which cloud to sign in to, a live check that an app's
-//! client credentials work (client-credentials grant, the token itself is dropped), and admin consent for the
-//! Office 365 Import service captured on a loopback redirect. It never opens a browser (the shell does), never
-//! keeps a token, and never stores anything: callers hand secrets in and record results themselves.
+//! Entra ID (Azure AD) and Microsoft Graph for the wizard's steps 2, 5 and 6 and for Graph delivery: which
+//! cloud to sign in to, a live check that an app's client credentials work, the admin's interactive sign-in
+//! (PKCE on a loopback redirect), app registration through Graph, admin consent (the Office 365 Import service
+//! and Docket's own app) captured on a loopback redirect, mailbox checks, and the throttled Graph client the
+//! Graph sink uses. It never opens a browser (callers pass an opener), keeps tokens only in memory, and stores
+//! only what a caller's `SecretStore` is given (the admin's refresh token, a new app's client secret).
 
 mod app_check;
+mod app_registration;
+mod app_token;
 mod cloud;
 mod consent;
+mod graph_client;
+mod graph_throttle;
 mod loopback;
+mod mailbox_check;
+mod signin;
 
 pub use app_check::{check_app_credentials, AppCheck};
-pub use cloud::Cloud;
-pub use consent::{
-    admin_consent_url, begin_admin_consent, confirmed_by_admin, new_consent_state, ConsentMethod,
-    ConsentResult, ConsentStart, ConsentStatus, DEFAULT_CONSENT_TIMEOUT, IMPORT_SERVICE_CLIENT_ID,
+pub use app_registration::{
+    add_client_secret, list_apps, register_app, secret_expiry_warning, AppSummary, ClientSecretInfo,
+    RegisteredApp, SecretExpiryWarning, DOCKET_GRAPH_ROLES, GRAPH_RESOURCE_APP_ID, SECRET_WARNING_DAYS,
 };
+pub use app_token::{refresh_after, AppCredentials, AppTokenSource, TokenProvider};
+pub use cloud::{Cloud, CloudEndpoints};
+pub use consent::{
+    admin_consent_url, app_admin_consent_url, begin_admin_consent, begin_app_admin_consent,
+    confirmed_by_admin, new_consent_state, ConsentMethod, ConsentResult, ConsentStart, ConsentStatus,
+    DEFAULT_CONSENT_TIMEOUT, IMPORT_SERVICE_CLIENT_ID,
+};
+pub use graph_client::{Body, GraphAnswer, GraphClient, GraphError, GraphVersion};
+pub use graph_throttle::{Throttle, ThrottlePolicy};
 pub use loopback::ConsentListener;
+pub use mailbox_check::{check_mailboxes, MailboxCheck, MailboxReport, MailboxStatus};
+pub use signin::{
+    sign_in_admin, AdminSession, OpenUrl, SignInSettings, ADMIN_REFRESH_TOKEN_ENTRY,
+    ADMIN_SIGN_IN_PERMISSIONS, DEFAULT_SIGN_IN_CLIENT_ID, DEFAULT_SIGN_IN_TIMEOUT,
+};
 
 use crate::Code;
 
@@ -73,6 +94,23 @@ pub enum IdentityError {
         "this admin consent was replaced by a newer one or confirmed by hand; nothing was recorded from it"
     )]
     Superseded,
+    #[error("the admin is not signed in to Microsoft Entra ID (or the sign-in expired); sign in again")]
+    SignInNeeded,
+    #[error(
+        "no answer came back from the Microsoft sign-in page within {minutes} minutes; start the sign-in again"
+    )]
+    SignInTimedOut { minutes: u64 },
+    #[error(
+        "an answer arrived that does not carry the state of this sign-in (an old browser tab or another \
+         program); it was not used. Start the sign-in again."
+    )]
+    SignInRejected,
+    #[error("Microsoft Entra ID did not complete the sign-in ({error}): {description}")]
+    SignInRefused { error: String, description: String },
+    #[error("Docket could not open the system browser ({0}); open the sign-in page by hand or try again")]
+    Browser(String),
+    #[error("the OS keychain could not keep the sign-in ({0}); unlock the keychain and sign in again")]
+    Keychain(String),
 }
 
 impl IdentityError {
@@ -87,9 +125,14 @@ impl IdentityError {
             IdentityError::Unreachable { .. } | IdentityError::UnexpectedResponse { .. } => {
                 Code::EntraUnreachable
             }
-            IdentityError::Listener(_) | IdentityError::NoConsentPending | IdentityError::Superseded => {
-                Code::Consent
-            }
+            IdentityError::Listener(_)
+            | IdentityError::NoConsentPending
+            | IdentityError::Superseded
+            | IdentityError::SignInTimedOut { .. }
+            | IdentityError::SignInRejected
+            | IdentityError::Browser(_) => Code::Consent,
+            IdentityError::SignInNeeded | IdentityError::SignInRefused { .. } => Code::EntraAuth,
+            IdentityError::Keychain(_) => Code::Keychain,
         }
     }
 }

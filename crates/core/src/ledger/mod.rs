@@ -71,6 +71,8 @@ pub struct Outcome {
     pub item_time: String,
     /// The item itself (attachments by reference), kept when it was not imported so it can be replayed.
     pub original: Option<String>,
+    /// The id the target gave the delivered message (Microsoft Graph's message id), when it has one.
+    pub remote_id: Option<String>,
 }
 
 impl Outcome {
@@ -90,6 +92,7 @@ impl Outcome {
             source_id: item.source_id.clone(),
             item_time: item.timestamp.to_rfc3339(),
             original: None,
+            remote_id: None,
         }
     }
 }
@@ -293,6 +296,7 @@ impl Ledger {
                     o.size.map(|s| s as i64),
                     run_id,
                     now,
+                    o.remote_id,
                 ])?;
                 if let Some(original) = &o.original {
                     keep_original.execute(params![o.item_key, original])?;
@@ -301,6 +305,18 @@ impl Ledger {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The target's id for each delivered (item, mailbox) of `target` that has one (Graph message ids):
+    /// `(item_key, mailbox, remote_id)`, ordered by item and mailbox.
+    pub fn remote_ids(&self, target: &str) -> Result<Vec<(String, String, String)>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT item_key, mailbox, remote_id FROM items
+             WHERE target = ?1 AND state = 'delivered' AND remote_id IS NOT NULL ORDER BY item_key, mailbox",
+        )?;
+        let rows = stmt.query_map(params![target], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Every delivered row for `target`, ordered by object name.

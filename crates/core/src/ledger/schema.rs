@@ -47,17 +47,38 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 ";
 
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
+    conn.execute_batch(SCHEMA)?;
+    migrate(conn)
+}
+
+/// Additive changes to ledgers made by earlier versions. Each is applied once, when its column is missing.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    // v0.1 → Graph delivery: the message id Microsoft Graph gave a delivered item.
+    if !has_column(conn, "items", "remote_id")? {
+        conn.execute_batch("ALTER TABLE items ADD COLUMN remote_id TEXT")?;
+    }
+    Ok(())
+}
+
+fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    let names = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    for name in names {
+        if name? == column {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Inserts or updates one (target, item, mailbox) row. A delivered row is never downgraded.
 pub(super) const UPSERT_ITEM: &str = "
 INSERT INTO items (target, item_key, mailbox, source, chat, source_id, item_time, state, reason, detail,
-                   object_name, sha256, size, run_id, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                   object_name, sha256, size, run_id, updated_at, remote_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
 ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
     state = excluded.state, reason = excluded.reason, detail = excluded.detail,
     object_name = excluded.object_name, sha256 = excluded.sha256, size = excluded.size,
-    run_id = excluded.run_id, updated_at = excluded.updated_at
+    run_id = excluded.run_id, updated_at = excluded.updated_at, remote_id = excluded.remote_id
 WHERE items.state != 'delivered'
 ";

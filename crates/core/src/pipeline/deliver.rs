@@ -42,7 +42,9 @@ impl Fatal {
     /// Errors that mean the run cannot go on: there is no point failing the remaining items one by one.
     pub fn take_if_systemic(&mut self) -> Option<SinkError> {
         match &self.0 {
-            Some(SinkError::Auth { .. } | SinkError::Config(_)) => self.0.take(),
+            Some(SinkError::Auth { .. } | SinkError::Config(_) | SinkError::GraphAuth { .. }) => {
+                self.0.take()
+            }
             _ => None,
         }
     }
@@ -99,9 +101,13 @@ impl Task {
             row.object_name = Some(envelope.object_name());
             row.sha256 = Some(rendered.sha256.clone());
             row.size = Some(rendered.bytes.len() as u64);
-            match retry.run(|| sink.put(&envelope), |e| e.is_permanent()).await {
-                Ok(Written::Created) => created += 1,
-                Ok(Written::AlreadyPresent) => {}
+            match retry.run(|| sink.put_tracked(&envelope), |e| e.is_permanent()).await {
+                Ok(delivery) => {
+                    if delivery.written == Written::Created {
+                        created += 1;
+                    }
+                    row.remote_id = delivery.remote_id;
+                }
                 Err(e) => {
                     row.state = RowState::Failed;
                     row.reason = Some(e.reason().into());

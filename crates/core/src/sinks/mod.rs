@@ -4,6 +4,7 @@
 
 pub mod azure_blob;
 pub mod dir;
+pub mod graph;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,13 @@ pub enum Written {
     AlreadyPresent,
 }
 
+/// What a write did, with the id the target gave the object when it has one (Graph's message id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub written: Written,
+    pub remote_id: Option<String>,
+}
+
 /// An object found in a sink, for `verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredObject {
@@ -81,6 +89,18 @@ pub enum SinkError {
     Other { name: String, detail: String },
     #[error("the storage setting is wrong: {0}")]
     Config(String),
+    #[error(
+        "Microsoft Graph would not let Docket in ({detail}). Check the app's tenant, client ID and secret \
+         (DOCKET_CLIENT_SECRET or the keychain) and that admin consent was granted, then run again."
+    )]
+    GraphAuth { detail: String },
+    #[error(
+        "{mailbox} is not a Microsoft 365 mailbox Docket can deliver to ({detail}). Fix the mapping (run \
+         `docket mailboxes check`), or give the user a mailbox; the item is kept and a later run delivers it."
+    )]
+    MailboxNotFound { mailbox: String, detail: String },
+    #[error("Microsoft Graph failed on {name}: {detail}")]
+    Graph { name: String, detail: String, transient: bool },
 }
 
 impl SinkError {
@@ -92,12 +112,19 @@ impl SinkError {
             SinkError::Io { .. } => Code::Io,
             SinkError::Transient { .. } | SinkError::Other { .. } => Code::Storage,
             SinkError::Config(_) => Code::BadConfig,
+            SinkError::GraphAuth { .. } => Code::EntraAuth,
+            SinkError::MailboxNotFound { .. } | SinkError::Graph { .. } => Code::Graph,
         }
     }
 
     /// Whether retrying the same write can never succeed.
     pub fn is_permanent(&self) -> bool {
-        !matches!(self, SinkError::Unreachable { .. } | SinkError::Transient { .. })
+        !matches!(
+            self,
+            SinkError::Unreachable { .. }
+                | SinkError::Transient { .. }
+                | SinkError::Graph { transient: true, .. }
+        )
     }
 
     /// A short stable reason for the ledger and the `failed{reason:n}` counts.
@@ -109,6 +136,9 @@ impl SinkError {
             SinkError::Io { .. } => "io",
             SinkError::Transient { .. } | SinkError::Other { .. } => "storage",
             SinkError::Config(_) => "config",
+            SinkError::GraphAuth { .. } => "graph_auth",
+            SinkError::MailboxNotFound { .. } => "mailbox_not_found",
+            SinkError::Graph { .. } => "graph",
         }
     }
 }
@@ -126,6 +156,11 @@ pub trait Sink: Send + Sync {
     async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError>;
     /// Every stored object, for `verify`.
     async fn list(&self) -> Result<Vec<StoredObject>, SinkError>;
+    /// `put`, also returning the id the target gave the object (recorded in the ledger). Targets without
+    /// such ids need not implement it.
+    async fn put_tracked(&self, envelope: &Envelope<'_>) -> Result<Delivery, SinkError> {
+        Ok(Delivery { written: self.put(envelope).await?, remote_id: None })
+    }
 }
 
 /// An in-memory sink for tests, with the same create-only rule as the real ones.

@@ -262,6 +262,7 @@ fn every_error_code_crosses_ipc_as_its_stable_name() {
         Code::EntraAuth,
         Code::EntraUnreachable,
         Code::Consent,
+        Code::Graph,
         Code::Ledger,
         Code::Cancelled,
         Code::Internal,

@@ -4,6 +4,8 @@
 //! is granted, an `error` is refused with Entra ID's words as sent, and a wrong `state` is never recorded.
 //! The Entra ID double (docket-testkit) speaks the real token endpoint's protocol and error shapes on 127.0.0.1.
 
+mod m365;
+
 use std::time::Duration;
 
 use docket_core::identity::{

@@ -43,3 +43,35 @@ fn runs_and_checkpoints_survive_reopening() {
     assert_eq!(runs[0].status, "interrupted", "a run left running by a dead process is marked interrupted");
     assert_eq!(ledger.checkpoint("x:acct", "since_id:tweets").expect("read"), Some("123".into()));
 }
+
+#[test]
+fn a_ledger_from_before_graph_delivery_gains_the_graph_id_column_and_keeps_its_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        // The items table as the first release created it: no remote_id column.
+        let old = rusqlite::Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
+        old.execute_batch(
+            "CREATE TABLE items (target TEXT NOT NULL, item_key TEXT NOT NULL, mailbox TEXT NOT NULL,
+                source TEXT NOT NULL, chat TEXT NOT NULL, source_id TEXT NOT NULL, item_time TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('delivered', 'skipped', 'failed')), reason TEXT, detail TEXT,
+                object_name TEXT, sha256 TEXT, size INTEGER, run_id INTEGER NOT NULL, updated_at TEXT NOT NULL,
+                PRIMARY KEY (target, item_key, mailbox)) WITHOUT ROWID;
+             INSERT INTO items VALUES ('dir:/x', 'k0', 'a@contoso.com', 'whatsapp', 'c', 's', 't', 'delivered',
+                NULL, NULL, 'a@contoso.com/F/k0.eml', 'ab', 1, 1, 't');",
+        )
+        .expect("old schema");
+    }
+    let ledger = Ledger::open(dir.path()).expect("an old ledger opens");
+    let it = item(2);
+    let mut delivered = Outcome::for_item(&it, "a@contoso.com", RowState::Delivered);
+    delivered.remote_id = Some("AAMkGraphId=".into());
+    ledger.record("graph:t", 2, "t2", &[delivered]).expect("record");
+
+    assert_eq!(ledger.delivered("dir:/x").expect("old rows").len(), 1, "the old row is kept");
+    assert_eq!(
+        ledger.remote_ids("graph:t").expect("ids"),
+        vec![(it.key.clone(), "a@contoso.com".to_string(), "AAMkGraphId=".to_string())]
+    );
+    drop(ledger);
+    assert!(Ledger::open(dir.path()).is_ok(), "the migration runs once");
+}

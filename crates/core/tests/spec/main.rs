@@ -2,6 +2,7 @@
 
 mod connector;
 mod convert;
+mod graph;
 mod identity;
 mod ledger;
 mod mapping;

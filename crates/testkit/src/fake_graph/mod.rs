@@ -1,0 +1,389 @@
+//! A fake Microsoft Graph on 127.0.0.1 (plain threads), paired with a `FakeEntra` whose tokens it accepts. It
+//! enforces what real Graph enforces and what Docket must respect:
+//! - every request carries a bearer token the Entra double issued for this Graph (audience), not expired, with
+//!   the permission the endpoint needs (application roles or delegated scopes); otherwise 401/403 with Graph's
+//!   error shape;
+//! - lists page with `@odata.nextLink`;
+//! - a "storm" answers 429 with `Retry-After`; a request for the same mailbox that arrives before that time has
+//!   passed is recorded as a protocol violation (after a 250 ms grace for requests already in flight), as are
+//!   more than 4 concurrent requests for one mailbox and more than the request budget per window;
+//! - the endpoints Docket uses, over a real in-memory directory (users, mailboxes, folders, messages,
+//!   applications, service principals) that tests can inspect (`directory`).
+
+mod directory;
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub use directory::{StoredApplication, StoredMessage, User, GRAPH_APP_ID, GRAPH_ROLES};
+
+use crate::fake_entra::{EntraState, FakeEntra};
+use crate::http_wire::{read_request, write_response, Request, Response};
+
+/// Requests already on the wire when a 429 was sent may still arrive this long after it.
+const IN_FLIGHT_GRACE: Duration = Duration::from_millis(250);
+/// Concurrent requests Graph allows per app and mailbox.
+pub const MAX_CONCURRENT_PER_MAILBOX: usize = 4;
+
+#[derive(Debug)]
+struct Throttle {
+    /// Requests still to be answered 429, and the Retry-After they get.
+    storm_remaining: usize,
+    storm_retry_after: u64,
+    storm_status: u16,
+    /// Per mailbox: (deadline from Retry-After, when the 429 was written).
+    throttled_until: HashMap<String, (Instant, Instant)>,
+    in_flight: HashMap<String, usize>,
+    budget: usize,
+    window: Duration,
+    recent: HashMap<String, VecDeque<Instant>>,
+    throttled_answers: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) dir: directory::Directory,
+    throttle: Throttle,
+    violations: Vec<String>,
+    requests: Vec<String>,
+    expired_tokens_seen: usize,
+    page_size: usize,
+}
+
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    entra: Arc<EntraState>,
+    base: String,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running double; it serves until the test process ends.
+pub struct FakeGraph {
+    /// `http://127.0.0.1:PORT`, the Graph base (without `/v1.0`).
+    pub base: String,
+    shared: Arc<Shared>,
+}
+
+impl FakeGraph {
+    /// Starts a Graph double that trusts `entra`'s tokens (and tells `entra` to issue tokens for it).
+    pub fn start(entra: &FakeEntra) -> FakeGraph {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("fake Graph binds");
+        let port = listener.local_addr().expect("address").port();
+        let base = format!("http://127.0.0.1:{port}");
+        entra.accept_resource(&base);
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                dir: directory::Directory::new(entra.state()),
+                throttle: Throttle {
+                    storm_remaining: 0,
+                    storm_retry_after: 1,
+                    storm_status: 429,
+                    throttled_until: HashMap::new(),
+                    in_flight: HashMap::new(),
+                    budget: 10_000,
+                    window: Duration::from_secs(600),
+                    recent: HashMap::new(),
+                    throttled_answers: 0,
+                },
+                violations: Vec::new(),
+                requests: Vec::new(),
+                expired_tokens_seen: 0,
+                page_size: 10,
+            }),
+            entra: entra.state(),
+            base: base.clone(),
+        });
+        let serving = shared.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let shared = serving.clone();
+                std::thread::spawn(move || serve(stream, &shared));
+            }
+        });
+        FakeGraph { base, shared }
+    }
+
+    /// Adds a licensed user with a mailbox.
+    pub fn add_user(&self, upn: &str, display_name: &str) {
+        self.shared.lock().dir.add_user(upn, display_name, true);
+    }
+
+    /// Adds a user with no Exchange Online mailbox (no licence).
+    pub fn add_user_without_mailbox(&self, upn: &str, display_name: &str) {
+        self.shared.lock().dir.add_user(upn, display_name, false);
+    }
+
+    /// Adds an app registration that already exists in the tenant (with no secret).
+    pub fn add_application(&self, display_name: &str) -> StoredApplication {
+        self.shared.lock().dir.add_application(display_name, &[])
+    }
+
+    /// The next `count` mailbox requests are answered `status` (429 or 503) with `Retry-After: seconds`.
+    pub fn storm(&self, count: usize, retry_after_seconds: u64, status: u16) {
+        let mut inner = self.shared.lock();
+        inner.throttle.storm_remaining = count;
+        inner.throttle.storm_retry_after = retry_after_seconds;
+        inner.throttle.storm_status = status;
+    }
+
+    /// Sets the per-mailbox request budget (real Graph: 10,000 per 10 minutes).
+    pub fn set_budget(&self, requests: usize, window: Duration) {
+        let mut inner = self.shared.lock();
+        inner.throttle.budget = requests;
+        inner.throttle.window = window;
+    }
+
+    /// Lists answer at most this many entries per page (default 10).
+    pub fn set_page_size(&self, size: usize) {
+        self.shared.lock().page_size = size.max(1);
+    }
+
+    /// Makes `importMime` unknown, as in a cloud or tenant without the beta action.
+    pub fn disable_import_mime(&self) {
+        self.shared.lock().dir.import_mime_enabled = false;
+    }
+
+    /// Every protocol violation seen (requests before Retry-After elapsed, too many at once, over budget).
+    pub fn violations(&self) -> Vec<String> {
+        self.shared.lock().violations.clone()
+    }
+
+    /// 429/503 answers sent so far.
+    pub fn throttled_answers(&self) -> usize {
+        self.shared.lock().throttle.throttled_answers
+    }
+
+    /// Requests that presented an expired token.
+    pub fn expired_tokens_seen(&self) -> usize {
+        self.shared.lock().expired_tokens_seen
+    }
+
+    /// `METHOD /path` of every request, in order.
+    pub fn requests(&self) -> Vec<String> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// The messages in `mailbox`'s folder named `folder`, in creation order.
+    pub fn messages(&self, mailbox: &str, folder: &str) -> Vec<StoredMessage> {
+        self.shared.lock().dir.messages(mailbox, folder)
+    }
+
+    /// The display names of `mailbox`'s top-level folders.
+    pub fn folders(&self, mailbox: &str) -> Vec<String> {
+        self.shared.lock().dir.folder_names(mailbox)
+    }
+
+    /// Every app registration in the directory.
+    pub fn applications(&self) -> Vec<StoredApplication> {
+        self.shared.lock().dir.applications.clone()
+    }
+
+    /// The app ids that have a service principal.
+    pub fn service_principals(&self) -> BTreeSet<String> {
+        self.shared.lock().dir.service_principals.keys().cloned().collect()
+    }
+}
+
+fn serve(mut stream: TcpStream, shared: &Shared) {
+    let Some(request) = read_request(&mut stream) else { return };
+    let arrived = Instant::now();
+    let scope = mailbox_scope(&request);
+    let early = admit(shared, &request, scope.as_deref(), arrived);
+    let response = match early {
+        Some(response) => response,
+        None => {
+            let response = answer(shared, &request, scope.as_deref());
+            if let Some(scope) = &scope {
+                let mut inner = shared.lock();
+                if let Some(n) = inner.throttle.in_flight.get_mut(scope) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+            response
+        }
+    };
+    write_response(&mut stream, &response);
+    if response.status == 429 || response.status == 503 {
+        if let (Some(scope), Some(seconds)) =
+            (&scope, response.headers.iter().find(|(k, _)| k == "Retry-After").map(|(_, v)| v.clone()))
+        {
+            let seconds: u64 = seconds.parse().unwrap_or(1);
+            let written = Instant::now();
+            let mut inner = shared.lock();
+            let deadline = arrived + Duration::from_secs(seconds);
+            let entry = inner.throttle.throttled_until.entry(scope.clone()).or_insert((deadline, written));
+            if deadline >= entry.0 {
+                *entry = (deadline, written);
+            }
+        }
+    }
+}
+
+/// The mailbox a request is about (`/users/{id}/...` below the user), for per-mailbox throttling.
+fn mailbox_scope(request: &Request) -> Option<String> {
+    let segments = request.segments();
+    match segments.as_slice() {
+        [_version, users, user, _, ..] if users == "users" => Some(user.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// Throttling: decides whether the request is answered 429 before it reaches the directory, and records
+/// protocol violations. `None` lets it through (and counts it in flight).
+fn admit(shared: &Shared, request: &Request, scope: Option<&str>, arrived: Instant) -> Option<Response> {
+    let mut inner = shared.lock();
+    inner.requests.push(format!("{} {}", request.method, request.path));
+    let scope = scope?;
+    let path = request.path.clone();
+    if let Some((deadline, written)) = inner.throttle.throttled_until.get(scope).copied() {
+        if arrived < deadline {
+            if arrived > written + IN_FLIGHT_GRACE {
+                let early = deadline.duration_since(arrived).as_millis();
+                inner
+                    .violations
+                    .push(format!("{} {path} arrived {early} ms before Retry-After elapsed", request.method));
+            }
+            inner.throttle.throttled_answers += 1;
+            let left = deadline.duration_since(arrived).as_secs_f64().ceil().max(1.0) as u64;
+            return Some(throttled(429, left));
+        }
+    }
+    let window = inner.throttle.window;
+    let budget = inner.throttle.budget;
+    let recent = inner.throttle.recent.entry(scope.to_string()).or_default();
+    while recent.front().is_some_and(|t| arrived.duration_since(*t) > window) {
+        recent.pop_front();
+    }
+    if recent.len() >= budget {
+        let reset =
+            recent.front().map(|t| window.saturating_sub(arrived.duration_since(*t))).unwrap_or(window);
+        inner.violations.push(format!(
+            "{} {path}: more than {budget} requests in {window:?} for {scope}",
+            request.method
+        ));
+        inner.throttle.throttled_answers += 1;
+        return Some(throttled(429, reset.as_secs().max(1)));
+    }
+    recent.push_back(arrived);
+    if inner.throttle.storm_remaining > 0 {
+        inner.throttle.storm_remaining -= 1;
+        inner.throttle.throttled_answers += 1;
+        let (status, seconds) = (inner.throttle.storm_status, inner.throttle.storm_retry_after);
+        return Some(throttled(status, seconds));
+    }
+    let in_flight = inner.throttle.in_flight.entry(scope.to_string()).or_default();
+    *in_flight += 1;
+    let now = *in_flight;
+    if now > MAX_CONCURRENT_PER_MAILBOX {
+        inner.violations.push(format!("{} {path}: {now} concurrent requests for {scope}", request.method));
+    }
+    None
+}
+
+fn throttled(status: u16, seconds: u64) -> Response {
+    let code = if status == 429 { "ApplicationThrottled" } else { "ServiceUnavailable" };
+    graph_error(status, code, "Application is over its MailboxConcurrency limit.")
+        .with_header("Retry-After", &seconds.to_string())
+}
+
+/// Graph's error shape.
+pub(crate) fn graph_error(status: u16, code: &str, message: &str) -> Response {
+    Response::json(
+        status,
+        &serde_json::json!({"error": {"code": code, "message": message, "innerError": {"request-id": "0000"}}}),
+    )
+}
+
+/// Who is calling: the token's app, roles and scopes.
+pub(crate) struct Caller {
+    pub roles: BTreeSet<String>,
+    pub scopes: BTreeSet<String>,
+}
+
+impl Caller {
+    /// True when the token carries any of the permissions (as a role or a delegated scope).
+    pub fn has_any(&self, permissions: &[&str]) -> bool {
+        permissions.iter().any(|p| self.roles.contains(*p) || self.scopes.contains(*p))
+    }
+}
+
+fn authenticate(shared: &Shared, request: &Request) -> Result<Caller, Response> {
+    let unauthorized = |message: &str| {
+        graph_error(401, "InvalidAuthenticationToken", message)
+            .with_header("WWW-Authenticate", "Bearer realm=\"\", error=\"invalid_token\"")
+    };
+    let Some(header) = request.header("Authorization") else {
+        return Err(unauthorized("Access token is empty."));
+    };
+    let Some(value) = header.strip_prefix("Bearer ").map(str::trim).filter(|v| !v.is_empty()) else {
+        return Err(unauthorized("Access token is empty."));
+    };
+    let Some(token) = shared.entra.token(value) else {
+        return Err(unauthorized("IDX14100: JWT is not well formed."));
+    };
+    if token.expires_at <= Instant::now() {
+        shared.lock().expired_tokens_seen += 1;
+        return Err(unauthorized("Lifetime validation failed, the token is expired."));
+    }
+    if token.audience != shared.base {
+        return Err(unauthorized("Invalid audience."));
+    }
+    Ok(Caller { roles: token.roles, scopes: token.scopes })
+}
+
+fn answer(shared: &Shared, request: &Request, _scope: Option<&str>) -> Response {
+    let caller = match authenticate(shared, request) {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let segments = request.segments();
+    let Some((version, rest)) = segments.split_first() else {
+        return graph_error(400, "BadRequest", "Invalid version.");
+    };
+    let beta = match version.as_str() {
+        "v1.0" => false,
+        "beta" => true,
+        _ => return graph_error(400, "BadRequest", "Invalid version."),
+    };
+    let page_size = shared.lock().page_size;
+    let context = directory::Context { caller: &caller, request, beta, base: &shared.base, page_size };
+    let mut inner = shared.lock();
+    inner.dir.route(rest, &context)
+}
+
+/// Pages `items` per `$skiptoken` and the page size, adding `@odata.nextLink` while more remain.
+pub(crate) fn page(items: Vec<serde_json::Value>, context: &directory::Context<'_>) -> Response {
+    let skip: usize = context.request.param("$skiptoken").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let top: usize = context.request.param("$top").and_then(|s| s.parse().ok()).unwrap_or(context.page_size);
+    let size = top.clamp(1, context.page_size);
+    let total = items.len();
+    let value: Vec<_> = items.into_iter().skip(skip).take(size).collect();
+    let mut body = serde_json::json!({ "value": value });
+    if skip + size < total {
+        let kept: Vec<(String, String)> =
+            context.request.query.iter().filter(|(k, _)| k != "$skiptoken").cloned().collect();
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(kept);
+        query.append_pair("$skiptoken", &(skip + size).to_string());
+        body["@odata.nextLink"] =
+            serde_json::Value::from(format!("{}{}?{}", context.base, context.request.path, query.finish()));
+    }
+    Response::json(200, &body)
+}
+
+/// A `$filter` of the form `name eq 'value'` (with `''` for a quote), or `None` for any other filter.
+pub(crate) fn eq_filter(filter: &str, name: &str) -> Option<String> {
+    let rest = filter.trim().strip_prefix(name)?.trim_start().strip_prefix("eq")?.trim();
+    let quoted = rest.strip_prefix('\'')?.strip_suffix('\'')?;
+    if quoted.replace("''", "").contains('\'') {
+        return None;
+    }
+    Some(quoted.replace("''", "'"))
+}
