@@ -4,3 +4,4 @@
 pub mod azurite;
 pub mod exports;
 pub mod fake_entra;
+pub mod fake_x;

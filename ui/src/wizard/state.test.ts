@@ -173,7 +173,7 @@ describe('every error code tells the admin what to do next', () => {
   const all: FailureCode[] = [
     'bad_export', 'ambiguous_date_order', 'bad_mapping', 'bad_config', 'storage_auth', 'storage_unreachable',
     'storage_conflict', 'storage', 'io', 'keychain', 'entra_auth', 'entra_unreachable', 'consent', 'ledger',
-    'cancelled', 'internal',
+    'cancelled', 'internal', 'x_auth', 'x_unreachable', 'x_usage_cap', 'x_api',
   ];
 
   it('has advice for every code', () => {

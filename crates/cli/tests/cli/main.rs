@@ -6,3 +6,4 @@ mod bad_input;
 mod crash;
 mod dir_target;
 mod harness;
+mod x_source;

@@ -8,6 +8,7 @@ mod entra;
 mod preview;
 mod secret_names;
 pub mod typescript;
+pub mod x;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -29,5 +29,8 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     identity::AppCheck::export_all(cfg)?;
     identity::ConsentStart::export_all(cfg)?;
     identity::ConsentResult::export_all(cfg)?;
+    super::x::XAccount::export_all(cfg)?;
+    super::x::XCredentialStatus::export_all(cfg)?;
+    super::x::RateLimitStatus::export_all(cfg)?;
     Ok(())
 }

@@ -11,3 +11,4 @@ mod sinks;
 mod support;
 mod telegram;
 mod whatsapp;
+mod x;
