@@ -188,10 +188,7 @@ impl XClient {
 
     fn signed(&self, url: &url::Url) -> Result<HeaderValue, XError> {
         let header = authorization_header("GET", url, &[], &self.credentials, &Freshness::now());
-        let mut value = HeaderValue::from_str(header.expose()).map_err(|_| XError::MissingCredential {
-            name: "credentials (one holds a character a header cannot carry)",
-            env: "DOCKET_X_API_KEY and the others again",
-        })?;
+        let mut value = HeaderValue::from_str(header.expose()).map_err(|_| XError::UnusableCredentials)?;
         value.set_sensitive(true);
         Ok(value)
     }

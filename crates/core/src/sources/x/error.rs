@@ -46,10 +46,15 @@ pub enum XError {
     )]
     WrongAccount { expected: String, actual: String },
     #[error(
-        "the X {name} is not set. Store the four X credentials (API key, API secret key, access token, \
+        "the {name} is not set. Store the four X credentials (API key, API secret key, access token, \
          access token secret) in the keychain, or for the CLI set {env}."
     )]
     MissingCredential { name: &'static str, env: &'static str },
+    #[error(
+        "an X credential holds a character an HTTP header cannot carry; copy the API key, API secret key, \
+         access token and access token secret again from the X developer portal and store them again"
+    )]
+    UnusableCredentials,
     #[error("the X API base URL {url:?} is not valid ({detail}); use https://api.x.com or leave it unset")]
     BadBaseUrl { url: String, detail: String },
 }
@@ -64,9 +69,10 @@ impl XError {
             | XError::Server { .. }
             | XError::Rejected { .. }
             | XError::BadResponse { .. } => Code::XApi,
-            XError::WrongAccount { .. } | XError::MissingCredential { .. } | XError::BadBaseUrl { .. } => {
-                Code::BadConfig
-            }
+            XError::WrongAccount { .. }
+            | XError::MissingCredential { .. }
+            | XError::UnusableCredentials
+            | XError::BadBaseUrl { .. } => Code::BadConfig,
         }
     }
 

@@ -4,10 +4,12 @@
 
 pub mod client;
 pub mod error;
+mod media;
 pub mod oauth1;
 pub mod rate_limit;
 pub mod records;
 pub mod schema;
+mod settings;
 pub mod source;
 
 pub use client::{ClientPolicy, Download, XAccount, XClient, DEFAULT_API_BASE};

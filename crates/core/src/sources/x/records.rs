@@ -3,7 +3,7 @@
 //! direct message (sender and participants). Keys come from X's ids alone, so every reference to a post
 //! resolves to the same key. Media are only listed here; `source` downloads them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde_json::Value;
@@ -375,9 +375,6 @@ pub fn decode_items(
     }
     Ok(items)
 }
-
-/// Mailbox participants by handle, for the optional X-handle mapping (lowercase handle → address).
-pub type HandleMap = BTreeMap<String, String>;
 
 #[cfg(test)]
 mod tests {

@@ -7,109 +7,18 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::Utc;
 
-use super::client::{ClientPolicy, Download, XAccount, XClient, DEFAULT_API_BASE};
+use super::client::{XAccount, XClient};
 use super::error::XError;
 use super::oauth1::XCredentials;
 use super::rate_limit::RateLimits;
 use super::records::{dm_item, id_order, post_item, Lookup, Pending};
-use super::schema::{DmEvent, Media, Page, Tweet};
+use super::schema::{DmEvent, Page, Tweet};
+pub use super::settings::{Endpoint, ReachLimits, XSettings, DAILY_CAP};
 use crate::error::Error;
 use crate::ledger::Ledger;
-use crate::model::{Attachment, AttachmentContent, Item, ItemKind, SourceKind, MAX_MESSAGE_BYTES};
+use crate::model::{Item, ItemKind, SourceKind};
 use crate::pipeline::ProgressFn;
 use crate::sources::{Checkpoint, ExportError, Source};
-
-/// Microsoft's documented limit for the X connector: items imported per day.
-pub const DAILY_CAP: u64 = 200_000;
-
-/// What X's API can reach at all: the most recent posts and mentions, and the last days of DMs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReachLimits {
-    pub posts: u64,
-    pub mentions: u64,
-    pub dm_days: i64,
-}
-
-impl Default for ReachLimits {
-    fn default() -> Self {
-        ReachLimits { posts: 3_200, mentions: 800, dm_days: 30 }
-    }
-}
-
-/// Settings of one X connector; none of them secret.
-#[derive(Debug, Clone)]
-pub struct XSettings {
-    /// The API's base URL (`https://api.x.com`).
-    pub api_base: String,
-    /// The archived account's handle (with or without `@`) or numeric id; must be the credentials' owner.
-    pub account: String,
-    /// Items delivered per 24 hours at most.
-    pub daily_cap: u64,
-    pub reach: ReachLimits,
-    /// `max_results` per page (X allows up to 100).
-    pub max_results: u32,
-    pub policy: ClientPolicy,
-    /// Media bytes one item may carry; what does not fit is held as oversize. Base64 makes attachments a
-    /// third larger in the email, so this is three quarters of the 10 MB limit less room for the text.
-    pub media_budget: u64,
-}
-
-impl XSettings {
-    pub fn new(account: &str) -> XSettings {
-        XSettings {
-            api_base: DEFAULT_API_BASE.to_string(),
-            account: account.trim().to_string(),
-            daily_cap: DAILY_CAP,
-            reach: ReachLimits::default(),
-            max_results: 100,
-            policy: ClientPolicy::default(),
-            media_budget: (MAX_MESSAGE_BYTES as u64) * 3 / 4 - 64 * 1024,
-        }
-    }
-
-    /// The ledger's checkpoint namespace for this account: `x:<handle>`.
-    pub fn checkpoint_source(&self) -> String {
-        format!("x:{}", self.account.trim().trim_start_matches('@').to_lowercase())
-    }
-}
-
-/// The three timelines Docket archives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Endpoint {
-    Posts,
-    Mentions,
-    DirectMessages,
-}
-
-impl Endpoint {
-    pub const ALL: [Endpoint; 3] = [Endpoint::Posts, Endpoint::Mentions, Endpoint::DirectMessages];
-
-    /// The rate-limit bucket, as X documents the endpoint.
-    pub fn label(self) -> &'static str {
-        match self {
-            Endpoint::Posts => "GET /2/users/:id/tweets",
-            Endpoint::Mentions => "GET /2/users/:id/mentions",
-            Endpoint::DirectMessages => "GET /2/dm_events",
-        }
-    }
-
-    /// The checkpoint's name in the ledger.
-    pub fn checkpoint_name(self) -> &'static str {
-        match self {
-            Endpoint::Posts => "since_id:posts",
-            Endpoint::Mentions => "since_id:mentions",
-            Endpoint::DirectMessages => "since_id:dm_events",
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Endpoint::Posts => "posts",
-            Endpoint::Mentions => "mentions",
-            Endpoint::DirectMessages => "direct messages",
-        }
-    }
-}
 
 const TWEET_FIELDS: &str =
     "attachments,author_id,conversation_id,created_at,entities,id,in_reply_to_user_id,lang,\
@@ -423,112 +332,6 @@ impl XSource {
             ));
         }
     }
-
-    /// Downloads the pending item's media and attaches it; what cannot be attached is noted.
-    async fn with_media(&self, pending: Pending) -> Result<Item, ExportError> {
-        let Pending { mut item, media, .. } = pending;
-        let mut budget = self.settings.media_budget;
-        for m in &media {
-            let (attachment, note) = self.fetch_media(m, budget).await?;
-            if let AttachmentContent::Inline { bytes } = &attachment.content {
-                budget = budget.saturating_sub(bytes.len() as u64);
-            }
-            if let Some(note) = note {
-                item.notes.push(note);
-            }
-            item.attachments.push(attachment);
-        }
-        Ok(item)
-    }
-
-    async fn fetch_media(
-        &self,
-        media: &Media,
-        budget: u64,
-    ) -> Result<(Attachment, Option<String>), ExportError> {
-        let kind = media.kind.as_deref().unwrap_or("photo");
-        let mut candidates: Vec<(String, &'static str)> = Vec::new();
-        if kind == "photo" {
-            candidates.extend(media.url.clone().map(|u| (u, "jpg")));
-        } else {
-            let mut variants: Vec<_> = media
-                .variants
-                .iter()
-                .flatten()
-                .filter(|v| v.content_type.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("video/mp4")))
-                .collect();
-            variants.sort_by_key(|v| std::cmp::Reverse(v.bit_rate.unwrap_or(0)));
-            candidates.extend(variants.into_iter().map(|v| (v.url.clone(), "mp4")));
-        }
-        let key = &media.media_key;
-        let Some((best_url, _)) = candidates.first().cloned() else {
-            let reason = format!("X gave no downloadable file for {kind} {key}");
-            let attachment = Attachment {
-                name: format!("{key}.bin"),
-                content_type: "application/octet-stream".into(),
-                content: AttachmentContent::Missing { reason: reason.clone() },
-            };
-            return Ok((attachment, Some(reason)));
-        };
-        let mut largest = 0u64;
-        for (url, default_ext) in &candidates {
-            let name = media_name(key, url, default_ext);
-            let content_type = mime_guess::from_path(&name).first_or_octet_stream().essence_str().to_string();
-            match self.client.download(url, budget).await {
-                Ok(Download::Bytes(bytes)) => {
-                    let attachment =
-                        Attachment { name, content_type, content: AttachmentContent::Inline { bytes } };
-                    return Ok((attachment, None));
-                }
-                Ok(Download::TooLarge { size }) => largest = largest.max(size),
-                Err(e @ XError::Auth { .. }) => return Err(x_error(e)),
-                Err(XError::Rejected { status, .. }) if matches!(status, 404 | 410) => {
-                    let reason =
-                        format!("{kind} {key} is no longer available from X ({url} answered {status})");
-                    let attachment = Attachment {
-                        name,
-                        content_type,
-                        content: AttachmentContent::Missing { reason: reason.clone() },
-                    };
-                    return Ok((attachment, Some(reason)));
-                }
-                Err(e) => {
-                    let reason = format!("{kind} {key} could not be downloaded from {url}: {e}");
-                    let attachment = Attachment {
-                        name,
-                        content_type,
-                        content: AttachmentContent::Remote { url: url.clone(), size: None, reason },
-                    };
-                    return Ok((attachment, None));
-                }
-            }
-        }
-        let name = media_name(key, &best_url, if kind == "photo" { "jpg" } else { "mp4" });
-        let content_type = mime_guess::from_path(&name).first_or_octet_stream().essence_str().to_string();
-        let reason = format!(
-            "{kind} {key} is {largest} bytes even in its smallest form, too large for a 10 MB message; it stays at \
-             {best_url}"
-        );
-        let attachment = Attachment {
-            name,
-            content_type,
-            content: AttachmentContent::Remote { url: best_url, size: Some(largest), reason: reason.clone() },
-        };
-        Ok((attachment, Some(reason)))
-    }
-}
-
-/// `3_1234.jpg` from the media key and the URL's extension (query and fragment ignored).
-fn media_name(key: &str, url: &str, default_ext: &str) -> String {
-    let path = url.split(['?', '#']).next().unwrap_or_default();
-    let ext = path
-        .rsplit('/')
-        .next()
-        .and_then(|file| file.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()))
-        .filter(|ext| (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .unwrap_or_else(|| default_ext.to_string());
-    let safe_key: String = key.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    format!("{safe_key}.{ext}")
 }
 
 fn thousands(n: u64) -> String {
@@ -558,7 +361,7 @@ impl Source for XSource {
             return Ok(None);
         };
         let id = pending.id.clone();
-        let item = self.with_media(pending).await?;
+        let item = super::media::with_media(&self.client, self.settings.media_budget, pending).await?;
         self.handed_on.insert(endpoint, id);
         Ok(Some(item))
     }
@@ -585,11 +388,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn media_names_take_the_extension_from_the_url() {
-        assert_eq!(media_name("3_1", "https://pbs.twimg.com/media/AbC.png", "jpg"), "3_1.png");
-        assert_eq!(media_name("7_2", "https://video.twimg.com/v/x.mp4?tag=12", "mp4"), "7_2.mp4");
-        assert_eq!(media_name("7_../2", "https://video.twimg.com/v/noext", "mp4"), "7_2.mp4");
+    fn thousands_are_grouped() {
         assert_eq!(thousands(3200), "3,200");
         assert_eq!(thousands(200000), "200,000");
+        assert_eq!(thousands(7), "7");
     }
 }
