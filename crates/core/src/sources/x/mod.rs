@@ -1,6 +1,7 @@
 //! The X (Twitter) source over X API v2: OAuth 1.0a signing (`oauth1`), the rate-limit-aware client
-//! (`client`, `rate_limit`), the v2 JSON (`schema`), records to items (`records`) and the `Source` with
-//! no-gap checkpoints, the daily cap and reach warnings (`source`). It renders, maps and stores nothing.
+//! (`client`, `rate_limit`), the v2 JSON (`schema`), records to items (`records`), media to attachments
+//! (`media`), the connector's settings (`settings`) and the `Source` with no-gap checkpoints, the daily cap
+//! and reach warnings (`source`). It renders, maps and stores nothing.
 
 pub mod client;
 pub mod error;
