@@ -473,3 +473,32 @@ async fn with_an_x_handle_mapping_a_dm_goes_to_every_participant_that_maps() {
     assert_eq!(alices.keys().cloned().collect::<Vec<_>>(), vec![posts[0].clone(), dms[1].clone()]);
     assert_eq!(archived(&out.join(MAILBOX)).len(), 3);
 }
+
+#[test]
+fn the_fuzz_seeds_decode_into_items_that_render() {
+    use docket_core::model::ItemKind;
+    use docket_core::sources::x::records::decode_items;
+    use docket_core::sources::x::XAccount;
+    let account = XAccount { id: ME_ID.into(), username: "contoso".into(), name: "Contoso".into() };
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/x_json");
+    let read = |name: &str| std::fs::read(seeds.join(name)).expect("seed");
+    let posts = read("posts_page");
+    let items = decode_items(&posts[1..], ItemKind::Post, &account).expect("decodes");
+    assert_eq!(items.len(), 1);
+    let post = &items[0];
+    assert_eq!(post.text, "@alice_trades Market update https://contoso.com/notes");
+    assert!(post.reply_to.is_some() && post.references.len() == 2, "reply and quote threaded: {post:?}");
+    assert!(post.recipients.iter().any(|p| p.display_name == "@alice_trades"));
+    let rendered = docket_core::convert::render(post).expect("renders");
+    let text = String::from_utf8_lossy(&rendered.bytes);
+    assert!(
+        text.contains("In-Reply-To:") && text.contains("X-Docket-X-Metrics: likes=3; reposts=1"),
+        "{text}"
+    );
+    let dms = read("dm_page");
+    let items = decode_items(&dms[1..], ItemKind::DirectMessage, &account).expect("decodes");
+    assert_eq!(items[0].recipients.len(), 1, "the account is the other participant");
+    assert_eq!(items[0].recipients[0].display_name, "@contoso");
+    let errors = read("errors_only");
+    assert_eq!(decode_items(&errors[1..], ItemKind::Mention, &account).expect("decodes").len(), 0);
+}

@@ -127,8 +127,8 @@ pub struct Tweet {
 
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct ReferencedTweet {
-    /// `replied_to`, `quoted` or `retweeted`.
-    #[serde(rename = "type")]
+    /// `replied_to`, `quoted` or `retweeted` on posts; DM events give only the `id`.
+    #[serde(default, rename = "type")]
     pub kind: String,
     pub id: String,
 }
