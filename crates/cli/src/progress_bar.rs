@@ -29,6 +29,17 @@ pub fn for_stderr() -> ProgressFn {
                 bar.finish_and_clear();
                 return;
             }
+            Progress::Warning { message } => {
+                bar.println(format!("warning: {message}"));
+                return;
+            }
+            Progress::RateLimit { status } => {
+                if let Some(at) = status.next_request_at {
+                    bar.set_message(format!("waiting for X's rate limit on {} until {at}", status.endpoint));
+                    bar.tick();
+                }
+                return;
+            }
             Progress::Started { .. } => {}
         }
         bar.set_message(format!(

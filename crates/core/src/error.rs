@@ -39,6 +39,14 @@ pub enum Code {
     Graph,
     /// The state database (ledger) failed.
     Ledger,
+    /// X refused the credentials (401/403): wrong, revoked, or without the needed permission.
+    XAuth,
+    /// The X API could not be reached.
+    XUnreachable,
+    /// X's usage cap (monthly post cap) is reached; the run stopped cleanly.
+    XUsageCap,
+    /// The X API answered with an error, or kept rate-limiting, or sent something unreadable.
+    XApi,
     /// The run was cancelled.
     Cancelled,
     /// A bug: should never happen; the message says what to report.
@@ -63,6 +71,10 @@ impl Code {
             Code::Consent => "consent",
             Code::Graph => "graph",
             Code::Ledger => "ledger",
+            Code::XAuth => "x_auth",
+            Code::XUnreachable => "x_unreachable",
+            Code::XUsageCap => "x_usage_cap",
+            Code::XApi => "x_api",
             Code::Cancelled => "cancelled",
             Code::Internal => "internal",
         }
@@ -81,6 +93,8 @@ impl Code {
                 | Code::Keychain
                 | Code::EntraAuth
                 | Code::EntraUnreachable
+                | Code::XAuth
+                | Code::XUnreachable
         )
     }
 }

@@ -102,6 +102,9 @@ pub enum AttachmentContent {
     ZipEntry { archive: PathBuf, entry: String },
     /// The source names a file it did not include; the message notes it instead.
     Missing { reason: String },
+    /// Bytes left at the source's URL (X media): too large for a message when `size` is known, or not
+    /// downloadable this time (`reason`), in which case the item fails and a later run tries again.
+    Remote { url: String, size: Option<u64>, reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +133,7 @@ impl Attachment {
                 Ok(Some(bytes))
             }
             AttachmentContent::Missing { .. } => Ok(None),
+            AttachmentContent::Remote { reason, .. } => Err(std::io::Error::other(reason.clone())),
         }
     }
 
@@ -138,6 +142,7 @@ impl Attachment {
         match &self.content {
             AttachmentContent::Inline { bytes } => Some(bytes.len() as u64),
             AttachmentContent::File { path } => std::fs::metadata(path).ok().map(|m| m.len()),
+            AttachmentContent::Remote { size, .. } => *size,
             _ => None,
         }
     }
@@ -224,6 +229,9 @@ pub struct RunSummary {
     pub deliveries: u64,
     /// True when the run stopped early because it was cancelled.
     pub cancelled: bool,
+    /// What the admin should know about the run although nothing failed: X's reach limits, the daily cap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl RunSummary {

@@ -5,4 +5,5 @@ pub mod azurite;
 pub mod exports;
 pub mod fake_entra;
 pub mod fake_graph;
+pub mod fake_x;
 pub mod http_wire;

@@ -101,6 +101,10 @@ export function applyProgress(live: LiveImport, event: Progress, now: number): L
     }
     case 'finished':
       return finishImport(next, event.data.summary);
+    case 'warning':
+    case 'rate_limit':
+      // X's warnings and rate-limit state change no count; the run summary carries the warnings.
+      return next;
   }
 }
 

@@ -3,4 +3,4 @@
 /**
  * Stable, machine-readable error codes. Renaming one is a breaking change for scripts and the UI.
  */
-export type ErrorCode = "bad_export" | "ambiguous_date_order" | "bad_mapping" | "bad_config" | "storage_auth" | "storage_unreachable" | "storage_conflict" | "storage" | "io" | "keychain" | "entra_auth" | "entra_unreachable" | "consent" | "graph" | "ledger" | "cancelled" | "internal";
+export type ErrorCode = "bad_export" | "ambiguous_date_order" | "bad_mapping" | "bad_config" | "storage_auth" | "storage_unreachable" | "storage_conflict" | "storage" | "io" | "keychain" | "entra_auth" | "entra_unreachable" | "consent" | "graph" | "ledger" | "x_auth" | "x_unreachable" | "x_usage_cap" | "x_api" | "cancelled" | "internal";

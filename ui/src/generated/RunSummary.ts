@@ -13,4 +13,8 @@ deliveries: number,
 /**
  * True when the run stopped early because it was cancelled.
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * What the admin should know about the run although nothing failed: X's reach limits, the daily cap.
+ */
+warnings?: Array<string>, };

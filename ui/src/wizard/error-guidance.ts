@@ -80,6 +80,22 @@ const BY_CODE: Record<FailureCode, Guidance> = {
     title: 'The import was cancelled',
     next: 'Nothing is lost: start it again and it continues where it stopped.',
   },
+  x_auth: {
+    title: 'X refused the credentials',
+    next: 'Copy the API key, API secret key, access token and access token secret again from the X developer portal (Projects & Apps › Keys and tokens). If you changed the app’s permissions, regenerate the access token. Store the four values again, then check again.',
+  },
+  x_unreachable: {
+    title: 'The X API could not be reached',
+    next: 'Check this computer is online and that a proxy or firewall lets it reach api.x.com, then try again.',
+  },
+  x_usage_cap: {
+    title: 'X’s usage cap is reached',
+    next: 'Nothing is lost: everything fetched so far is archived. The next run after the cap resets continues where this one stopped; the X developer portal shows when that is, or lets you raise the cap.',
+  },
+  x_api: {
+    title: 'The X API answered with an error',
+    next: 'Read the message for X’s answer. Nothing is lost: run again later and Docket continues where it stopped.',
+  },
   internal: {
     title: 'Something went wrong inside Docket',
     next: 'Try again. If it happens again, report it with the message shown here.',

@@ -175,8 +175,8 @@ describe('fields are checked the way Azure and Entra ID check them', () => {
 describe('every error code tells the admin what to do next', () => {
   const all: FailureCode[] = [
     'bad_export', 'ambiguous_date_order', 'bad_mapping', 'bad_config', 'storage_auth', 'storage_unreachable',
-    'storage_conflict', 'storage', 'io', 'keychain', 'entra_auth', 'entra_unreachable', 'consent', 'ledger',
-    'cancelled', 'internal',
+    'storage_conflict', 'storage', 'io', 'keychain', 'entra_auth', 'entra_unreachable', 'graph', 'consent', 'ledger',
+    'cancelled', 'internal', 'x_auth', 'x_unreachable', 'x_usage_cap', 'x_api',
   ];
 
   it('has advice for every code', () => {

@@ -18,7 +18,7 @@ pub async fn preview(args: PreviewArgs) -> Exit {
 }
 
 async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
-    let mut prepared = prepare(&args.source)?;
+    let mut prepared = prepare(&args.source, None, docket_core::pipeline::progress::silent())?;
     let wanted = args.item.max(1);
     let mut index = 0;
     while let Some(item) = prepared.source.next_item().await? {

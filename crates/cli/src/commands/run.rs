@@ -40,8 +40,9 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
         (None, flag) => flag.clone(),
     };
     let sink = opened.sink;
-    let prepared = prepare(&args.source)?;
     let ledger = Ledger::open(&state_dir(&args.state))?;
+    let progress = progress_bar::for_stderr();
+    let prepared = prepare(&args.source, Some(&ledger), progress.clone())?;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -61,13 +62,16 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
         sink,
         ledger: &ledger,
         options,
-        progress: progress_bar::for_stderr(),
+        progress,
         cancel,
     })
     .await
 }
 
 fn print_summary(summary: &RunSummary, json: bool) {
+    for warning in &summary.warnings {
+        eprintln!("docket: warning: {warning}");
+    }
     if json {
         let value = serde_json::json!({
             "run_id": summary.run_id,
@@ -78,6 +82,7 @@ fn print_summary(summary: &RunSummary, json: bool) {
             "failed": summary.failed,
             "deliveries": summary.deliveries,
             "cancelled": summary.cancelled,
+            "warnings": summary.warnings,
         });
         println!("{value}");
         return;

@@ -7,3 +7,4 @@ mod crash;
 mod dir_target;
 mod graph_target;
 mod harness;
+mod x_source;

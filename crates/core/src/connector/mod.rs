@@ -12,6 +12,7 @@ mod routing;
 mod saved;
 mod secret_names;
 pub mod typescript;
+pub mod x;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -18,6 +18,14 @@ pub enum SecretName {
     StorageConnection,
     /// The client secret (its Value) of the admin's Entra ID app registration.
     AzureClientSecret,
+    /// X: the API key (consumer key).
+    XApiKey,
+    /// X: the API secret key (consumer secret).
+    XApiSecret,
+    /// X: the access token of the archived account.
+    XAccessToken,
+    /// X: the access token secret.
+    XAccessTokenSecret,
 }
 
 /// The keychain entry of the Entra ID app's client secret.
@@ -28,13 +36,24 @@ pub const AZURE_CLIENT_SECRET_ENTRY: &str = "azure-client-secret";
 pub use crate::identity::ADMIN_REFRESH_TOKEN_ENTRY;
 
 impl SecretName {
-    pub const ALL: [SecretName; 2] = [SecretName::StorageConnection, SecretName::AzureClientSecret];
+    pub const ALL: [SecretName; 6] = [
+        SecretName::StorageConnection,
+        SecretName::AzureClientSecret,
+        SecretName::XApiKey,
+        SecretName::XApiSecret,
+        SecretName::XAccessToken,
+        SecretName::XAccessTokenSecret,
+    ];
 
     /// The keychain entry the secret is kept under.
     pub fn entry(self) -> &'static str {
         match self {
             SecretName::StorageConnection => names::STORAGE_CONNECTION,
             SecretName::AzureClientSecret => AZURE_CLIENT_SECRET_ENTRY,
+            SecretName::XApiKey => super::x::API_KEY_ENTRY,
+            SecretName::XApiSecret => super::x::API_SECRET_ENTRY,
+            SecretName::XAccessToken => super::x::ACCESS_TOKEN_ENTRY,
+            SecretName::XAccessTokenSecret => super::x::ACCESS_TOKEN_SECRET_ENTRY,
         }
     }
 }
@@ -67,6 +86,10 @@ pub fn store_secret(
             StorageCredential::parse(trimmed.expose())?;
         }
         SecretName::AzureClientSecret => checked_client_secret(trimmed.expose())?,
+        SecretName::XApiKey
+        | SecretName::XApiSecret
+        | SecretName::XAccessToken
+        | SecretName::XAccessTokenSecret => super::x::checked_credential(name, trimmed.expose())?,
     }
     secrets.set(name.entry(), &trimmed)?;
     Ok(())

@@ -39,5 +39,8 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     identity::RegisteredApp::export_all(cfg)?;
     identity::SecretExpiryWarning::export_all(cfg)?;
     identity::MailboxReport::export_all(cfg)?;
+    super::x::XAccount::export_all(cfg)?;
+    super::x::XCredentialStatus::export_all(cfg)?;
+    super::x::RateLimitStatus::export_all(cfg)?;
     Ok(())
 }

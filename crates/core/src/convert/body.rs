@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::headers::header_text;
 use super::ConvertError;
-use crate::model::{Item, MAX_MESSAGE_BYTES};
+use crate::model::{AttachmentContent, Item, MAX_MESSAGE_BYTES};
 
 /// An attachment read and checked, ready to become a MIME part.
 pub(super) struct LoadedAttachment {
@@ -160,6 +160,10 @@ pub(super) fn load_attachments(item: &Item) -> Result<Vec<LoadedAttachment>, Con
     for attachment in &item.attachments {
         if let Some(size) = attachment.known_size().filter(|&size| size > MAX_MESSAGE_BYTES as u64) {
             return Err(oversize_attachment(&attachment.name, size));
+        }
+        // Media a source left at its URL because it would not fit in the message (X video).
+        if let AttachmentContent::Remote { size: Some(size), .. } = &attachment.content {
+            return Err(oversize_attachment(&attachment.name, *size));
         }
     }
     let mut loaded = Vec::with_capacity(item.attachments.len());

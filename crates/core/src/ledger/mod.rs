@@ -383,6 +383,17 @@ impl Ledger {
             .optional()?)
     }
 
+    /// Items of `source` (e.g. `x`) first delivered since `since` (RFC 3339 UTC), counted once each however
+    /// many mailboxes got them: what the X connector's daily cap counts.
+    pub fn delivered_since(&self, source: &str, since: &str) -> Result<u64, LedgerError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(DISTINCT item_key) FROM items WHERE source = ?1 AND state = 'delivered' AND updated_at >= ?2",
+            params![source, since],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
     /// A named checkpoint of a source (e.g. X's `since_id` per endpoint).
     pub fn checkpoint(&self, source: &str, name: &str) -> Result<Option<String>, LedgerError> {
         Ok(self

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Item, Participant};
+use crate::model::{Item, Participant, SourceKind};
 
 use super::address::normalize_address;
-use super::MappingTable;
+use super::{MappingTable, XHandleTable};
 
 /// How many participants an unmapped reason names before it says "and N more".
 const NAMED_PARTICIPANTS: usize = 5;
@@ -31,6 +31,8 @@ pub struct Resolver {
     table: Option<MappingTable>,
     auto_map: bool,
     owner_mailbox: Option<String>,
+    /// X handles → mailboxes, applied to X items only.
+    x_handles: Option<XHandleTable>,
 }
 
 impl Resolver {
@@ -40,7 +42,13 @@ impl Resolver {
     pub fn new(table: Option<MappingTable>, auto_map: bool, owner_mailbox: Option<String>) -> Resolver {
         let owner_mailbox =
             owner_mailbox.map(|mailbox| mailbox.trim().to_lowercase()).filter(|mailbox| !mailbox.is_empty());
-        Resolver { table, auto_map, owner_mailbox }
+        Resolver { table, auto_map, owner_mailbox, x_handles: None }
+    }
+
+    /// Adds an X-handle mapping: an X item goes to the mailbox of every participant whose handle maps.
+    pub fn with_x_handles(mut self, handles: XHandleTable) -> Resolver {
+        self.x_handles = Some(handles);
+        self
     }
 
     pub fn resolve(&self, item: &Item) -> Resolution {
@@ -49,6 +57,12 @@ impl Resolver {
         for participant in &participants {
             if let Some(mailbox) = self.map_participant(participant) {
                 mailboxes.insert(mailbox);
+            }
+            if item.source == SourceKind::X {
+                let by_handle = self.x_handles.as_ref().zip(participant.handle.as_deref());
+                if let Some(mailbox) = by_handle.and_then(|(table, handle)| table.lookup(handle)) {
+                    mailboxes.insert(mailbox.to_string());
+                }
             }
         }
         if self.auto_map {

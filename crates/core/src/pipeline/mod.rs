@@ -81,6 +81,7 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
     let mut pending: Vec<Outcome> = Vec::with_capacity(options.batch_size);
     let mut stop: Option<Error> = None;
     let mut source_done = false;
+    report_warnings(source.as_mut(), &mut summary, &progress);
 
     loop {
         while !source_done && stop.is_none() && in_flight.len() < concurrency {
@@ -89,7 +90,9 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                 source_done = true;
                 break;
             }
-            match source.next_item().await {
+            let next = source.next_item().await;
+            report_warnings(source.as_mut(), &mut summary, &progress);
+            match next {
                 Ok(Some(item)) => {
                     summary.fetched += 1;
                     progress(Progress::Fetched { key: item.key.clone(), fetched: summary.fetched });
@@ -128,6 +131,13 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
     }
     ledger.record(&target, run_id, &now(), &pending)?;
+    // Checkpoints move only when everything the source handed on is in the ledger and nothing failed, so a
+    // stopped, cancelled or partly failed run fetches the same window again (the ledger de-duplicates).
+    if stop.is_none() && !summary.cancelled && summary.failed_total() == 0 {
+        for checkpoint in source.checkpoints() {
+            ledger.set_checkpoint(&checkpoint.source, &checkpoint.name, &checkpoint.value)?;
+        }
+    }
 
     let status = match (&stop, summary.cancelled) {
         (Some(_), _) => "failed",
@@ -142,6 +152,15 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
             progress(Progress::Finished { summary: summary.clone() });
             Ok(summary)
         }
+    }
+}
+
+/// Moves the source's new warnings into the summary and reports each one.
+fn report_warnings(source: &mut dyn Source, summary: &mut RunSummary, progress: &ProgressFn) {
+    for message in source.take_warnings() {
+        tracing::info!("{message}");
+        progress(Progress::Warning { message: message.clone() });
+        summary.warnings.push(message);
     }
 }
 

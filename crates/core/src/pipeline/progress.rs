@@ -6,16 +6,46 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::RunSummary;
+use crate::sources::x::RateLimitStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum Progress {
-    Started { run_id: i64, source: String, target: String },
-    Fetched { key: String, fetched: u64 },
-    Delivered { key: String, mailboxes: Vec<String>, already_present: bool },
-    Skipped { key: String, reason: String, detail: String },
-    Failed { key: String, reason: String, detail: String },
-    Finished { summary: RunSummary },
+    Started {
+        run_id: i64,
+        source: String,
+        target: String,
+    },
+    Fetched {
+        key: String,
+        fetched: u64,
+    },
+    Delivered {
+        key: String,
+        mailboxes: Vec<String>,
+        already_present: bool,
+    },
+    Skipped {
+        key: String,
+        reason: String,
+        detail: String,
+    },
+    Failed {
+        key: String,
+        reason: String,
+        detail: String,
+    },
+    Finished {
+        summary: RunSummary,
+    },
+    /// Something the admin should know although nothing failed (X's reach limits, the daily cap).
+    Warning {
+        message: String,
+    },
+    /// An API source's rate-limit state for one endpoint, after each answer and before each wait.
+    RateLimit {
+        status: RateLimitStatus,
+    },
 }
 
 /// The callback type the pipeline reports through.

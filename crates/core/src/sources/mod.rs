@@ -1,10 +1,11 @@
 //! Sources: where items come from. Each source turns its input into `Item`s with deterministic keys; it
-//! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; the X API source
-//! arrives with its own issue.
+//! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; X is read from its
+//! API (`x`).
 
 pub mod replay;
 pub mod telegram_export;
 pub mod whatsapp_export;
+pub mod x;
 
 use std::path::{Path, PathBuf};
 
@@ -65,28 +66,55 @@ pub enum ExportError {
     AmbiguousDateOrder { path: PathBuf, sample: String },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
+    /// The X API could not be read further.
+    #[error(transparent)]
+    X(#[from] x::XError),
 }
 
 impl ExportError {
     pub fn code(&self) -> Code {
         match self {
             ExportError::AmbiguousDateOrder { .. } => Code::AmbiguousDateOrder,
+            ExportError::X(e) => e.code(),
             _ => Code::BadExport,
         }
     }
 
-    /// Export problems never fix themselves by retrying.
+    /// Export problems never fix themselves by retrying; an API source's network troubles may.
     pub fn is_permanent(&self) -> bool {
-        true
+        match self {
+            ExportError::X(e) => e.is_permanent(),
+            _ => true,
+        }
     }
 }
 
-/// Streams items. Implemented by every export reader (as an iterator) and, later, the X API client.
+/// A position a source asks the pipeline to remember (e.g. X's `since_id` per endpoint). The pipeline
+/// commits it only after every item the source handed on is in the ledger and none failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The ledger's namespace, e.g. `x:contoso`.
+    pub source: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// Streams items. Implemented by every export reader (as an iterator) and the X API source.
 #[async_trait::async_trait]
 pub trait Source: Send {
     fn kind(&self) -> SourceKind;
     /// The next item, or `None` when the source has no more.
     async fn next_item(&mut self) -> Result<Option<Item>, ExportError>;
+    /// Warnings for the admin raised since the last call (reach limits, the daily cap). The pipeline asks
+    /// before the first item and after each one, and reports them in the run summary and as progress.
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Checkpoints to commit once the run has recorded every item handed on with none failed. Exports have
+    /// none: they are read whole each time.
+    fn checkpoints(&self) -> Vec<Checkpoint> {
+        Vec::new()
+    }
 }
 
 /// Adapts any export iterator to `Source`.
@@ -135,7 +163,8 @@ pub fn open_export(
         }
         SourceKind::X => Err(ExportError::Invalid {
             path: location.to_path_buf(),
-            message: "x is an API source, not an export".into(),
+            message: "x is an API source, not an export; it is opened with its credentials (sources::x)"
+                .into(),
         }),
     }
 }

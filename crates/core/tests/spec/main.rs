@@ -13,3 +13,4 @@ mod sinks;
 mod support;
 mod telegram;
 mod whatsapp;
+mod x;

@@ -1,0 +1,180 @@
+//! The X-handle mapping: a CSV of X handles to Microsoft 365 addresses, for the X connector's optional
+//! per-participant delivery (a DM goes to the mailbox of every participant that maps). It reuses the phone
+//! CSV's row reader and cell checks and reports every problem by row; the resolver applies it to X items only.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::address::normalize_address;
+use super::csv_cells::{cell_text, shown};
+use super::csv_rows::{count_delimiters, read_fields, split_rows};
+use super::csv_table::ADDRESS_HEADERS;
+use super::{MappingError, RowProblem};
+
+/// Header names accepted for the handle column (compared ignoring case, spaces, `_`, `-` and `.`).
+pub const HANDLE_HEADERS: &[&str] =
+    &["XHandle", "TwitterHandle", "XUsername", "TwitterUsername", "Handle", "Username"];
+
+/// Lowercase handle (no `@`) → lowercase address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XHandleTable {
+    entries: BTreeMap<String, String>,
+}
+
+fn key(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `@Contoso` → `contoso`, when it is a valid X handle (1–15 letters, digits and underscores).
+pub fn normalize_handle(raw: &str) -> Option<String> {
+    let handle = raw.trim().trim_start_matches('@');
+    ((1..=15).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then(|| handle.to_ascii_lowercase())
+}
+
+/// The handle cell's text: a leading `@` is how handles are written, not a spreadsheet formula, so it is
+/// set aside before the usual cell checks.
+fn handle_cell(fields: &[Vec<u8>], index: usize, column: &str) -> Result<String, String> {
+    let mut cell = fields.get(index).cloned().unwrap_or_default();
+    let trimmed_start = cell.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(cell.len());
+    if cell.get(trimmed_start) == Some(&b'@') {
+        cell.remove(trimmed_start);
+    }
+    cell_text(&[cell], 0, column).map(str::to_string)
+}
+
+impl XHandleTable {
+    /// Reads the CSV; `Err(Problems)` when any row has a problem, so a run never uses half a mapping.
+    pub fn load(path: &Path) -> Result<XHandleTable, MappingError> {
+        let bytes =
+            std::fs::read(path).map_err(|source| MappingError::Read { path: path.to_path_buf(), source })?;
+        XHandleTable::from_bytes(path, &bytes)
+    }
+
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<XHandleTable, MappingError> {
+        let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+        let delimiter =
+            if count_delimiters(first_line, b';') > count_delimiters(first_line, b',') { b';' } else { b',' };
+        let rows = split_rows(bytes, delimiter);
+        let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
+        let header = rows.next().ok_or_else(|| {
+            invalid("the file has no rows; it needs a header row such as XHandle,EmailAddress".into())
+        })?;
+        let names: Vec<String> = read_fields(header, delimiter)
+            .map_err(|m| invalid(format!("the header row cannot be read: {m}")))?
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect();
+        let find = |aliases: &[&str]| {
+            aliases.iter().find_map(|alias| names.iter().position(|n| key(n) == key(alias)))
+        };
+        let (Some(handle_col), Some(address_col)) = (find(HANDLE_HEADERS), find(ADDRESS_HEADERS)) else {
+            return Err(invalid(format!(
+                "the header row (row {}) needs an X handle column ({}) and an address column ({})",
+                header.number,
+                HANDLE_HEADERS.join(", "),
+                ADDRESS_HEADERS.join(", ")
+            )));
+        };
+        let (handle_name, address_name) = (names[handle_col].clone(), names[address_col].clone());
+        let mut table = XHandleTable::default();
+        let mut problems = Vec::new();
+        let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
+        for row in rows {
+            let mut report = |field: &str, message: String| {
+                problems.push(RowProblem { row: row.number, field: Some(field.to_string()), message })
+            };
+            let fields = match read_fields(row, delimiter) {
+                Ok(fields) => fields,
+                Err(message) => {
+                    problems.push(RowProblem { row: row.number, field: None, message });
+                    continue;
+                }
+            };
+            let handle = handle_cell(&fields, handle_col, &handle_name).and_then(|text| {
+                normalize_handle(&text).ok_or_else(|| {
+                    format!(
+                        "{handle_name} {} is not an X handle (1 to 15 letters, digits or underscores)",
+                        shown(text.trim())
+                    )
+                })
+            });
+            let address = cell_text(&fields, address_col, &address_name).and_then(|text| {
+                normalize_address(text.trim())
+                    .map_err(|fault| format!("{address_name} {} {}", shown(text.trim()), fault.explain()))
+            });
+            match (handle, address) {
+                (Ok(handle), Ok(address)) => match table.entries.get(&handle) {
+                    Some(existing) if *existing != address => report(
+                        &handle_name,
+                        format!(
+                            "@{handle} appears twice with different addresses (rows {} and {}); keep the right one",
+                            first_row.get(&handle).copied().unwrap_or_default(),
+                            row.number
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        first_row.insert(handle.clone(), row.number);
+                        table.entries.insert(handle, address);
+                    }
+                },
+                (handle, address) => {
+                    if let Err(m) = handle {
+                        report(&handle_name, m);
+                    }
+                    if let Err(m) = address {
+                        report(&address_name, m);
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(table)
+        } else {
+            Err(MappingError::Problems { path: path.to_path_buf(), problems })
+        }
+    }
+
+    /// The mailbox a handle (with or without `@`, any case) maps to.
+    pub fn lookup(&self, handle: &str) -> Option<&str> {
+        self.entries.get(&normalize_handle(handle)?).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_map_and_bad_rows_are_named() {
+        let good = b"XHandle,EmailAddress\n@Alice_Trades,alice@contoso.com\n";
+        let table = XHandleTable::from_bytes(Path::new("x.csv"), good);
+        assert_eq!(
+            table.ok().and_then(|t| t.lookup("alice_trades").map(str::to_string)).as_deref(),
+            Some("alice@contoso.com")
+        );
+        let bad = b"Handle,Email\nnot a handle,alice@contoso.com\nbob,not-an-address\n";
+        match XHandleTable::from_bytes(Path::new("x.csv"), bad) {
+            Err(MappingError::Problems { problems, .. }) => {
+                assert_eq!(problems.iter().map(|p| p.row).collect::<Vec<_>>(), vec![2, 3]);
+            }
+            other => panic!("expected row problems, got {other:?}"),
+        }
+        assert_eq!(normalize_handle("@Contoso"), Some("contoso".into()));
+        assert_eq!(normalize_handle("way_too_long_for_x"), None);
+    }
+}
