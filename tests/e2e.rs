@@ -17,6 +17,7 @@ use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::Sink;
 use docket_testkit::azurite::{Azurite, DEV_ACCOUNT, DEV_ACCOUNT_KEY};
 use docket_testkit::fake_entra::{self, FakeEntra};
+use docket_testkit::fake_x::{self, FakeX};
 use webdriver::{Driver, Element};
 
 fn workspace_file(relative: &str) -> PathBuf {
@@ -63,6 +64,17 @@ async fn store_secret(driver: &Driver, label: &str, value: &str) {
     let field = driver.by_label(label).await;
     driver.type_into(&field, value).await;
     driver.click(&driver.button("Store").await).await;
+}
+
+/// Stores a secret, first choosing Replace when the keychain already holds one under `name` (the tests share
+/// one keychain session).
+async fn store_fresh(driver: &Driver, name: &str, label: &str, value: &str) {
+    let stored = format!("[data-testid={name}-stored]");
+    if driver.exists(&stored).await {
+        driver.click(&driver.find(&format!("{stored} button")).await).await;
+    }
+    store_secret(driver, label, value).await;
+    driver.find(&stored).await;
 }
 
 async fn count(driver: &Driver, testid: &str) -> u64 {
@@ -123,8 +135,7 @@ async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboa
     heading(&driver, "Entra ID app").await;
     driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
     driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
-    store_secret(&driver, "Client secret", fake_entra::SECRET).await;
-    driver.find("[data-testid=azure_client_secret-stored]").await;
+    store_fresh(&driver, "azure_client_secret", "Client secret", fake_entra::SECRET).await;
     driver.click(&driver.button("Check").await).await;
     driver.find("[data-testid=entra-ok]").await;
     pages.push(driver.page_html().await);
@@ -147,8 +158,7 @@ async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboa
 
     // 4. Storage: a wrong key gets a clear code and message; the right one passes the probe.
     heading(&driver, "Storage").await;
-    store_secret(&driver, "Connection string or container SAS URL", &wrong).await;
-    driver.find("[data-testid=storage_connection-stored]").await;
+    store_fresh(&driver, "storage_connection", "Connection string or container SAS URL", &wrong).await;
     driver.type_into(&driver.by_label("Container name").await, container).await;
     driver.click(&driver.button("Test").await).await;
     let refusal = driver.wait_text("[role=alert][data-code=storage_auth]", "").await;
@@ -275,28 +285,134 @@ async fn the_whole_wizard_imports_a_whatsapp_export_into_azurite_and_the_dashboa
 
     // No secret entered appears in what the app wrote or showed, raw, URL-encoded or base64.
     let secrets = [fake_entra::SECRET, DEV_ACCOUNT_KEY, wrong_key.as_str(), good.as_str(), wrong.as_str()];
-    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
-    for dir in [state.path(), logs.path()] {
-        for entry in walk(dir) {
-            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
-        }
+    assert_no_secrets(&[state.path(), logs.path()], pages, &app_log, &secrets);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and tauri-driver: run by scripts/e2e"]
+async fn the_wizard_creates_an_x_connector_verified_live_and_its_first_run_shows_on_the_dashboard() {
+    let azurite = Azurite::start();
+    let entra = FakeEntra::start();
+    let x = FakeX::start();
+    x.seed(7, 4, 5);
+    let (posts, mentions, dms) = x.ids();
+    let on_server = (posts.len() + mentions.len() + dms.len()) as u64;
+    let state = tempfile::tempdir().expect("state folder");
+    let logs = tempfile::tempdir().expect("log folder");
+    let app_log = logs.path().join("app.log");
+    let good = connection(&azurite, DEV_ACCOUNT_KEY);
+    let driver = Driver::start(
+        &app_binary(),
+        &[
+            ("DOCKET_STATE_DIR", text(state.path())),
+            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
+            ("DOCKET_X_API_BASE", x.base.clone()),
+            ("BROWSER", "true".into()),
+            ("RUST_LOG", "trace".into()),
+        ],
+        &app_log,
+    )
+    .await;
+    let mut pages = Vec::new();
+
+    heading(&driver, "Start").await;
+    driver.find("[data-testid=keychain-ok]").await;
+    next(&driver).await;
+
+    heading(&driver, "Connector and prerequisites").await;
+    driver.click(&driver.by_label("X (Twitter)").await).await;
+    driver
+        .script(
+            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
+            serde_json::json!([]),
+        )
+        .await;
+    driver.wait_text(".checklist", "200,000 items a day").await;
+    driver.screenshot(&screenshot_path("x-1-connector")).await;
+    next(&driver).await;
+
+    heading(&driver, "Entra ID app").await;
+    driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
+    driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
+    store_fresh(&driver, "azure_client_secret", "Client secret", fake_entra::SECRET).await;
+    driver.click(&driver.button("Check").await).await;
+    driver.find("[data-testid=entra-ok]").await;
+    next(&driver).await;
+
+    // The source step takes the four credentials into the keychain and asks X whose they are.
+    heading(&driver, "Source").await;
+    for (label, name, value) in [
+        ("API key", "x_api_key", fake_x::API_KEY),
+        ("API secret key", "x_api_secret", fake_x::API_SECRET),
+        ("Access token", "x_access_token", fake_x::ACCESS_TOKEN),
+        ("Access token secret", "x_access_token_secret", fake_x::ACCESS_TOKEN_SECRET),
+    ] {
+        store_fresh(&driver, name, label, value).await;
     }
-    for (i, page) in pages.into_iter().enumerate() {
-        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
-    }
-    let log_size = std::fs::metadata(&app_log).map(|m| m.len()).unwrap_or(0);
-    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
-    for secret in secrets {
-        for form in canary_forms(secret) {
-            for (name, bytes) in &haystacks {
-                assert!(
-                    !contains(bytes, form.as_bytes()),
-                    "a secret (form {:?}…) appears in {name}",
-                    &form[..form.len().min(6)]
-                );
-            }
-        }
-    }
+    driver.click(&driver.button("Check the account").await).await;
+    let account = driver.wait_text("[data-testid=x-account-ok]", "belong to @").await;
+    assert!(account.contains("3,200 posts"), "the reach limits are said before the first run: {account}");
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("x-3-source")).await;
+    next(&driver).await;
+
+    heading(&driver, "Storage").await;
+    store_fresh(&driver, "storage_connection", "Connection string or container SAS URL", &good).await;
+    driver.type_into(&driver.by_label("Container name").await, "e2e-x").await;
+    driver.click(&driver.button("Test").await).await;
+    driver.find("[data-testid=storage-ok]").await;
+    next(&driver).await;
+
+    heading(&driver, "User mapping").await;
+    driver.find("[data-testid=x-mapping-hint]").await;
+    driver.type_into(&driver.by_label("Owner mailbox").await, "compliance@contoso.com").await;
+    next(&driver).await;
+
+    heading(&driver, "Admin consent").await;
+    driver.click(&driver.button("I have granted consent already").await).await;
+    driver.wait_text("[data-testid=consent-result]", "granted").await;
+    next(&driver).await;
+
+    heading(&driver, "Review and finish").await;
+    driver.wait_text("[data-testid=review]", "X account").await;
+    pages.push(driver.page_html().await);
+    driver.click(&driver.button("Finish and import").await).await;
+
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    let shown = (count(&driver, "count-fetched").await, count(&driver, "count-delivered").await);
+    driver.wait_text("[data-testid=connector]", "X (Twitter)").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("x-dashboard")).await;
+    let ledger = Ledger::open(state.path()).expect("the app's ledger");
+    let first = ledger.runs(10).expect("runs").pop().expect("a run");
+    assert_eq!(first.status, "finished");
+    assert_eq!(first.summary.fetched, on_server, "every post, mention and DM on the server");
+    assert_eq!(shown, (first.summary.fetched, first.summary.delivered), "dashboard = ledger");
+    let blobs = BlobSink::connect(&good, "e2e-x").expect("container").list().await.expect("blobs");
+    assert_eq!(blobs.len() as u64, first.summary.deliveries);
+    assert!(
+        blobs.iter().all(|b| b.name.contains("compliance@contoso.com")),
+        "everything to the owner mailbox"
+    );
+
+    // Run now: nothing old is fetched again.
+    driver.click(&driver.button("Run now").await).await;
+    driver.wait_text("[data-testid=live-import] h2", "run #2").await;
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    assert_eq!(count(&driver, "count-fetched").await, 0);
+    assert!(x.violations().is_empty(), "no request broke X's rate limits: {:?}", x.violations());
+    driver.quit().await;
+
+    let secrets = [
+        fake_entra::SECRET,
+        DEV_ACCOUNT_KEY,
+        good.as_str(),
+        fake_x::API_KEY,
+        fake_x::API_SECRET,
+        fake_x::ACCESS_TOKEN,
+        fake_x::ACCESS_TOKEN_SECRET,
+    ];
+    assert_no_secrets(&[state.path(), logs.path()], pages, &app_log, &secrets);
 }
 
 /// Photographs the whole X display (the GTK file dialog sits above the webview), then closes the dialog.
@@ -310,6 +426,33 @@ async fn photograph_native_dialog(path: &Path) {
     let _ = std::process::Command::new("xdotool").args(["key", "Escape"]).status();
     assert!(found, "the native file dialog titled \"Choose the mapping CSV\" opened");
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+/// Searches every file under `dirs` and every captured window HTML for each secret, raw, URL-encoded and
+/// base64, and fails naming where one appears. `app_log` must hold a real (trace-level) log.
+fn assert_no_secrets(dirs: &[&Path], pages: Vec<String>, app_log: &Path, secrets: &[&str]) {
+    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
+    for dir in dirs {
+        for entry in walk(dir) {
+            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
+        }
+    }
+    for (i, page) in pages.into_iter().enumerate() {
+        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
+    }
+    let log_size = std::fs::metadata(app_log).map(|m| m.len()).unwrap_or(0);
+    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
+    for secret in secrets {
+        for form in canary_forms(secret) {
+            for (name, bytes) in &haystacks {
+                assert!(
+                    !contains(bytes, form.as_bytes()),
+                    "a secret (form {:?}…) appears in {name}",
+                    &form[..form.len().min(6)]
+                );
+            }
+        }
+    }
 }
 
 fn canary_forms(secret: &str) -> Vec<String> {

@@ -65,6 +65,7 @@ pub fn build_with<R: Runtime>(
             checks::check_mapping,
             checks::preview_source,
             checks::preview_routing,
+            checks::test_x_account,
             import::start_import,
             import::cancel_import,
             connectors::list_connectors,

@@ -112,6 +112,11 @@ impl Driver {
         }
     }
 
+    /// Whether `css` matches an element now (no waiting).
+    pub async fn exists(&self, css: &str) -> bool {
+        self.try_find(css).await.is_some()
+    }
+
     /// The form control labelled `label` (the label's text starts with it), waiting for it.
     pub async fn by_label(&self, label: &str) -> Element {
         let script = "const want = arguments[0]; \

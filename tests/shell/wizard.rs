@@ -202,3 +202,33 @@ fn test_storage_with_the_right_key_reports_the_round_trip() {
     assert_eq!(report["container_created"], true);
     assert_eq!(report["probe_blob_deleted"], true);
 }
+
+#[test]
+fn test_x_account_names_the_account_the_stored_credentials_belong_to_and_a_wrong_one_is_x_auth() {
+    use docket_testkit::fake_x::{self, FakeX};
+    let x = FakeX::start();
+    // This test binary's only use of the variable; nextest runs each test in its own process.
+    std::env::set_var(docket_core::connector::x::ENV_API_BASE, &x.base);
+    let state = tempfile::tempdir().expect("temp dir");
+    let shell = shell_with_state_dir(state.path());
+    for (name, value) in [
+        ("x_api_key", fake_x::API_KEY),
+        ("x_api_secret", fake_x::API_SECRET),
+        ("x_access_token", fake_x::ACCESS_TOKEN),
+        ("x_access_token_secret", fake_x::ACCESS_TOKEN_SECRET),
+    ] {
+        shell.invoke("store_secret", json!({ "name": name, "value": value })).expect("stored");
+    }
+
+    let account = shell.invoke("test_x_account", json!({})).expect("the account answers");
+    assert_eq!(account["username"], "contoso");
+
+    let wrong = format!("{}x", fake_x::API_SECRET);
+    shell.invoke("store_secret", json!({ "name": "x_api_secret", "value": wrong })).expect("stored");
+    let error = shell.invoke("test_x_account", json!({})).expect_err("refused");
+    assert_eq!(error["code"], "x_auth");
+    assert!(
+        !error.to_string().contains(&wrong) && !error.to_string().contains(fake_x::ACCESS_TOKEN),
+        "{error}"
+    );
+}

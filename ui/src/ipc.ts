@@ -29,6 +29,7 @@ import type {
   SourceKind,
   SourcePreview,
   StoredSecret,
+  XAccount,
 } from './types';
 import type { AppCheck } from './generated/AppCheck';
 import type { Cloud } from './generated/Cloud';
@@ -248,4 +249,9 @@ export async function onFileDrop(onDrop: (paths: string[]) => void): Promise<() 
 /** The first items of the request's export with the mailboxes its mapping would deliver each to. */
 export function previewRouting(request: ImportRequest, limit = 10): Promise<RoutedItem[]> {
   return call<RoutedItem[]>('preview_routing', { request, limit });
+}
+
+/** The X step's live check: whom the four stored X credentials belong to (`GET /2/users/me`). */
+export function testXAccount(): Promise<XAccount> {
+  return call<XAccount>('test_x_account');
 }

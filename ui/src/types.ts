@@ -31,3 +31,5 @@ export type { SecretStatus } from './generated/SecretStatus';
 export type { SourceKind } from './generated/SourceKind';
 export type { SourcePreview } from './generated/SourcePreview';
 export type { StoredSecret } from './generated/StoredSecret';
+export type { RateLimitStatus } from './generated/RateLimitStatus';
+export type { XAccount } from './generated/XAccount';

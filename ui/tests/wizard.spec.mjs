@@ -116,7 +116,7 @@ describe('the setup wizard', () => {
     assert.equal(await heading(page), 'Connector and prerequisites');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'step-heading', 'focus moves to the new step');
     await assertNextDisabled(page);
-    assert.equal(await page.getByLabel(/X \(Twitter\)/).isDisabled(), true, 'X is not available yet');
+    assert.equal(await page.getByLabel(/X \(Twitter\)/).isDisabled(), false, 'X is offered');
     await page.getByLabel('WhatsApp (export)').focus();
     await page.keyboard.press('Space');
     for (const box of await page.locator('.checklist input[type=checkbox]').all()) {

@@ -51,3 +51,11 @@ pub async fn preview_routing(
     let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
     off_ui_thread(move || connector::preview_routing(&request, limit)).await
 }
+
+/// The X step's live check: whom the four stored X credentials belong to (`GET /2/users/me`). The API base is
+/// `DOCKET_X_API_BASE` when set (tests), else X's own.
+#[tauri::command]
+pub async fn test_x_account<R: Runtime>(app: AppHandle<R>) -> Result<connector::x::XAccount, IpcError> {
+    let store = app.secret_vault().store();
+    Ok(connector::x::verify_account(store.as_ref(), &connector::x::api_base_from_env()).await?)
+}

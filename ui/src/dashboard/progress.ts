@@ -2,7 +2,7 @@
 // rate in items per second, the time left when the item total is known, and the final summary. A pure
 // reducer taking the clock as an argument, so Vitest checks it without a window. It deliberately starts
 // and cancels nothing (ipc.ts) and draws nothing (LiveImport.svelte).
-import type { IpcError, Progress, RunSummary } from '../types';
+import type { IpcError, Progress, RateLimitStatus, RunSummary } from '../types';
 
 export type LivePhase = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
 
@@ -32,12 +32,18 @@ export interface LiveImport {
   lastEventAt: number;
   summary: RunSummary | null;
   error: IpcError | null;
+  /** X: the latest rate-limit state the client reported (limit, remaining, reset, next allowed request). */
+  rateLimit: RateLimitStatus | null;
+  /** X: warnings said during the run (reach limits, the daily cap). */
+  warnings: string[];
 }
 
 export const RECENT_PROBLEMS = 5;
 
 export function startingImport(now: number, expected: number | null = null): LiveImport {
   return {
+    rateLimit: null,
+    warnings: [],
     phase: 'starting',
     runId: null,
     source: '',
@@ -102,9 +108,10 @@ export function applyProgress(live: LiveImport, event: Progress, now: number): L
     case 'finished':
       return finishImport(next, event.data.summary);
     case 'warning':
+      // X's warnings change no count; they are shown while the run goes on.
+      return { ...next, warnings: [...live.warnings, event.data.message] };
     case 'rate_limit':
-      // X's warnings and rate-limit state change no count; the run summary carries the warnings.
-      return next;
+      return { ...next, rateLimit: event.data.status };
   }
 }
 

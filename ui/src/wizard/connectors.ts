@@ -36,8 +36,8 @@ export const CONNECTORS: readonly ConnectorChoice[] = [
     kind: 'x',
     name: 'X (Twitter)',
     folder: 'Twitter',
-    source: 'Posts, mentions and direct messages through the X API.',
-    available: false,
+    source: 'Posts, mentions and direct messages of the organisation’s account, through the X API.',
+    available: true,
   },
 ];
 
@@ -72,6 +72,19 @@ const SOURCE_ACCOUNT: Record<ConnectorKind, Prerequisite> = {
     label: 'You have the organisation’s Telegram export, made from the account the organisation controls.',
     detail: 'In Telegram Desktop: Settings › Advanced › Export Telegram data, in the machine-readable JSON format.',
   },
+  x: {
+    id: 'source_account',
+    label: 'You have an X (Twitter) account for your organisation, and a developer app for it.',
+    detail:
+      'In the X developer portal, under the app’s Keys and tokens, you will copy four values into the Source step: the API key, the API secret key, the access token and the access token secret of the organisation’s account.',
+  },
+};
+
+const X_DAILY_CAP: Prerequisite = {
+  id: 'daily_cap',
+  label: 'You know the connector imports at most 200,000 items a day.',
+  detail:
+    'Microsoft’s connector limit. Docket never exceeds it: a larger backlog is spread over the following days, without gaps. X’s API itself reaches only the latest 3,200 posts, 800 mentions and 30 days of direct messages.',
 };
 
 const USERS_KNOWN: Prerequisite = {
@@ -84,6 +97,7 @@ const USERS_KNOWN: Prerequisite = {
 /** The checklist for one connector, in the order the docs give it. */
 export function prerequisites(kind: ConnectorKind | null): readonly Prerequisite[] {
   if (kind === null) return COMMON;
+  if (kind === 'x') return [...COMMON, SOURCE_ACCOUNT.x, X_DAILY_CAP];
   return [...COMMON, SOURCE_ACCOUNT[kind], USERS_KNOWN];
 }
 

@@ -243,3 +243,30 @@ describe('saved connectors', () => {
     expect(scheduleWords({ kind: 'every_hours', hours: 1 })).toBe('Every hour');
   });
 });
+
+describe('the X connector', () => {
+  function xState(): WizardState {
+    const s = initialState('UTC');
+    s.connector = 'x';
+    s.storage.container = 'x-archive';
+    s.mapping.ownerMailbox = 'compliance@contoso.com';
+    return s;
+  }
+
+  it('waits for the four credentials and a live account check', () => {
+    const s = xState();
+    expect(blockers(s, 'source')).toEqual(['Store the four X credentials.', 'Check the X account.']);
+    s.source.xStored = true;
+    s.source.xAccount = { id: '1512345678901234567', username: 'contoso', name: 'Contoso Compliance' };
+    expect(blockers(s, 'source')).toEqual([]);
+  });
+
+  it('sends everything to the owner mailbox, which it requires', () => {
+    const s = xState();
+    s.source.xAccount = { id: '1', username: 'contoso', name: 'Contoso' };
+    expect(importRequest(s)).toMatchObject({ source_kind: 'x', location: 'contoso', owner_mailbox: 'compliance@contoso.com', auto_map: true, mapping_csv: null });
+    expect(connectorSettings(s).name).toBe('X – @contoso');
+    s.mapping.ownerMailbox = '';
+    expect(blockers(s, 'mapping')).toEqual(['Enter the mailbox that receives the X account’s items.']);
+  });
+});

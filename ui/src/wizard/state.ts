@@ -13,10 +13,11 @@ import type {
   Schedule,
   SecretStatus,
   SourcePreview,
+  XAccount,
 } from '../types';
 
 /** The connectors the wizard sets up today. X (Twitter) is listed but not available yet. */
-export type ConnectorKind = 'whatsapp' | 'telegram';
+export type ConnectorKind = 'whatsapp' | 'telegram' | 'x';
 
 export const STEPS = [
   { id: 'start', title: 'Start' },
@@ -53,6 +54,10 @@ export interface WizardState {
     preview: SourcePreview | null;
     /** The inputs the preview was made with; a change means it must be made again. */
     previewedWith: string | null;
+    /** X: whether all four credentials are in the keychain. */
+    xStored: boolean;
+    /** X: the account the stored credentials belong to, from the live check. */
+    xAccount: XAccount | null;
   };
   storage: {
     secretStored: boolean;
@@ -96,6 +101,8 @@ export function initialState(timezone = defaultTimezone()): WizardState {
       dateOrder: null,
       preview: null,
       previewedWith: null,
+      xStored: false,
+      xAccount: null,
     },
     storage: { secretStored: false, container: '', probe: null, testedContainer: null },
     mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null },
@@ -185,6 +192,11 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       if (!entraCheckIsCurrent(state)) out.push('Check the app.');
       break;
     case 'source':
+      if (state.connector === 'x') {
+        if (!state.source.xStored) out.push('Store the four X credentials.');
+        if (state.source.xAccount === null) out.push('Check the X account.');
+        break;
+      }
       if (state.source.location.trim() === '') out.push('Enter the export’s path.');
       if (state.source.timezone.trim() === '') out.push('Enter the time zone the export was made in.');
       if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push('Choose the date order.');
@@ -200,6 +212,10 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       const csv = m.csvPath.trim();
       const owner = m.ownerMailbox.trim();
       if (owner !== '' && !isMailbox(owner)) out.push('Enter the owner mailbox as an email address, or leave it empty.');
+      if (state.connector === 'x') {
+        if (owner === '') out.push('Enter the mailbox that receives the X account’s items.');
+        break;
+      }
       if (!m.autoMap && csv === '' && owner === '') {
         out.push('Turn on automatic mapping, or give a mapping CSV or an owner mailbox.');
       }
@@ -240,6 +256,21 @@ export function importRequest(state: WizardState): ImportRequest {
   const m = state.mapping;
   const csv = m.csvPath.trim();
   const owner = m.ownerMailbox.trim();
+  if (state.connector === 'x') {
+    // Everything goes to the one mailbox the admin chose, as Microsoft's X connector does.
+    return {
+      source_kind: 'x',
+      location: s.xAccount?.username ?? s.location.trim(),
+      timezone: 'UTC',
+      date_order: null,
+      mapping_csv: null,
+      auto_map: true,
+      owner_mailbox: owner === '' ? null : owner,
+      folder: null,
+      default_region: null,
+      target: { kind: 'azure', container: state.storage.container.trim() },
+    };
+  }
   return {
     source_kind: state.connector ?? 'whatsapp',
     location: s.location.trim(),
@@ -278,11 +309,12 @@ export function consentWords(result: ConsentResult): string {
   }
 }
 
-const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram' };
+const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', x: 'X' };
 
 /** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
 export function suggestedName(state: WizardState): string {
   const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
+  if (state.connector === 'x' && state.source.xAccount) return `X – @${state.source.xAccount.username}`;
   const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
   return file === '' ? kind : `${kind} – ${file}`;
 }
@@ -310,7 +342,7 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
   const { request, entra, consent, schedule, name } = saved.settings;
   return {
     ...base,
-    connector: request.source_kind === 'telegram' ? 'telegram' : 'whatsapp',
+    connector: request.source_kind,
     entra: { ...base.entra, tenantId: entra?.tenant_id ?? '', clientId: entra?.client_id ?? '' },
     source: {
       ...base.source,

@@ -46,7 +46,7 @@ pub use ts_rs;
 use crate::config::{self, ConfigError};
 use crate::error::Error;
 use crate::ledger::Ledger;
-use crate::mapping::{MappingOptions, MappingTable, Resolver};
+use crate::mapping::{MappingOptions, MappingTable, Resolver, XHandleTable};
 use crate::model::{RunSummary, SourceKind};
 use crate::pipeline::{self, Job, PipelineOptions, ProgressFn};
 use crate::secrets::{names, SecretStore};
@@ -102,9 +102,22 @@ pub async fn run_import(
     cancel: CancellationToken,
 ) -> Result<RunSummary, Error> {
     let parts = RunParts::build(request, secrets)?;
-    let location = absolute(Path::new(request.location.trim()));
-    let options = ExportOptions { timezone: parts.timezone, date_order: request.date_order };
-    let source = sources::open_export(request.source_kind, &location, &options)?;
+    let source: Box<dyn sources::Source> = if request.source_kind == SourceKind::X {
+        // The account's API source: credentials from the keychain, checkpoints and the daily cap from the ledger.
+        let mut settings = x::XSettings::new(request.location.trim());
+        settings.api_base = x::api_base_from_env();
+        Box::new(x::open_source(
+            secrets,
+            settings,
+            Some(ledger),
+            x::RateLimits::default(),
+            Some(progress.clone()),
+        )?)
+    } else {
+        let location = absolute(Path::new(request.location.trim()));
+        let options = ExportOptions { timezone: parts.timezone, date_order: request.date_order };
+        sources::open_export(request.source_kind, &location, &options)?
+    };
     parts.run(source, ledger, progress, cancel).await
 }
 
@@ -130,6 +143,10 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// The ledger's label for a request's source (`whatsapp:/abs/path/chat.zip`): runs are found by it.
 pub fn source_label(request: &ImportRequest) -> String {
+    if request.source_kind == SourceKind::X {
+        // As `docket run --source x:ACCOUNT` labels it, so the app and the CLI share runs and checkpoints.
+        return format!("x:{}", request.location.trim());
+    }
     let location = absolute(Path::new(request.location.trim()));
     format!("{}:{}", request.source_kind.as_str(), location.display())
 }
@@ -141,11 +158,17 @@ pub(crate) fn resolver_for(request: &ImportRequest) -> Result<Resolver, Error> {
         None => None,
     };
     let mapping_options = MappingOptions { default_region: request.default_region.clone() };
-    let table = match request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(path) => Some(MappingTable::load(Path::new(path), &mapping_options)?),
-        None => None,
-    };
-    Ok(Resolver::new(table, request.auto_map, owner))
+    let csv = request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(Path::new);
+    Ok(match csv {
+        // For X the mapping CSV maps X handles to mailboxes (a DM goes to every participant that maps).
+        Some(path) if request.source_kind == SourceKind::X => {
+            Resolver::new(None, request.auto_map, owner).with_x_handles(XHandleTable::load(path)?)
+        }
+        Some(path) => {
+            Resolver::new(Some(MappingTable::load(path, &mapping_options)?), request.auto_map, owner)
+        }
+        None => Resolver::new(None, request.auto_map, owner),
+    })
 }
 
 /// What every run of a request needs besides its source.
