@@ -209,3 +209,33 @@ fn a_wrong_client_secret_stops_the_run_as_bad_configuration_without_echoing_it()
     assert!(!text.contains(wrong) && !text.contains(SECRET), "{text}");
     assert!(tenant.graph.messages(OWNER, "WhatsApp Archiver").is_empty());
 }
+
+#[test]
+fn even_trace_logs_of_a_graph_run_carry_no_secret_and_no_token() {
+    let tenant = tenant();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, _) = docket_testkit::exports::write_android_zip(tmp.path(), "Logs", 3, false).expect("zip");
+    let args = run_args(
+        &format!("whatsapp:{}", zip.display()),
+        "graph",
+        &tmp.path().join("s"),
+        &["--mailbox", OWNER],
+    );
+
+    let output = docket()
+        .env("DOCKET_LOG", "trace")
+        .env("DOCKET_TENANT_ID", TENANT)
+        .env("DOCKET_CLIENT_ID", CLIENT_ID)
+        .env("DOCKET_CLIENT_SECRET", SECRET)
+        .env("DOCKET_AUTHORITY_URL", &tenant.entra.authority)
+        .env("DOCKET_GRAPH_URL", &tenant.graph.base)
+        .args(&args)
+        .output()
+        .expect("runs");
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let logs = stderr(&output);
+    assert!(logs.len() > 1000, "trace logging is on: {} bytes", logs.len());
+    assert!(!logs.contains(SECRET), "the client secret is logged");
+    assert!(!logs.contains("eyJ0eXAi.fake."), "a token is logged");
+}

@@ -437,3 +437,45 @@ async fn the_graph_double_records_a_request_sent_before_retry_after_elapsed() {
     assert_eq!(violations.len(), 1, "{violations:?}");
     assert!(violations[0].contains("before Retry-After elapsed"), "{violations:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_than_four_requests_are_in_flight_for_one_mailbox_and_the_double_notices_five() {
+    let tenant = tenant();
+    tenant.graph.set_latency(Duration::from_millis(60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = Ledger::open(dir.path()).expect("ledger");
+
+    // Sixteen items at once, all for one mailbox: the pipeline would send sixteen requests together.
+    let summary = run(tenant.sink(ImportMode::Auto), &ledger, owner_only(), 16).await;
+
+    assert_eq!(summary.deliveries, 16);
+    assert_eq!(tenant.graph.violations(), Vec::<String>::new());
+
+    let http = reqwest::Client::new();
+    let form = [
+        ("grant_type", "client_credentials".to_string()),
+        ("client_id", CLIENT_ID.to_string()),
+        ("client_secret", SECRET.to_string()),
+        ("scope", format!("{}/.default", tenant.graph.base)),
+    ];
+    let answer: serde_json::Value = http
+        .post(format!("{}/{TENANT}/oauth2/v2.0/token", tenant.entra.authority))
+        .form(&form)
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let token = answer["access_token"].as_str().expect("a token").to_string();
+    let url = format!("{}/v1.0/users/{OWNER}/mailFolders", tenant.graph.base);
+    let burst = (0..6).map(|_| http.get(&url).bearer_auth(&token).send());
+    let answers = futures::future::join_all(burst).await;
+
+    assert!(answers.iter().all(|a| a.as_ref().is_ok_and(|r| r.status().is_success())));
+    assert!(
+        tenant.graph.violations().iter().any(|v| v.contains("concurrent requests for owner@contoso.com")),
+        "{:?}",
+        tenant.graph.violations()
+    );
+}

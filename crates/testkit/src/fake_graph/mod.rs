@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     requests: Vec<String>,
     expired_tokens_seen: usize,
     page_size: usize,
+    /// How long each mailbox request is held before it is answered (to make overlaps certain).
+    latency: Duration,
 }
 
 pub(crate) struct Shared {
@@ -96,6 +98,7 @@ impl FakeGraph {
                 requests: Vec::new(),
                 expired_tokens_seen: 0,
                 page_size: 10,
+                latency: Duration::ZERO,
             }),
             entra: entra.state(),
             base: base.clone(),
@@ -143,6 +146,11 @@ impl FakeGraph {
     /// Lists answer at most this many entries per page (default 10).
     pub fn set_page_size(&self, size: usize) {
         self.shared.lock().page_size = size.max(1);
+    }
+
+    /// Holds every mailbox request this long before answering it, so concurrent requests overlap for sure.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.lock().latency = latency;
     }
 
     /// Makes `importMime` unknown, as in a cloud or tenant without the beta action.
@@ -199,6 +207,10 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
     let response = match early {
         Some(response) => response,
         None => {
+            let latency = shared.lock().latency;
+            if scope.is_some() && !latency.is_zero() {
+                std::thread::sleep(latency);
+            }
             let response = answer(shared, &request, scope.as_deref());
             if let Some(scope) = &scope {
                 let mut inner = shared.lock();

@@ -16,7 +16,7 @@ use reqwest::Method;
 use tokio::sync::OnceCell;
 
 use super::{object_name, Delivery, Envelope, Sink, SinkError, StoredObject, Written};
-use crate::identity::{Body, GraphClient, GraphError, GraphVersion};
+use crate::identity::{Body, GraphClient, GraphError, GraphVersion, IdentityError};
 
 /// How messages are created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +214,10 @@ fn message_id_of(bytes: &[u8]) -> Option<String> {
 
 fn failure(error: GraphError, mailbox: &str, name: &str) -> SinkError {
     match error {
+        // Entra ID out of reach is a blip to retry; a refusal (bad secret, unknown app) stops the run.
+        e @ GraphError::Token(IdentityError::Unreachable { .. }) => {
+            SinkError::Graph { name: name.to_string(), transient: true, detail: e.to_string() }
+        }
         GraphError::Token(e) => SinkError::GraphAuth { detail: e.to_string() },
         e @ GraphError::Unauthorized { .. } => SinkError::GraphAuth { detail: e.to_string() },
         GraphError::NotFound { code, message, .. }

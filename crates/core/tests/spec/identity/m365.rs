@@ -250,7 +250,27 @@ async fn registering_the_docket_app_keeps_its_secret_in_the_keychain_and_out_of_
     assert_eq!(listed.len(), 6, "the existing Docket app, four others and the new one: {listed:?}");
     assert!(listed.iter().any(|a| a.app_id == app.app_id && a.secrets.len() == 1));
 
-    // The stored secret signs the new app in.
+    // Picking an existing app instead: a new secret for it replaces the stored one.
+    let picked = listed.iter().find(|a| a.display_name == "Other app 2").expect("listed");
+    let added =
+        connector::add_app_secret(&session, &picked.object_id, 90, &*store).await.expect("secret added");
+    let replaced = store.get(AZURE_CLIENT_SECRET_ENTRY).expect("store").expect("stored");
+    assert_ne!(replaced.expose(), secret.expose());
+    assert!(!format!("{added:?}").contains(replaced.expose().as_str()));
+    let other = tenant
+        .graph
+        .applications()
+        .into_iter()
+        .find(|a| a.app_id == picked.app_id)
+        .expect("in the directory");
+    assert_eq!(other.passwords.len(), 1);
+    assert!(check_app_credentials(&tenant.cloud(), TENANT, &picked.app_id, &replaced).await.is_ok());
+    assert!(
+        connector::add_app_secret(&session, &picked.object_id, 0, &*store).await.is_err(),
+        "0 days is refused"
+    );
+
+    // The secret stored for the new app signs it in.
     let check = check_app_credentials(&tenant.cloud(), TENANT, &app.app_id, &secret).await.expect("signs in");
     assert_eq!(check.client_id, app.app_id);
     let warning = connector::client_secret_warning(
