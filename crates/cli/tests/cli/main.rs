@@ -3,6 +3,10 @@
 
 mod azure_target;
 mod bad_input;
+mod canaries;
 mod crash;
+mod crash_loop;
 mod dir_target;
+mod faults;
 mod harness;
+mod proof;

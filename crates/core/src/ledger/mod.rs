@@ -294,6 +294,7 @@ impl Ledger {
                 if let Some(original) = &o.original {
                     keep_original.execute(params![o.item_key, original])?;
                 }
+                crate::test_hooks::reached(crate::test_hooks::CrashPoint::LedgerCommit);
             }
         }
         tx.commit()?;
