@@ -1,10 +1,9 @@
-//! The release `docket` binary run as a child process, the way a scheduler runs it, with its peak resident
-//! memory (`VmHWM` in `/proc/<pid>/status`) read while it runs. Linux only; it measures, it decides nothing.
+//! The release `docket` binary run as a child process, the way a scheduler runs it, with its exact peak
+//! resident memory (through the `--peak-rss-of` wrapper, or `VmHWM` sampled from `/proc` for a run that is
+//! watched as it goes). Linux only; it measures, it decides nothing.
 
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::Duration;
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 
 use crate::BenchError;
 
@@ -33,6 +32,9 @@ pub struct Watched {
     pub stderr: String,
 }
 
+/// The file the `--peak-rss-of` wrapper writes its child's peak resident memory (kB) to.
+const PEAK_FILE_ENV: &str = "DOCKET_BENCH_PEAK_FILE";
+
 /// Peak resident set so far of process `pid`, in bytes (`None` once it has exited).
 pub fn peak_rss(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -41,38 +43,52 @@ pub fn peak_rss(pid: u32) -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Runs `cmd` to the end, sampling its peak resident memory every few milliseconds.
-pub fn run_watched(mut cmd: Command) -> Result<Watched, BenchError> {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let pid = child.id();
-    let mut out = child.stdout.take().ok_or("no stdout pipe")?;
-    let mut err = child.stderr.take().ok_or("no stderr pipe")?;
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let mut peak = 0u64;
-    let status = loop {
-        // VmHWM only grows, so the last reading before exit is the peak (to within one sample).
-        if let Some(bytes) = peak_rss(pid) {
-            peak = peak.max(bytes);
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(5));
+/// `docket-bench --peak-rss-of PROGRAM ARGS...`: runs the program as this process's only child, then writes
+/// the kernel's exact peak resident memory of it (`getrusage(RUSAGE_CHILDREN)`, kB) to `PEAK_FILE_ENV` and
+/// exits as the child did. Sampling `/proc` would miss a process that lives a few milliseconds.
+pub fn peak_wrapper(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let Some(program) = args.next() else {
+        eprintln!("docket-bench --peak-rss-of: no program given");
+        return ExitCode::from(2);
     };
-    let stdout = out_reader.join().map_err(|_| "the stdout reader failed")?;
-    let stderr = err_reader.join().map_err(|_| "the stderr reader failed")?;
-    Ok(Watched { status, peak_mb: peak as f64 / 1e6, stdout, stderr })
+    let status = match Command::new(&program).args(args).status() {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("docket-bench --peak-rss-of: cannot run {program}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let max_kb = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map(|usage| usage.max_rss())
+        .unwrap_or(0);
+    if let Ok(path) = std::env::var(PEAK_FILE_ENV) {
+        let _ = std::fs::write(path, max_kb.to_string());
+    }
+    ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1))
 }
 
+/// Runs `cmd` to the end under the `--peak-rss-of` wrapper and returns its exact peak resident memory.
+pub fn run_watched(cmd: Command) -> Result<Watched, BenchError> {
+    let peak_file = tempfile::NamedTempFile::new()?;
+    let mut wrapped = Command::new(std::env::current_exe()?);
+    wrapped.arg("--peak-rss-of").arg(cmd.get_program()).args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    wrapped.env(PEAK_FILE_ENV, peak_file.path()).stdin(Stdio::null());
+    let output = wrapped.output()?;
+    let kb: f64 =
+        std::fs::read_to_string(peak_file.path())?.trim().parse().map_err(|_| "no peak was recorded")?;
+    Ok(Watched {
+        status: output.status,
+        peak_mb: kb * 1024.0 / 1e6,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
 /// Like `run_watched`, but fails unless the child exited 0.
 pub fn run_ok(cmd: Command, what: &str) -> Result<Watched, BenchError> {
     let watched = run_watched(cmd)?;

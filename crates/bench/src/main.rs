@@ -49,7 +49,7 @@ const FULL: Sizes = Sizes {
     memory_items: 10_000,
     memory_large_items: 24,
     backlog_items: 200_000,
-    backlog_limit_secs: 20 * 60,
+    backlog_limit_secs: 10 * 60,
 };
 /// Small enough for CI to smoke-run in about a minute.
 const QUICK: Sizes = Sizes {
@@ -70,6 +70,7 @@ fn main() -> ExitCode {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => sizes = &QUICK,
+            "--peak-rss-of" => return child::peak_wrapper(args),
             "--azurite-scaling" => {
                 let blobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
                 let investigated = tokio::runtime::Runtime::new()
