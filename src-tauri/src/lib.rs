@@ -85,13 +85,20 @@ pub fn build_with<R: Runtime>(
 /// Runs the desktop app until its window closes. The state folder is `DOCKET_STATE_DIR` when set, otherwise
 /// the platform's data folder (see `docket_core::config::default_state_dir`).
 pub fn run() -> ExitCode {
-    // Logs go to stderr (`RUST_LOG` filters them); a subscriber set earlier by an embedder is kept.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
+    // Logs go to stderr (`RUST_LOG` filters them, but never lets through events that may carry secrets: see
+    // `docket_core::logging`); a subscriber set earlier by an embedder is kept.
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+    let secret_safe = tracing_subscriber::filter::filter_fn(|meta| {
+        docket_core::logging::may_log(meta.target(), meta.level())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(secret_safe))
         .try_init();
 
     let state_dir = docket_core::config::default_state_dir();

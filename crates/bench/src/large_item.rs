@@ -21,7 +21,7 @@ const MAILBOX: &str = "owner@contoso.com";
 const FOLDER: &str = "WhatsApp Archiver";
 
 /// Bytes that do not compress: a xorshift stream, fixed by `seed`.
-fn incompressible(len: usize, seed: u64) -> Vec<u8> {
+pub fn incompressible(len: usize, seed: u64) -> Vec<u8> {
     let mut state = seed | 1;
     let mut out = Vec::with_capacity(len + 8);
     while out.len() < len {

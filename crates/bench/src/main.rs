@@ -1,15 +1,23 @@
 //! `docket-bench`: Docket's performance proof. Prints P1 (convert+hash rate on one core), P5 (one message near
-//! the 10 MB limit into Azurite) and P2 (the pipeline end to end into Azurite), each beside a baseline
-//! measured in the same run, then a Markdown table. It starts its own Azurite instances (from the workspace's
-//! `node_modules`); it does not touch any real storage account.
+//! the 10 MB limit into Azurite), P2 (the pipeline end to end into Azurite), P6 (time to the first progress
+//! event, and to the first new upload after `kill -9`), P4 (peak memory of a real `docket run`) and P3 (a
+//! large backlog into Azurite), each beside a baseline measured in the same run, then a Markdown table. It
+//! starts its own Azurite instances (from the workspace's `node_modules`) and runs the release `docket`
+//! binary built beside it; it does not touch any real storage account.
 //!
-//! `cargo run --release -p docket-bench -- [--quick]`
+//! `cargo build --release -p docket-cli -p docket-bench && target/release/docket-bench [--quick]`
+//! (`scripts/bench [--quick]` does both)
 
+mod azurite_scaling;
+mod backlog;
+mod child;
 mod convert_rate;
 mod large_item;
+mod memory;
 mod pipeline_rate;
 mod raw_put;
 mod report;
+mod startup;
 
 use std::process::ExitCode;
 
@@ -21,19 +29,66 @@ struct Sizes {
     convert_items: usize,
     large_reps: usize,
     pipeline_items: usize,
+    /// P6: messages in the export whose first event is timed, and ledger rows before the kill.
+    startup_items: usize,
+    restart_rows: u64,
+    /// P4: small items at N (and 10×N), and ~10 MB items with eight in flight.
+    memory_items: usize,
+    memory_large_items: usize,
+    /// P3: the backlog's size, and how long it may run before it is stopped and projected.
+    backlog_items: usize,
+    backlog_limit_secs: u64,
 }
 
-const FULL: Sizes = Sizes { convert_items: 200_000, large_reps: 5, pipeline_items: 5_000 };
-/// Small enough for CI to smoke-run in well under a minute.
-const QUICK: Sizes = Sizes { convert_items: 10_000, large_reps: 1, pipeline_items: 300 };
+const FULL: Sizes = Sizes {
+    convert_items: 200_000,
+    large_reps: 5,
+    pipeline_items: 5_000,
+    startup_items: 200_000,
+    restart_rows: 50_000,
+    memory_items: 10_000,
+    memory_large_items: 24,
+    backlog_items: 200_000,
+    backlog_limit_secs: 10 * 60,
+};
+/// Small enough for CI to smoke-run in about a minute.
+const QUICK: Sizes = Sizes {
+    convert_items: 10_000,
+    large_reps: 1,
+    pipeline_items: 300,
+    startup_items: 20_000,
+    restart_rows: 5_000,
+    memory_items: 500,
+    memory_large_items: 9,
+    backlog_items: 3_000,
+    backlog_limit_secs: 120,
+};
 
 fn main() -> ExitCode {
     let mut sizes = &FULL;
-    for arg in std::env::args().skip(1) {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => sizes = &QUICK,
+            "--peak-rss-of" => return child::peak_wrapper(args),
+            "--azurite-scaling" => {
+                let blobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
+                let investigated = tokio::runtime::Runtime::new()
+                    .map_err(BenchError::from)
+                    .and_then(|rt| rt.block_on(azurite_scaling::investigate(blobs)));
+                return match investigated {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("docket-bench failed: {e}");
+                        ExitCode::FAILURE
+                    }
+                };
+            }
             "-h" | "--help" => {
-                println!("usage: docket-bench [--quick]\n  --quick  small counts, for a CI smoke run");
+                println!(
+                    "usage: docket-bench [--quick | --azurite-scaling [BLOBS]]\n  --quick  small counts, for a CI smoke \
+                     run\n  --azurite-scaling  how Azurite's PUT rate falls as it fills (disk and in-memory)"
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -75,8 +130,21 @@ fn run(sizes: &Sizes) -> Result<(), BenchError> {
             println!("{}", figure.line());
             figures.push(figure);
         }
+        for figure in startup::measure(sizes.startup_items, sizes.restart_rows).await? {
+            println!("{}", figure.line());
+            figures.push(figure);
+        }
         Ok::<(), BenchError>(())
     })?;
+    // P4 and P3 watch child processes from this thread.
+    for figure in memory::measure(sizes.memory_items, sizes.memory_large_items)? {
+        println!("{}", figure.line());
+        figures.push(figure);
+    }
+    for figure in backlog::measure(sizes.backlog_items, sizes.backlog_limit_secs)? {
+        println!("{}", figure.line());
+        figures.push(figure);
+    }
 
     println!("\n{}", report::table(&figures));
     let missed = figures.iter().filter(|f| !f.met()).count();

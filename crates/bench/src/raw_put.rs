@@ -24,8 +24,13 @@ pub struct RawPut {
 impl RawPut {
     /// Creates `container` on `azurite` (through the SDK, once) and prepares a SAS allowing create and write.
     pub async fn create(azurite: &Azurite, container: &str) -> Result<RawPut, BenchError> {
+        sdk_container(azurite, container).create().await?;
+        RawPut::attach(azurite, container).await
+    }
+
+    /// Prepares the SAS for an existing `container` on `azurite`.
+    pub async fn attach(azurite: &Azurite, container: &str) -> Result<RawPut, BenchError> {
         let sdk = sdk_container(azurite, container);
-        sdk.create().await?;
         let permissions = BlobSasPermissions { create: true, write: true, ..BlobSasPermissions::default() };
         let expiry = time::OffsetDateTime::now_utc() + time::Duration::hours(6);
         let sas = sdk.shared_access_signature(permissions, expiry).await?;

@@ -11,6 +11,8 @@ pub enum Unit {
     PerSecond,
     /// Lower is better: seconds for one operation.
     Seconds,
+    /// Lower is better: peak resident memory in MB (10^6 bytes).
+    Megabytes,
 }
 
 /// What a figure must reach to pass.
@@ -22,6 +24,10 @@ pub enum Target {
     TimeAtMost(f64),
     /// The measured rate is at least this fraction of the baseline's.
     RatioAtLeast(f64),
+    /// The measured peak memory is at most this many MB.
+    MegabytesAtMost(f64),
+    /// The measured value is at most this multiple of the baseline (memory staying flat).
+    TimesBaselineAtMost(f64),
 }
 
 /// One measured figure and its same-run baseline.
@@ -43,7 +49,7 @@ impl Figure {
     pub fn ratio(&self) -> f64 {
         match self.unit {
             Unit::PerSecond => self.measured / self.baseline,
-            Unit::Seconds => self.baseline / self.measured,
+            Unit::Seconds | Unit::Megabytes => self.baseline / self.measured,
         }
     }
 
@@ -52,6 +58,8 @@ impl Figure {
             Target::RateAtLeast(floor) => self.measured >= floor,
             Target::TimeAtMost(ceiling) => self.measured <= ceiling,
             Target::RatioAtLeast(floor) => self.ratio() >= floor,
+            Target::MegabytesAtMost(ceiling) => self.measured <= ceiling,
+            Target::TimesBaselineAtMost(times) => self.measured <= self.baseline * times,
         }
     }
 
@@ -59,6 +67,7 @@ impl Figure {
         match self.unit {
             Unit::PerSecond => format!("{}/s", thousands(v)),
             Unit::Seconds => format!("{v:.3} s"),
+            Unit::Megabytes => format!("{v:.1} MB"),
         }
     }
 
@@ -67,6 +76,8 @@ impl Figure {
             Target::RateAtLeast(floor) => format!(">= {}/s", thousands(floor)),
             Target::TimeAtMost(ceiling) => format!("<= {ceiling} s"),
             Target::RatioAtLeast(floor) => format!("ratio >= {:.0}%", floor * 100.0),
+            Target::MegabytesAtMost(ceiling) => format!("<= {ceiling} MB"),
+            Target::TimesBaselineAtMost(times) => format!("<= {times}x baseline"),
         }
     }
 

@@ -23,8 +23,12 @@ fn main() -> std::process::ExitCode {
     runtime.block_on(commands::dispatch(cli)).into()
 }
 
-/// Logs go to stderr: `-v` for info, `-vv` for debug, or `DOCKET_LOG` (tracing's filter syntax).
+/// Logs go to stderr: `-v` for info, `-vv` for debug, or `DOCKET_LOG` (tracing's filter syntax). Whatever
+/// the filter, events that may carry secrets never pass (`docket_core::logging::may_log`).
 fn init_logging(verbose: u8) {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -33,5 +37,11 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DOCKET_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let secret_safe = tracing_subscriber::filter::filter_fn(|meta| {
+        docket_core::logging::may_log(meta.target(), meta.level())
+    });
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(secret_safe))
+        .try_init();
 }

@@ -8,11 +8,13 @@ pub mod convert;
 pub mod error;
 pub mod identity;
 pub mod ledger;
+pub mod logging;
 pub mod mapping;
 pub mod model;
 pub mod pipeline;
 pub mod secrets;
 pub mod sinks;
 pub mod sources;
+pub mod test_hooks;
 
 pub use error::{Code, Error};

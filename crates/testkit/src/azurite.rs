@@ -27,15 +27,37 @@ pub struct Azurite {
 impl Azurite {
     /// Starts Azurite on a free loopback port and waits until it accepts connections.
     pub fn start() -> Azurite {
+        Azurite::launch(None, &[])
+    }
+
+    /// Starts Azurite keeping everything in memory (`--inMemoryPersistence`), for the benchmarks' comparison.
+    pub fn start_in_memory() -> Azurite {
+        Azurite::launch(None, &["--inMemoryPersistence"])
+    }
+
+    /// Starts Azurite serving only the given `(account, base64 key)` pairs (Azurite's `AZURITE_ACCOUNTS`)
+    /// instead of the development account, so a test can use a key of its own making.
+    pub fn start_with_accounts(accounts: &[(&str, &str)]) -> Azurite {
+        let list: Vec<String> = accounts.iter().map(|(name, key)| format!("{name}:{key}")).collect();
+        Azurite::launch(Some(list.join(";")), &[])
+    }
+
+    fn launch(accounts: Option<String>, extra: &[&str]) -> Azurite {
         let binary = azurite_binary();
         let workspace = tempfile::tempdir().expect("a temp folder for Azurite");
         let port = free_port();
         let log = workspace.path().join("azurite.log");
         let stderr = std::fs::File::create(&log).expect("Azurite's log file");
-        let child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        match accounts {
+            Some(accounts) => command.env("AZURITE_ACCOUNTS", accounts),
+            None => command.env_remove("AZURITE_ACCOUNTS"),
+        };
+        let child = command
             .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
             .arg("--location")
             .arg(workspace.path().join("data"))
+            .args(extra)
             .args(["--disableTelemetry", "--silent", "--skipApiVersionCheck"])
             .current_dir(workspace.path())
             .stdin(Stdio::null())
@@ -64,6 +86,15 @@ impl Azurite {
         format!(
             "DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_ACCOUNT_KEY};BlobEndpoint={}",
             self.blob_endpoint()
+        )
+    }
+
+    /// A connection string for `account` with `key` on this emulator (see `start_with_accounts`).
+    pub fn connection_string_for(&self, account: &str, key: &str) -> String {
+        format!(
+            "DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};\
+             BlobEndpoint=http://127.0.0.1:{}/{account}",
+            self.port
         )
     }
 

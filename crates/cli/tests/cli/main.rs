@@ -3,8 +3,12 @@
 
 mod azure_target;
 mod bad_input;
+mod canaries;
 mod crash;
+mod crash_loop;
 mod dir_target;
+mod faults;
 mod graph_target;
 mod harness;
+mod proof;
 mod x_source;

@@ -82,3 +82,9 @@ ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
     run_id = excluded.run_id, updated_at = excluded.updated_at, remote_id = excluded.remote_id
 WHERE items.state != 'delivered'
 ";
+
+/// The mailboxes an item is already delivered to in a target: asked once per item, so it must use the
+/// primary key. The unary `+` keeps SQLite from choosing `items_by_state` (target, state), which would scan
+/// every delivered row of the target for each item.
+pub(super) const DELIVERED_MAILBOXES: &str =
+    "SELECT mailbox FROM items WHERE target = ?1 AND item_key = ?2 AND +state = 'delivered'";

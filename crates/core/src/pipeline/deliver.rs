@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use crate::convert::{self, ConvertError};
-use crate::error::Error;
 use crate::ledger::{Outcome, RowState, NO_MAILBOX};
 use crate::model::{Item, SkipReason};
 use crate::sinks::{Envelope, Sink, SinkError, Written};
+use crate::test_hooks::{self, CrashPoint};
 
 use super::RetryPolicy;
 
@@ -58,10 +58,14 @@ pub(super) struct Task {
     pub retry: RetryPolicy,
 }
 
-pub(super) fn panicked(e: &tokio::task::JoinError) -> Error {
-    crate::error::Error::Internal(format!(
-        "a worker stopped unexpectedly ({e}); nothing archived is lost, run again and report this if it repeats"
-    ))
+/// The item whose worker panicked (or was cancelled) fails with reason `internal`; it gets no ledger row,
+/// so the next run delivers it. The panic's own message is not copied anywhere: it could hold anything.
+pub(super) fn panicked(key: String, e: &tokio::task::JoinError) -> ItemResult {
+    let how = if e.is_panic() { "panicked" } else { "was cancelled" };
+    let detail = format!(
+        "the worker for this item {how}; nothing archived is lost, run again and report this if it repeats"
+    );
+    ItemResult::new(key, ItemVerdict::Failed("internal".into(), detail), vec![])
 }
 
 impl Task {
@@ -83,6 +87,7 @@ impl Task {
             Ok(r) => r,
             Err(e) => return not_rendered(&item, &mailboxes, e),
         };
+        test_hooks::reached(CrashPoint::Converted);
 
         let mut rows = Vec::with_capacity(mailboxes.len());
         let mut created = 0u64;
@@ -104,6 +109,7 @@ impl Task {
             match retry.run(|| sink.put_tracked(&envelope), |e| e.is_permanent()).await {
                 Ok(delivery) => {
                     if delivery.written == Written::Created {
+                        test_hooks::reached(CrashPoint::Uploaded);
                         created += 1;
                     }
                     row.remote_id = delivery.remote_id;

@@ -21,6 +21,7 @@ use crate::mapping::{Resolution, Resolver};
 use crate::model::{Item, RunSummary, SkipReason};
 use crate::sinks::Sink;
 use crate::sources::Source;
+use crate::test_hooks::{self, CrashPoint};
 use deliver::{ItemResult, ItemVerdict};
 
 /// How a run behaves; none of it is secret.
@@ -94,6 +95,7 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
             report_warnings(source.as_mut(), &mut summary, &progress);
             match next {
                 Ok(Some(item)) => {
+                    test_hooks::reached(CrashPoint::Fetched);
                     summary.fetched += 1;
                     progress(Progress::Fetched { key: item.key.clone(), fetched: summary.fetched });
                     match plan(&item, &resolver, ledger, &target)? {
@@ -106,7 +108,13 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                                 sink: sink.clone(),
                                 retry: options.retry,
                             };
-                            in_flight.push(tokio::spawn(task.run()));
+                            // A worker that panics fails its own item (the next run retries it);
+                            // the run goes on and still accounts for everything.
+                            let key = task.item.key.clone();
+                            let worker = tokio::spawn(task.run());
+                            in_flight.push(async move {
+                                worker.await.unwrap_or_else(|e| deliver::panicked(key, &e))
+                            });
                         }
                     }
                 }
@@ -117,10 +125,9 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                 }
             }
         }
-        let Some(joined) = in_flight.next().await else {
+        let Some(mut result) = in_flight.next().await else {
             break;
         };
-        let mut result = joined.map_err(|e| deliver::panicked(&e))?;
         if let Some(fatal) = result.fatal.take_if_systemic() {
             stop.get_or_insert(fatal.into());
         }

@@ -34,18 +34,28 @@ impl RetryPolicy {
     }
 
     /// Runs `op` until it succeeds, fails permanently, or runs out of attempts.
+    /// Each retry is logged at `info` with the error's own (secret-free) text, so a run's log shows every
+    /// transient failure and what was done about it.
     pub async fn run<T, E, F, Fut>(&self, mut op: F, is_permanent: impl Fn(&E) -> bool) -> Result<T, E>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, E>>,
+        E: std::fmt::Display,
     {
         let mut attempt = 1;
         loop {
             match op().await {
                 Ok(value) => return Ok(value),
                 Err(e) if is_permanent(&e) || attempt >= self.max_attempts => return Err(e),
-                Err(_) => {
-                    tokio::time::sleep(self.delay(attempt)).await;
+                Err(e) => {
+                    let delay = self.delay(attempt);
+                    tracing::info!(
+                        attempt,
+                        of = self.max_attempts,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying after a transient failure: {e}"
+                    );
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
             }

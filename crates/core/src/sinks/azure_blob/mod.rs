@@ -268,6 +268,15 @@ impl Sink for BlobSink {
                 Some((409 | 412, None | Some("BlobAlreadyExists" | "ConditionNotMet"))) => {
                     self.compare_existing(&blob, &name, envelope).await
                 }
+                // The Content-MD5 was computed from these very bytes, so a mismatch means the body was
+                // damaged on the way: nothing was stored, and sending it again is right. Azure says
+                // Md5Mismatch; Azurite says InvalidOperation (also its answer to a body cut short).
+                Some((400, Some("Md5Mismatch" | "InvalidOperation"))) => Err(SinkError::Transient {
+                    name,
+                    detail: "the storage service received a damaged copy (Content-MD5 or length did not \
+                             match) and stored nothing"
+                        .into(),
+                }),
                 _ => Err(self.failure(&error, &name)),
             },
         }
