@@ -58,7 +58,7 @@ pub struct Downloaded {
     pub recorded_sha256: Option<String>,
 }
 
-/// Downloads every blob of `container` (16 at a time) and hashes it.
+/// Downloads every blob of `container` (16 at a time, transient failures retried) and hashes it.
 pub fn download_all(connection: &str, container: &str) -> BTreeMap<String, Downloaded> {
     use base64::Engine as _;
     use md5::Digest as _;
@@ -74,8 +74,13 @@ pub fn download_all(connection: &str, container: &str) -> BTreeMap<String, Downl
         tasks.push(rt.spawn(async move {
             let mut out = Vec::with_capacity(mine.len());
             for name in mine {
-                let (bytes, md5, metadata) =
-                    sink.get(&name).await.expect("the blob downloads").expect("the listed blob exists");
+                // Azurite under load may reset a connection; the check retries as Docket would.
+                let retry = docket_core::pipeline::RetryPolicy::default();
+                let (bytes, md5, metadata) = retry
+                    .run(|| sink.get(&name), |e| e.is_permanent())
+                    .await
+                    .expect("the blob downloads")
+                    .expect("the listed blob exists");
                 let ours = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(&bytes));
                 out.push((
                     name,
