@@ -70,7 +70,16 @@ async fn store_secret(driver: &Driver, label: &str, value: &str) {
 /// one keychain session).
 async fn store_fresh(driver: &Driver, name: &str, label: &str, value: &str) {
     let stored = format!("[data-testid={name}-stored]");
-    if driver.exists(&stored).await {
+    // The step asks the keychain what it holds when it opens; give that answer a moment to arrive.
+    let mut held = false;
+    for _ in 0..20 {
+        held = driver.exists(&stored).await;
+        if held {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    if held {
         driver.click(&driver.find(&format!("{stored} button")).await).await;
     }
     store_secret(driver, label, value).await;

@@ -1,7 +1,7 @@
 //! The desktop shell's commands, invoked through Tauri's real IPC handler on the mock runtime against a
 //! temporary state folder. It covers what crosses IPC (values and `{code, message}` errors), not the
 //! window or the UI: those are checked with a screenshot and the UI's own tests. This file holds the
-//! dashboard's commands; the wizard's are in `shell/wizard.rs` and `shell/entra.rs`, the generated TypeScript
+//! dashboard's commands; the wizard's are in `shell/wizard.rs`, `shell/entra.rs` and `shell/m365.rs`, the generated TypeScript
 //! in `shell/generated_types.rs`.
 
 #[path = "shell/connectors.rs"]
@@ -12,6 +12,8 @@ mod entra;
 mod generated_types;
 #[path = "shell/harness.rs"]
 mod harness;
+#[path = "shell/m365.rs"]
+mod m365;
 #[path = "shell/wizard.rs"]
 mod wizard;
 

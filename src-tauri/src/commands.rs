@@ -1,12 +1,13 @@
 //! The Tauri commands the UI invokes. Each takes its arguments, calls the core and maps the error to an
 //! `IpcError`; nothing here decides anything. Commands are `async` so Tauri runs them off the UI thread, and
 //! blocking core calls (keychain, file reads) go to a blocking thread. This file holds the dashboard's
-//! commands; the wizard's are in `secrets`, `checks`, `identity` and `import`.
+//! commands; the wizard's are in `secrets`, `checks`, `identity`, `m365` and `import`.
 
 pub mod checks;
 pub mod connectors;
 pub mod identity;
 pub mod import;
+pub mod m365;
 pub mod secrets;
 
 use docket_core::connector::ts_rs;

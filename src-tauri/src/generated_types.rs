@@ -7,6 +7,7 @@ use std::path::Path;
 use docket_core::connector::ts_rs::{self, TS};
 use docket_core::connector::typescript;
 
+use crate::commands::m365::{SignInStart, SignedIn};
 use crate::commands::secrets::{KeychainStatus, StoredSecret};
 use crate::commands::AppInfo;
 use crate::ipc_error::IpcError;
@@ -21,5 +22,7 @@ pub fn export_typescript(out_dir: &Path) -> Result<(), ts_rs::ExportError> {
     KeychainStatus::export_all(&cfg)?;
     StoredSecret::export_all(&cfg)?;
     SchedulerEvent::export_all(&cfg)?;
+    SignInStart::export_all(&cfg)?;
+    SignedIn::export_all(&cfg)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod import_slot;
 mod ipc_error;
 mod scheduler;
 mod secret_vault;
+mod signin_slot;
 mod state_folder;
 mod system_browser;
 mod tray;
@@ -20,9 +21,10 @@ use docket_core::secrets::KeyringStore;
 use tauri::{Builder, Runtime};
 
 pub use commands::checks::DEFAULT_PREVIEW_ITEMS;
-pub use commands::identity::AUTHORITY_OVERRIDE_ENV;
+pub use commands::identity::{AUTHORITY_OVERRIDE_ENV, GRAPH_OVERRIDE_ENV};
+pub use commands::m365::{SignInStart, SignedIn, SIGN_IN_CLIENT_ENV};
 pub use commands::secrets::{KeychainStatus, StoredSecret};
-use commands::{checks, connectors, identity, import, secrets};
+use commands::{checks, connectors, identity, import, m365, secrets};
 pub use commands::{AppInfo, DEFAULT_RUN_LIMIT, MAX_RUN_LIMIT};
 pub use consent_slot::{ConsentSlot, ConsentSlotExt};
 pub use generated_types::export_typescript;
@@ -30,6 +32,7 @@ pub use import_slot::{ImportSlot, ImportSlotExt};
 pub use ipc_error::IpcError;
 pub use scheduler::{run_due, Scheduler, SchedulerEvent, SCHEDULER_EVENT};
 pub use secret_vault::{SecretVault, SecretVaultExt};
+pub use signin_slot::{SignInSlot, SignInSlotExt};
 pub use state_folder::{StateFolder, StateFolderExt};
 pub use system_browser::{SystemBrowser, SystemBrowserExt};
 
@@ -52,6 +55,7 @@ pub fn build_with<R: Runtime>(
         .manage(secrets)
         .manage(ImportSlot::default())
         .manage(ConsentSlot::default())
+        .manage(SignInSlot::default())
         .manage(browser)
         .manage(Scheduler::default())
         .plugin(tauri_plugin_dialog::init())
@@ -79,6 +83,13 @@ pub fn build_with<R: Runtime>(
             identity::admin_consent_start,
             identity::admin_consent_wait,
             identity::admin_consent_confirm,
+            m365::admin_sign_in_start,
+            m365::admin_sign_in_wait,
+            m365::list_entra_apps,
+            m365::register_docket_app,
+            m365::add_app_secret,
+            m365::app_consent_start,
+            m365::check_mailboxes,
         ])
 }
 

@@ -35,6 +35,12 @@ import type { AppCheck } from './generated/AppCheck';
 import type { Cloud } from './generated/Cloud';
 import type { ConsentResult } from './generated/ConsentResult';
 import type { ConsentStart } from './generated/ConsentStart';
+import type { AppSummary } from './generated/AppSummary';
+import type { ClientSecretInfo } from './generated/ClientSecretInfo';
+import type { MailboxReport } from './generated/MailboxReport';
+import type { RegisteredApp } from './generated/RegisteredApp';
+import type { SignedIn } from './generated/SignedIn';
+import type { SignInStart } from './generated/SignInStart';
 
 export type { IpcError } from './types';
 export type { AppCheck } from './generated/AppCheck';
@@ -43,6 +49,13 @@ export type { ConsentMethod } from './generated/ConsentMethod';
 export type { ConsentResult } from './generated/ConsentResult';
 export type { ConsentStart } from './generated/ConsentStart';
 export type { ConsentStatus } from './generated/ConsentStatus';
+export type { AppSummary } from './generated/AppSummary';
+export type { ClientSecretInfo } from './generated/ClientSecretInfo';
+export type { MailboxCheck } from './generated/MailboxCheck';
+export type { MailboxReport } from './generated/MailboxReport';
+export type { RegisteredApp } from './generated/RegisteredApp';
+export type { SignedIn } from './generated/SignedIn';
+export type { SignInStart } from './generated/SignInStart';
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -254,4 +267,50 @@ export function previewRouting(request: ImportRequest, limit = 10): Promise<Rout
 /** The X step's live check: whom the four stored X credentials belong to (`GET /2/users/me`). */
 export function testXAccount(): Promise<XAccount> {
   return call<XAccount>('test_x_account');
+}
+
+/**
+ * Starts the admin's Microsoft sign-in: Docket listens on 127.0.0.1 and opens the sign-in page in the system
+ * browser. Show `url` too, in case no browser opens. Then call `adminSignInWait`.
+ */
+export function adminSignInStart(tenantId: string, cloud: Cloud | null = null): Promise<SignInStart> {
+  return call<SignInStart>('admin_sign_in_start', { tenantId, cloud });
+}
+
+/** Waits (up to 10 minutes) for the sign-in started last. No token ever comes back, only the tenant. */
+export function adminSignInWait(): Promise<SignedIn> {
+  return call<SignedIn>('admin_sign_in_wait');
+}
+
+/** The signed-in admin's app registrations, to pick Docket's app from (code `entra_auth` when not signed in). */
+export function listEntraApps(): Promise<AppSummary[]> {
+  return call<AppSummary[]>('list_entra_apps');
+}
+
+/** Registers the Docket app with a client secret valid `secretDays` days; the secret goes to the keychain. */
+export function registerDocketApp(displayName: string, secretDays: number): Promise<RegisteredApp> {
+  return call<RegisteredApp>('register_docket_app', { displayName, secretDays });
+}
+
+/** Adds a client secret to an existing app (by object id); the secret goes to the keychain. */
+export function addAppSecret(objectId: string, secretDays: number): Promise<ClientSecretInfo> {
+  return call<ClientSecretInfo>('add_app_secret', { objectId, secretDays });
+}
+
+/**
+ * Starts admin consent for the Docket app's Graph permissions (loopback redirect, as for the Import
+ * service); `adminConsentWait` gets the answer.
+ */
+export function appConsentStart(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<ConsentStart> {
+  return call<ConsentStart>('app_consent_start', { tenantId, clientId, cloud });
+}
+
+/** Looks up every mailbox the request's mapping can produce, with the app's own token (stored client secret). */
+export function checkMailboxes(
+  request: ImportRequest,
+  tenantId: string,
+  clientId: string,
+  cloud: Cloud | null = null,
+): Promise<MailboxReport> {
+  return call<MailboxReport>('check_mailboxes', { request, tenantId, clientId, cloud });
 }

@@ -6,13 +6,18 @@
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
-import type { ConnectorSettings, IpcError, MappingReport, Progress, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
+import type { ConnectorSettings, ImportRequest, IpcError, MappingReport, Progress, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 /** The only client secret and storage key the double accepts. */
 export const CLIENT_SECRET = 'Zx8Q~right-client-secret';
 export const STORAGE_KEY = 'AccountKey=cmlnaHQta2V5;';
+/** The app `register_docket_app` creates, and the client secret it stores (never sent to the page). */
+export const REGISTERED_CLIENT = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
+const REGISTERED_SECRET = 'Rg7~registered-secret-value';
+/** The address of the mapping that is not a user in the double's directory. */
+export const UNKNOWN_MAILBOX = 'ghost.trader@contoso.com';
 
 interface Channel {
   id: number;
@@ -52,6 +57,11 @@ class IpcDouble {
   private importFailed: ((error: IpcError) => void) | null = null;
   private consentAnswer: ((result: ConsentResult) => void) | null = null;
   private consentEnded: ((error: IpcError) => void) | null = null;
+  private signInAnswer: ((tenant: { tenant_id: string }) => void) | null = null;
+  private signInFailed: ((error: IpcError) => void) | null = null;
+  private signedInTenant: string | null = null;
+  private consentFor: string | null = null;
+  consentedApps = new Set<string>([CLIENT]);
 
   /** Sends one progress event to the running import's channel, as the shell's Channel does. */
   send(event: Progress): void {
@@ -83,7 +93,18 @@ class IpcDouble {
 
   /** Answers the consent page's loopback redirect. */
   answerConsent(result: ConsentResult): void {
+    if (result.status === 'granted' && this.consentFor) this.consentedApps.add(this.consentFor);
     this.consentAnswer?.(result);
+  }
+
+  /** Answers the sign-in page's loopback redirect: signed in, or Entra ID's refusal. */
+  answerSignIn(error: IpcError | null = null): void {
+    if (error) {
+      this.signInFailed?.(error);
+    } else {
+      this.signedInTenant = TENANT;
+      this.signInAnswer?.({ tenant_id: TENANT });
+    }
   }
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
@@ -112,7 +133,42 @@ class IpcDouble {
         return this.testStorage(String(args.container));
       case 'check_mapping':
         return this.checkMapping(String(args.path));
+      case 'admin_sign_in_start':
+        if (String(args.tenantId) !== TENANT) {
+          throw refusal('entra_auth', `Microsoft Entra ID does not know the tenant "${String(args.tenantId)}" (AADSTS90002)`);
+        }
+        return { url: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize?client_id=14d82eec-204b-4c2f-b7e8-296a70dab67e&response_type=code&state=s9&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A53690%2F` };
+      case 'admin_sign_in_wait':
+        return new Promise((resolve, reject) => {
+          this.signInAnswer = resolve;
+          this.signInFailed = reject;
+        });
+      case 'list_entra_apps':
+        this.signedIn();
+        return [
+          { object_id: 'obj-1', app_id: CLIENT, display_name: 'Docket (existing)', secrets: [] },
+          ...(this.secrets.get('azure_client_secret') === REGISTERED_SECRET
+            ? [{ object_id: 'obj-2', app_id: REGISTERED_CLIENT, display_name: 'Docket', secrets: [] }]
+            : []),
+        ];
+      case 'register_docket_app':
+        return this.registerApp(String(args.displayName), Number(args.secretDays));
+      case 'add_app_secret':
+        this.signedIn();
+        if (args.objectId !== 'obj-1') throw refusal('graph', 'Microsoft Graph has no application with that object id');
+        this.secrets.set('azure_client_secret', CLIENT_SECRET);
+        return { key_id: 'key-2', display_name: 'Docket', expires_at: expiry(Number(args.secretDays)) };
+      case 'app_consent_start':
+        this.consentFor = String(args.clientId);
+        return {
+          url: `https://login.microsoftonline.com/${String(args.tenantId)}/v2.0/adminconsent?client_id=${String(args.clientId)}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&state=s8&redirect_uri=http%3A%2F%2F127.0.0.1%3A53691%2F`,
+          state: 's8',
+          redirect_uri: 'http://127.0.0.1:53691/',
+        };
+      case 'check_mailboxes':
+        return this.checkMailboxes(args.request as ImportRequest, String(args.tenantId), String(args.clientId));
       case 'admin_consent_start':
+        this.consentFor = null;
         return {
           url: `https://login.microsoftonline.com/${String(args.tenantId)}/adminconsent?client_id=570d0bec-d001-4c4e-985e-3ab17fdc3073&state=s7&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F`,
           state: 's7',
@@ -177,6 +233,44 @@ class IpcDouble {
     return saved;
   }
 
+  private signedIn(): void {
+    if (this.signedInTenant === null) throw refusal('entra_auth', 'the admin is not signed in to Microsoft Entra ID (or the sign-in expired); sign in again');
+  }
+
+  private registerApp(displayName: string, days: number) {
+    this.signedIn();
+    if (!(Number.isInteger(days) && days >= 1 && days <= 730)) {
+      throw refusal('bad_config', `client secret lifetime: ${days} days is not between 1 and 730 days; choose how long the secret lasts`);
+    }
+    this.secrets.set('azure_client_secret', REGISTERED_SECRET);
+    this.consentedApps.delete(REGISTERED_CLIENT);
+    return {
+      object_id: 'obj-2',
+      app_id: REGISTERED_CLIENT,
+      display_name: displayName || 'Docket',
+      secret: { key_id: 'key-1', display_name: 'Docket', expires_at: expiry(days) },
+      unavailable_permissions: [],
+    };
+  }
+
+  private checkMailboxes(request: ImportRequest, tenantId: string, clientId: string) {
+    this.testEntraApp(tenantId, clientId);
+    if (!this.consentedApps.has(clientId)) {
+      throw refusal('graph', 'Microsoft Graph refused GET /users (403 Authorization_RequestDenied): Insufficient privileges to complete the operation.');
+    }
+    const addresses = [
+      ...(request.mapping_csv === '/maps/people.csv' ? ['anna.devos@contoso.com', UNKNOWN_MAILBOX] : []),
+      ...(request.owner_mailbox ? [request.owner_mailbox.toLowerCase()] : []),
+    ].sort();
+    const folder = request.folder ?? 'WhatsApp Archiver';
+    const mailboxes = addresses.map((address) =>
+      address === UNKNOWN_MAILBOX
+        ? { address, status: 'not_a_user', display_name: null, folder_exists: null, detail: 'Resource does not exist' }
+        : { address, status: 'ok', display_name: address.split('@')[0], folder_exists: address.startsWith('anna'), detail: null },
+    );
+    return { folder, mailboxes, unknown: addresses.filter((a) => a === UNKNOWN_MAILBOX), unusable: [] };
+  }
+
   private storeSecret(name: string, value: string) {
     if (value.trim() === '') throw refusal('bad_config', `the ${name} is empty; paste it again`);
     this.secrets.set(name, value);
@@ -184,7 +278,9 @@ class IpcDouble {
   }
 
   private testEntraApp(tenantId: string, clientId: string): AppCheck {
-    if (this.secrets.get('azure_client_secret') !== CLIENT_SECRET || tenantId !== TENANT || clientId !== CLIENT) {
+    const secret = this.secrets.get('azure_client_secret');
+    const known = (clientId === CLIENT && secret === CLIENT_SECRET) || (clientId === REGISTERED_CLIENT && secret === REGISTERED_SECRET);
+    if (!known || tenantId !== TENANT) {
       throw refusal('entra_auth', 'Entra ID refused the client secret (AADSTS7000215: Invalid client secret provided); store the Value of a current client secret and check again.');
     }
     return { tenant_id: tenantId, client_id: clientId, expires_in_seconds: 3599 };
@@ -243,6 +339,10 @@ class IpcDouble {
 
 function previewItem(key: string, time: string, sender: string, text: string, attachments: string[]) {
   return { key, time, chat: 'Sales team', sender, text, attachments };
+}
+
+function expiry(days: number): string {
+  return new Date(Date.UTC(2026, 10, 22) + days * 86_400_000).toISOString().replace('.000Z', 'Z');
 }
 
 function refusal(code: string, message: string): IpcError {

@@ -423,4 +423,100 @@ describe('the setup wizard', () => {
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });
+
+  it('signs in with Microsoft, registers the Docket app without ever showing its secret, and lists mailboxes unknown to the directory', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'entra');
+
+    // Sign in: the page address is shown while Docket waits for the loopback redirect.
+    await page.getByLabel('Directory (tenant) ID').fill(TENANT);
+    await page.getByRole('button', { name: 'Sign in with Microsoft…' }).click();
+    await page.getByTestId('signin-waiting').waitFor();
+    assert.match(await page.getByLabel('Sign-in page address').inputValue(), /oauth2\/v2\.0\/authorize\?.*code_challenge_method=S256/);
+    await shot(page, 'wizard-2-entra-signin-waiting');
+    await page.evaluate(() => window.__ipcDouble.answerSignIn());
+    await page.getByTestId('signed-in').waitFor();
+
+    // A lifetime Docket does not offer is refused before anything is registered.
+    await page.getByLabel('Client secret lifetime (days)').fill('900');
+    assert.equal(await page.getByRole('button', { name: 'Register the Docket app' }).isDisabled(), true);
+    await page.getByLabel('Client secret lifetime (days)').fill('90');
+    await page.getByRole('button', { name: 'Register the Docket app' }).click();
+    await page.getByTestId('app-ready').waitFor();
+    assert.match(await words(page.getByTestId('app-ready')), /application ID 5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b.*stored in the OS keychain and expires on 2027-02-20/);
+    assert.equal(await page.getByLabel('Application (client) ID').inputValue(), '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b');
+    await page.getByTestId('azure_client_secret-stored').waitFor();
+    const registered = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'register_docket_app')?.args);
+    assert.deepEqual(registered, { displayName: 'Docket', secretDays: 90 });
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('entra-ok').waitFor();
+    assert.ok(!(await page.content()).includes('Rg7~registered-secret-value'), 'the new secret is not in the page');
+
+    // The app's own Graph permissions: consent through the loopback redirect.
+    await page.getByRole('button', { name: 'Grant admin consent to the Docket app' }).click();
+    await page.getByTestId('app-consent-waiting').waitFor();
+    assert.match(await page.getByLabel('App consent page address').inputValue(), /v2\.0\/adminconsent\?client_id=5e6f7a8b/);
+    await page.evaluate(() =>
+      window.__ipcDouble.answerConsent({ status: 'granted', method: 'loopback_redirect', tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', error: null, description: null }),
+    );
+    await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
+    await shot(page, 'wizard-2-entra-registered');
+    await next(page);
+
+    // Source, then the Graph target: no storage account is asked for.
+    await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByLabel('Date order').selectOption('dmy');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('preview-table').waitFor();
+    await next(page);
+    assert.equal(await heading(page), 'Storage');
+    await page.getByLabel(/Into each mailbox’s folder through Microsoft Graph/).check();
+    await page.getByTestId('graph-target').waitFor();
+    assert.equal(await page.getByLabel('Container name').count(), 0);
+    await shot(page, 'wizard-4-storage-graph');
+    await next(page);
+
+    // Mapping: the directory check lists the address that is not a Microsoft 365 user, before any run.
+    await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('mapping-ok').waitFor();
+    await page.getByRole('button', { name: 'Check mailboxes in Microsoft 365' }).click();
+    await page.getByTestId('mailboxes-problems').waitFor();
+    assert.match(await words(page.getByTestId('mailboxes-problems')), /1 of 2 addresses are not usable/);
+    const rows = await page.locator('[data-testid=mailboxes] tbody tr').allTextContents();
+    assert.equal(rows.length, 2);
+    assert.match(rows[1].replace(/\s+/g, ' '), /ghost\.trader@contoso\.com ?not a Microsoft 365 user/);
+    assert.match(rows[0].replace(/\s+/g, ' '), /anna\.devos@contoso\.com ?mailbox ✓.*exists/);
+    await shot(page, 'wizard-5-mapping-mailboxes');
+    await next(page);
+
+    // Consent: the app's consent from the Entra step already counts; Review shows the Graph target.
+    assert.equal(await heading(page), 'Admin consent');
+    await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
+    await next(page);
+    assert.match(await words(page.getByTestId('review-target')), /through Microsoft Graph, as application 5e6f7a8b/);
+    assert.match(await words(page.getByTestId('review')), /stored ✓, expires on 2027-02-20/);
+    await page.getByRole('button', { name: 'Finish and import' }).click();
+    await page.getByTestId('live-import').waitFor();
+    const saved = await page.evaluate(() => window.__ipcDouble.connectors[0].settings);
+    assert.deepEqual(saved.request.target, { kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' });
+    assert.equal(saved.entra.secret_expires_at, '2027-02-20T00:00:00Z');
+    assert.equal(saved.consent.status, 'granted');
+    assert.ok(!JSON.stringify(saved).includes('Rg7~'), 'no secret is saved');
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it('says what to do when the mailbox check is refused for want of consent', async () => {
+    const page = await openApp(browser, server.url, doubleScript);
+    await walk(page, 'mapping');
+    await page.evaluate(() => window.__ipcDouble.consentedApps.clear());
+    await page.getByLabel('Owner mailbox (optional)').fill('compliance@contoso.com');
+    await page.getByRole('button', { name: 'Check mailboxes in Microsoft 365' }).click();
+    await page.locator('[role=alert][data-code=graph]').waitFor();
+    assert.match(await words(page.locator('[role=alert][data-code=graph]')), /refused the mailbox check.*Grant admin consent to the Docket app/);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
 });

@@ -1,7 +1,7 @@
 //! Commands of the wizard's Entra ID steps: the live app check (client secret from the vault), and admin
 //! consent for the Office 365 Import service in the system browser with the answer captured on 127.0.0.1,
-//! or confirmed by hand. The cloud defaults to the global one; `DOCKET_AUTHORITY_BASE` points the sign-in
-//! at a test double.
+//! or confirmed by hand. The cloud defaults to the global one; `DOCKET_AUTHORITY_BASE` and `DOCKET_GRAPH_BASE`
+//! point Entra ID and Graph at test doubles.
 
 use std::time::Duration;
 
@@ -16,6 +16,8 @@ use crate::system_browser::SystemBrowserExt;
 
 /// Overrides the Entra ID authority of every cloud (end-to-end tests against a double).
 pub const AUTHORITY_OVERRIDE_ENV: &str = "DOCKET_AUTHORITY_BASE";
+/// Overrides the Microsoft Graph base of every cloud (end-to-end tests against a double).
+pub const GRAPH_OVERRIDE_ENV: &str = "DOCKET_GRAPH_BASE";
 
 /// Gets an app-only token with the stored client secret, proving tenant, app and secret belong together.
 #[tauri::command]
@@ -74,10 +76,11 @@ pub async fn admin_consent_confirm<R: Runtime>(app: AppHandle<R>) -> Result<Cons
     Ok(identity::confirmed_by_admin(app.consent_slot().finish_by_hand()))
 }
 
-fn effective_cloud(cloud: Option<Cloud>) -> Cloud {
+/// The cloud the admin chose (global by default) with the authority and Graph base the environment overrides
+/// (`DOCKET_AUTHORITY_BASE`, `DOCKET_GRAPH_BASE`), as every Entra ID and Graph command uses it.
+pub(crate) fn effective_cloud(cloud: Option<Cloud>) -> Cloud {
     let cloud = cloud.unwrap_or_default();
-    match std::env::var(AUTHORITY_OVERRIDE_ENV) {
-        Ok(authority) if !authority.trim().is_empty() => cloud.with_authority(authority.trim()),
-        _ => cloud,
-    }
+    let read = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let (authority, graph) = (read(AUTHORITY_OVERRIDE_ENV), read(GRAPH_OVERRIDE_ENV));
+    cloud.with_overrides(authority.as_deref(), graph.as_deref())
 }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use docket_core::connector::{self, ImportRequest};
+use docket_core::connector::{self, ImportRequest, ImportTarget};
 use docket_core::ledger::LedgerError;
 use docket_core::model::RunSummary;
 use docket_core::pipeline::{Progress, ProgressFn};
@@ -37,6 +37,7 @@ pub(crate) async fn run_request<R: Runtime>(
         .begin()
         .ok_or_else(|| docket_core::Error::from(LedgerError::Busy(ledger.path().with_extension("lock"))))?;
     let store = app.secret_vault().store();
+    let request = &with_effective_cloud(request);
     let summary = match kind {
         RunKind::Import => {
             connector::run_import(request, store.as_ref(), &ledger, progress, running.token()).await
@@ -46,6 +47,16 @@ pub(crate) async fn run_request<R: Runtime>(
         }
     };
     Ok(summary?)
+}
+
+/// The request with a Graph target's cloud as the environment overrides it (`DOCKET_GRAPH_BASE`...), as the
+/// wizard's checks use it.
+fn with_effective_cloud(request: &ImportRequest) -> ImportRequest {
+    let mut request = request.clone();
+    if let ImportTarget::Graph { cloud, .. } = &mut request.target {
+        *cloud = super::identity::effective_cloud(Some(cloud.clone()));
+    }
+    request
 }
 
 /// Forwards progress to a channel. A closed window drops the channel; the run goes on and the ledger still

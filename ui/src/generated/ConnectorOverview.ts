@@ -2,6 +2,7 @@
 import type { DayCount } from "./DayCount";
 import type { RunRecord } from "./RunRecord";
 import type { SavedConnector } from "./SavedConnector";
+import type { SecretExpiryWarning } from "./SecretExpiryWarning";
 
 /**
  * One connector as the dashboard lists it.
@@ -18,4 +19,8 @@ next_run: string | null,
 /**
  * Its ledger rows now, by state (`day` is empty).
  */
-totals: DayCount, };
+totals: DayCount, 
+/**
+ * From 30 days before the Entra ID app's client secret expires (when Docket knows the date).
+ */
+secret_warning: SecretExpiryWarning | null, };

@@ -4,4 +4,9 @@ import type { Cloud } from "./Cloud";
 /**
  * The Entra ID app a connector uses. The client secret is in the keychain, never here.
  */
-export type EntraApp = { tenant_id: string, client_id: string, cloud: Cloud | null, };
+export type EntraApp = { tenant_id: string, client_id: string, cloud: Cloud | null, 
+/**
+ * When the app's client secret expires (RFC 3339), when Docket added it; the dashboard warns 30 days
+ * before. The date is not secret; the secret itself is in the keychain.
+ */
+secret_expires_at: string | null, };

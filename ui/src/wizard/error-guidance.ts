@@ -8,7 +8,7 @@ import type { ErrorCode, IpcError } from '../types';
 export type FailureCode = ErrorCode | IdentityErrorCode;
 
 /** Where an error happened; some codes need different advice in different places. */
-export type ErrorContext = 'keychain' | 'entra' | 'source' | 'storage' | 'mapping' | 'consent' | 'import' | 'runs';
+export type ErrorContext = 'keychain' | 'entra' | 'source' | 'storage' | 'mapping' | 'mailboxes' | 'signin' | 'consent' | 'import' | 'runs';
 
 export interface Guidance {
   title: string;
@@ -123,6 +123,34 @@ const IN_CONTEXT: Partial<Record<ErrorContext, Partial<Record<FailureCode, Guida
     bad_config: {
       title: 'The export’s settings are not valid',
       next: 'Check the time zone is an IANA name such as Europe/Paris (or UTC), then preview again.',
+    },
+  },
+  signin: {
+    entra_auth: {
+      title: 'The Microsoft sign-in did not complete',
+      next: 'Sign in again as an admin of this tenant. If your tenant blocks the Microsoft Graph Command Line Tools app, register a public client app with a http://127.0.0.1 redirect and start Docket with DOCKET_SIGN_IN_CLIENT_ID set to its ID, or enter the app’s details by hand below.',
+    },
+    consent: {
+      title: 'Docket did not receive the sign-in answer',
+      next: 'Sign in again and finish in the browser window that opens (or paste the address shown into your browser). Only the newest sign-in page counts.',
+    },
+    graph: {
+      title: 'Microsoft Graph refused to register the app',
+      next: 'Sign in as a Global Administrator, Application Administrator or Cloud Application Administrator and accept the permissions asked for; or register the app in the Entra admin center and enter its details by hand below.',
+    },
+  },
+  mailboxes: {
+    graph: {
+      title: 'Microsoft Graph refused the mailbox check',
+      next: 'Grant admin consent to the Docket app in the Entra ID step (it needs User.Read.All and MailboxSettings.Read), wait a minute for it to take effect, then check again.',
+    },
+    entra_auth: {
+      title: 'The Entra ID app could not sign in for the mailbox check',
+      next: 'Go back to the Entra ID step and press Check: the client secret may have expired or been replaced.',
+    },
+    bad_config: {
+      title: 'There is nothing to check yet',
+      next: 'Check the mapping CSV first, or enter an owner mailbox; then check the mailboxes again.',
     },
   },
   mapping: {

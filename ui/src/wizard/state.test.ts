@@ -4,6 +4,7 @@ import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidan
 import { prerequisites } from './connectors';
 import {
   blockers,
+  canCheckMailboxes,
   connectorSettings,
   consentWords,
   expectedItems,
@@ -11,6 +12,9 @@ import {
   importRequest,
   initialState,
   isContainerName,
+  isSecretDays,
+  mailboxCheckInputs,
+  mailboxCheckIsCurrent,
   isTenantId,
   previewInputs,
   scheduleWords,
@@ -28,11 +32,11 @@ function completed(): WizardState {
   state.keychainPersistent = true;
   state.connector = 'whatsapp';
   for (const p of prerequisites('whatsapp')) state.prerequisites[p.id] = true;
-  state.entra = { tenantId: TENANT, clientId: CLIENT, secretStored: true, check: { tenant_id: TENANT, client_id: CLIENT, expires_in_seconds: 3599 } };
+  state.entra = { ...state.entra, tenantId: TENANT, clientId: CLIENT, secretStored: true, check: { tenant_id: TENANT, client_id: CLIENT, expires_in_seconds: 3599 } };
   state.source.location = ' /exports/chat.zip ';
   state.source.preview = { items: [], total: 120, total_capped: false };
   state.source.previewedWith = previewInputs(state);
-  state.storage = { secretStored: true, container: 'whatsapp-archive', probe: { container_created: true, round_trip_ms: 40, probe_blob: '.docket-probe/x', probe_blob_deleted: true }, testedContainer: 'whatsapp-archive' };
+  state.storage = { target: 'azure', secretStored: true, container: 'whatsapp-archive', probe: { container_created: true, round_trip_ms: 40, probe_blob: '.docket-probe/x', probe_blob_deleted: true }, testedContainer: 'whatsapp-archive' };
   state.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
   return state;
 }
@@ -202,7 +206,7 @@ describe('saved connectors', () => {
   function finished(): WizardState {
     const s = initialState('Europe/London');
     s.connector = 'whatsapp';
-    s.entra = { tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', secretStored: true, check: null };
+    s.entra = { ...s.entra, tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', secretStored: true, check: null };
     s.source.location = '/exports/WhatsApp Chat with Trading Desk.zip';
     s.storage.container = 'whatsapp-archive';
     s.mapping.csvPath = '/exports/mapping.csv';
@@ -214,9 +218,15 @@ describe('saved connectors', () => {
     const settings = connectorSettings(finished());
     expect(settings.name).toBe('WhatsApp – WhatsApp Chat with Trading Desk.zip');
     expect(settings.schedule).toEqual({ kind: 'daily', at: '02:00' });
-    expect(settings.entra).toEqual({ tenant_id: 'contoso.onmicrosoft.com', client_id: '00000000-0000-0000-0000-000000000001', cloud: null });
+    expect(settings.entra).toEqual({
+      tenant_id: 'contoso.onmicrosoft.com',
+      client_id: '00000000-0000-0000-0000-000000000001',
+      cloud: null,
+      secret_expires_at: null,
+    });
     expect(settings.request.target).toEqual({ kind: 'azure', container: 'whatsapp-archive' });
-    expect(JSON.stringify(settings)).not.toMatch(/secret|AccountKey|sig=/i);
+    // The only key that names a secret is its expiry date, which is not secret.
+    expect(JSON.stringify(settings).replace('"secret_expires_at"', '')).not.toMatch(/secret|AccountKey|sig=/i);
   });
 
   it('editing re-enters the wizard with the saved values', () => {
@@ -268,5 +278,70 @@ describe('the X connector', () => {
     expect(connectorSettings(s).name).toBe('X – @contoso');
     s.mapping.ownerMailbox = '';
     expect(blockers(s, 'mapping')).toEqual(['Enter the mailbox that receives the X account’s items.']);
+  });
+});
+
+describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
+  function graphReady(): WizardState {
+    const state = completed();
+    state.storage = { ...initialState('UTC').storage, target: 'graph' };
+    state.entra.secretExpiresAt = '2027-05-21T09:00:00Z';
+    state.entra.appConsent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
+    state.consent = null;
+    return state;
+  }
+
+  it('the Graph target needs no storage account, only the checked app', () => {
+    const state = graphReady();
+    expect(blockers(state, 'storage')).toEqual([]);
+    state.entra.check = null;
+    expect(blockers(state, 'storage')).toEqual(['Check the Entra ID app first: Graph delivery signs in as it.']);
+  });
+
+  it('the Graph target asks for consent to the Docket app, not to the Import service', () => {
+    const state = graphReady();
+    expect(blockers(state, 'consent')).toEqual([]);
+    expect(firstUnreadyStep(state, ids)).toBe('review');
+    state.entra.appConsent = null;
+    state.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
+    expect(blockers(state, 'consent')).toEqual(['Grant admin consent to the Docket app’s Microsoft Graph permissions.']);
+  });
+
+  it('a Graph import targets the Entra app with its IDs, and Finish keeps the secret expiry and app consent', () => {
+    const state = graphReady();
+    expect(importRequest(state).target).toEqual({ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT });
+    const settings = connectorSettings(state);
+    expect(settings.entra?.secret_expires_at).toBe('2027-05-21T09:00:00Z');
+    expect(settings.consent?.status).toBe('granted');
+    const again = stateFromConnector({ id: 'c-1', created_at: 'x', updated_at: 'x', settings }, 'UTC');
+    expect(again.storage.target).toBe('graph');
+    expect(again.entra.appConsent?.status).toBe('granted');
+    expect(again.entra.secretExpiresAt).toBe('2027-05-21T09:00:00Z');
+    expect(importRequest(again)).toEqual(settings.request);
+  });
+
+  it('the mailbox check waits for a checked app and a clean mapping, and goes stale when they change', () => {
+    const state = completed();
+    expect(canCheckMailboxes(state)).toBe(false); // no mapping CSV or owner mailbox yet
+    state.mapping.ownerMailbox = 'compliance@contoso.com';
+    expect(canCheckMailboxes(state)).toBe(true);
+    state.mapping.mailboxes = { folder: 'WhatsApp Archiver', mailboxes: [], unknown: [], unusable: [] };
+    state.mapping.mailboxesCheckedWith = mailboxCheckInputs(state);
+    expect(mailboxCheckIsCurrent(state)).toBe(true);
+    state.mapping.ownerMailbox = 'legal@contoso.com';
+    expect(mailboxCheckIsCurrent(state)).toBe(false);
+    state.entra.check = null;
+    expect(canCheckMailboxes(state)).toBe(false);
+    expect(blockers(state, 'mapping')).toEqual([]); // the check informs; it does not block
+  });
+
+  it('a client secret lifetime is 1 to 730 whole days', () => {
+    expect([0, 1, 180, 730, 731, 1.5, Number.NaN].map(isSecretDays)).toEqual([false, true, true, true, false, false, false]);
+  });
+
+  it('sign-in and mailbox errors get advice of their own', () => {
+    expect(guidanceFor({ code: 'graph', message: 'x' }, 'signin').next).toMatch(/Application Administrator/);
+    expect(guidanceFor({ code: 'graph', message: 'x' }, 'mailboxes').next).toMatch(/admin consent/);
+    expect(guidanceFor({ code: 'entra_auth', message: 'x' }, 'signin').next).toMatch(/DOCKET_SIGN_IN_CLIENT_ID/);
   });
 });

@@ -3,6 +3,7 @@
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
 import type { AppCheck, ConsentResult } from './identity-types';
+import type { MailboxReport } from '../generated/MailboxReport';
 import type {
   ConnectorSettings,
   DateOrder,
@@ -32,6 +33,13 @@ export const STEPS = [
 
 export type StepId = (typeof STEPS)[number]['id'];
 
+/** `azure`: blobs the Office 365 Import service picks up; `graph`: straight into each mailbox's folder. */
+export type DeliveryTarget = 'azure' | 'graph';
+
+/** The client secret lifetime the wizard suggests, in days (Microsoft recommends under two years). */
+export const DEFAULT_SECRET_DAYS = 180;
+export const MAX_SECRET_DAYS = 730;
+
 export interface WizardState {
   /** Whether the OS keychain keeps secrets between sessions; null until checked. */
   keychainPersistent: boolean | null;
@@ -44,6 +52,12 @@ export interface WizardState {
     secretStored: boolean;
     /** The last successful check, for the IDs it was made with. */
     check: AppCheck | null;
+    /** The tenant the admin signed in to with "Sign in with Microsoft…"; null until then. */
+    signedInTenant: string | null;
+    /** When the client secret Docket added expires (RFC 3339); null for a secret pasted by hand. */
+    secretExpiresAt: string | null;
+    /** Admin consent for the Docket app's own Graph permissions (mailbox check, delivery through Graph). */
+    appConsent: ConsentResult | null;
   };
   source: {
     location: string;
@@ -60,6 +74,8 @@ export interface WizardState {
     xAccount: XAccount | null;
   };
   storage: {
+    /** Where messages go: Azure Blob Storage for the Import service, or each mailbox's folder through Graph. */
+    target: DeliveryTarget;
     secretStored: boolean;
     container: string;
     probe: ProbeReport | null;
@@ -70,6 +86,9 @@ export interface WizardState {
     ownerMailbox: string;
     csvPath: string;
     report: MappingReport | null;
+    /** The last directory check of the mapping's mailboxes, for the inputs in `mailboxesCheckedWith`. */
+    mailboxes: MailboxReport | null;
+    mailboxesCheckedWith: string | null;
   };
   consent: ConsentResult | null;
   /** The saved connector being edited; null while setting up a new one. */
@@ -93,7 +112,7 @@ export function initialState(timezone = defaultTimezone()): WizardState {
     keychainPersistent: null,
     connector: null,
     prerequisites: {},
-    entra: { tenantId: '', clientId: '', secretStored: false, check: null },
+    entra: { tenantId: '', clientId: '', secretStored: false, check: null, signedInTenant: null, secretExpiresAt: null, appConsent: null },
     source: {
       location: '',
       timezone,
@@ -104,8 +123,8 @@ export function initialState(timezone = defaultTimezone()): WizardState {
       xStored: false,
       xAccount: null,
     },
-    storage: { secretStored: false, container: '', probe: null, testedContainer: null },
-    mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null },
+    storage: { target: 'azure', secretStored: false, container: '', probe: null, testedContainer: null },
+    mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null, mailboxes: null, mailboxesCheckedWith: null },
     consent: null,
     editingId: null,
     name: '',
@@ -162,6 +181,34 @@ export function entraCheckIsCurrent(state: WizardState): boolean {
   );
 }
 
+/** Whether a secret lifetime in days is one Docket offers (1 to 730 whole days). */
+export function isSecretDays(days: number): boolean {
+  return Number.isInteger(days) && days >= 1 && days <= MAX_SECRET_DAYS;
+}
+
+/** The inputs a mailbox check depends on (app and mapping), as one comparable string. */
+export function mailboxCheckInputs(state: WizardState): string {
+  const m = state.mapping;
+  return JSON.stringify([state.entra.tenantId.trim(), state.entra.clientId.trim(), m.csvPath.trim(), m.ownerMailbox.trim().toLowerCase()]);
+}
+
+export function mailboxCheckIsCurrent(state: WizardState): boolean {
+  return state.mapping.mailboxes !== null && state.mapping.mailboxesCheckedWith === mailboxCheckInputs(state);
+}
+
+/** The mailbox check can run once the app passed its check and the mapping names at least one mailbox. */
+export function canCheckMailboxes(state: WizardState): boolean {
+  const m = state.mapping;
+  const owner = m.ownerMailbox.trim();
+  const csvOk = m.csvPath.trim() !== '' && mappingReportIsCurrent(state) && (m.report?.problems.length ?? 0) === 0;
+  return entraCheckIsCurrent(state) && (csvOk || (owner !== '' && isMailbox(owner)));
+}
+
+/** The consent the chosen target needs: the Import service's (Azure) or the Docket app's own (Graph). */
+export function requiredConsent(state: WizardState): ConsentResult | null {
+  return state.storage.target === 'graph' ? state.entra.appConsent : state.consent;
+}
+
 export function storageTestIsCurrent(state: WizardState): boolean {
   return state.storage.probe !== null && state.storage.testedContainer === state.storage.container.trim();
 }
@@ -203,6 +250,10 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       if (!previewIsCurrent(state)) out.push('Preview the export.');
       break;
     case 'storage':
+      if (state.storage.target === 'graph') {
+        if (!entraCheckIsCurrent(state)) out.push('Check the Entra ID app first: Graph delivery signs in as it.');
+        break;
+      }
       if (!state.storage.secretStored) out.push('Store the connection string or SAS URL.');
       if (!isContainerName(state.storage.container.trim())) out.push('Enter a valid container name.');
       if (!storageTestIsCurrent(state)) out.push('Test the storage.');
@@ -226,7 +277,13 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       break;
     }
     case 'consent':
-      if (state.consent?.status !== 'granted') out.push('Grant admin consent to the Office 365 Import service.');
+      if (requiredConsent(state)?.status !== 'granted') {
+        out.push(
+          state.storage.target === 'graph'
+            ? 'Grant admin consent to the Docket app’s Microsoft Graph permissions.'
+            : 'Grant admin consent to the Office 365 Import service.',
+        );
+      }
       break;
     case 'review': {
       const sc = state.schedule;
@@ -281,7 +338,10 @@ export function importRequest(state: WizardState): ImportRequest {
     owner_mailbox: owner === '' ? null : owner,
     folder: null,
     default_region: null,
-    target: { kind: 'azure', container: state.storage.container.trim() },
+    target:
+      state.storage.target === 'graph'
+        ? { kind: 'graph', cloud: 'global', tenant_id: state.entra.tenantId.trim(), client_id: state.entra.clientId.trim() }
+        : { kind: 'azure', container: state.storage.container.trim() },
   };
 }
 
@@ -327,8 +387,13 @@ export function connectorSettings(state: WizardState): ConnectorSettings {
   return {
     name,
     request: importRequest(state),
-    entra: { tenant_id: state.entra.tenantId.trim(), client_id: state.entra.clientId.trim(), cloud: null },
-    consent: state.consent,
+    entra: {
+      tenant_id: state.entra.tenantId.trim(),
+      client_id: state.entra.clientId.trim(),
+      cloud: null,
+      secret_expires_at: state.entra.secretExpiresAt,
+    },
+    consent: requiredConsent(state),
     schedule,
   };
 }
@@ -343,7 +408,13 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
   return {
     ...base,
     connector: request.source_kind,
-    entra: { ...base.entra, tenantId: entra?.tenant_id ?? '', clientId: entra?.client_id ?? '' },
+    entra: {
+      ...base.entra,
+      tenantId: entra?.tenant_id ?? '',
+      clientId: entra?.client_id ?? '',
+      secretExpiresAt: entra?.secret_expires_at ?? null,
+      appConsent: request.target.kind === 'graph' ? consent : null,
+    },
     source: {
       ...base.source,
       location: request.location,
@@ -351,14 +422,18 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
       dateOrderNeeded: request.date_order !== null,
       dateOrder: request.date_order,
     },
-    storage: { ...base.storage, container: request.target.kind === 'azure' ? request.target.container : '' },
+    storage: {
+      ...base.storage,
+      target: request.target.kind === 'graph' ? 'graph' : 'azure',
+      container: request.target.kind === 'azure' ? request.target.container : '',
+    },
     mapping: {
+      ...base.mapping,
       autoMap: request.auto_map,
       ownerMailbox: request.owner_mailbox ?? '',
       csvPath: request.mapping_csv ?? '',
-      report: null,
     },
-    consent,
+    consent: request.target.kind === 'graph' ? null : consent,
     editingId: saved.id,
     name,
     schedule,

@@ -27,6 +27,8 @@ pub struct ConnectorOverview {
     pub next_run: Option<String>,
     /// Its ledger rows now, by state (`day` is empty).
     pub totals: DayCount,
+    /// From 30 days before the Entra ID app's client secret expires (when Docket knows the date).
+    pub secret_warning: Option<crate::identity::SecretExpiryWarning>,
 }
 
 impl ConnectorOverview {
@@ -59,7 +61,20 @@ pub fn connector_overviews<Tz: TimeZone>(
             .next_run(tz, last_start, connector.created())
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         let totals = ledger.source_totals(&label)?;
-        out.push(ConnectorOverview { connector, source_label: label, last_run, next_run, totals });
+        let secret_warning = connector
+            .settings
+            .entra
+            .as_ref()
+            .and_then(|app| app.secret_expires_at.as_deref())
+            .and_then(|expires| super::client_secret_warning(expires, Utc::now()).ok().flatten());
+        out.push(ConnectorOverview {
+            connector,
+            source_label: label,
+            last_run,
+            next_run,
+            totals,
+            secret_warning,
+        });
     }
     Ok(out)
 }

@@ -74,8 +74,23 @@ pub async fn sign_in(
     open_url: OpenUrl<'_>,
     secrets: Arc<dyn SecretStore>,
 ) -> Result<Arc<AdminSession>, Error> {
-    let session =
-        identity::sign_in_admin(SignInSettings::new(cloud.clone(), tenant_id), open_url, secrets).await?;
+    sign_in_with_client(cloud, tenant_id, None, open_url, secrets).await
+}
+
+/// `sign_in` with another public client than `DEFAULT_SIGN_IN_CLIENT_ID` when `client_id` is given (a tenant
+/// that blocks Microsoft Graph Command Line Tools registers its own; test doubles have theirs).
+pub async fn sign_in_with_client(
+    cloud: &Cloud,
+    tenant_id: &str,
+    client_id: Option<&str>,
+    open_url: OpenUrl<'_>,
+    secrets: Arc<dyn SecretStore>,
+) -> Result<Arc<AdminSession>, Error> {
+    let mut settings = SignInSettings::new(cloud.clone(), tenant_id);
+    if let Some(client_id) = client_id.map(str::trim).filter(|c| !c.is_empty()) {
+        settings.client_id = client_id.to_string();
+    }
+    let session = identity::sign_in_admin(settings, open_url, secrets).await?;
     Ok(Arc::new(session))
 }
 

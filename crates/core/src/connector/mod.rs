@@ -27,8 +27,8 @@ pub use dashboard::{
 pub use entra::test_entra_app;
 pub use m365::{
     add_app_secret, app_graph_client, begin_app_consent, check_mailboxes, client_secret_warning,
-    graph_client_for, graph_sink, list_entra_apps, mapping_mailboxes, register_docket_app, sign_in, GraphApp,
-    MAX_SECRET_DAYS,
+    graph_client_for, graph_sink, list_entra_apps, mapping_mailboxes, register_docket_app, sign_in,
+    sign_in_with_client, GraphApp, MAX_SECRET_DAYS,
 };
 pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS, PREVIEW_COUNT_CAP};
 pub use routing::{preview_routing, RoutedItem};

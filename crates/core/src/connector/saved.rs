@@ -103,6 +103,10 @@ pub struct EntraApp {
     pub tenant_id: String,
     pub client_id: String,
     pub cloud: Option<Cloud>,
+    /// When the app's client secret expires (RFC 3339), when Docket added it; the dashboard warns 30 days
+    /// before. The date is not secret; the secret itself is in the keychain.
+    #[serde(default)]
+    pub secret_expires_at: Option<String>,
 }
 
 /// What the wizard saves; `SavedConnector` adds the id and times.

@@ -1,0 +1,299 @@
+//! End to end, Microsoft 365 side: the real Docket window under Xvfb (WebKitWebDriver + `tauri-driver`), a
+//! real Secret Service (gnome-keyring in the D-Bus session), and the Entra ID and Graph doubles. The Entra ID
+//! step signs the admin in through the loopback redirect (this test plays the browser: it reads the sign-in
+//! address from the window and follows the double's redirect to Docket's listener), registers the Docket app
+//! on the Graph double, shows its secret only as stored, passes the Check and takes admin consent for the
+//! app's Graph permissions; the storage step chooses delivery through Graph; the mapping step lists the
+//! address the directory does not know before any run; Finish delivers into the mailboxes' folders. Then the
+//! state folder, the trace log and the window's HTML are searched for the secrets. Ignored by plain
+//! `cargo test`; `scripts/e2e` runs it.
+
+// The WebDriver client is shared with tests/e2e.rs; each test binary uses a different part of it.
+#[allow(dead_code)]
+#[path = "e2e/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use docket_core::connector::{ADMIN_REFRESH_TOKEN_ENTRY, AZURE_CLIENT_SECRET_ENTRY};
+use docket_core::ledger::Ledger;
+use docket_core::secrets::{KeyringStore, SecretStore};
+use docket_testkit::fake_entra::{FakeEntra, PUBLIC_CLIENT_ID, TENANT};
+use docket_testkit::fake_graph::FakeGraph;
+use webdriver::Driver;
+
+const FOLDER: &str = "WhatsApp Archiver";
+
+fn workspace_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn app_binary() -> PathBuf {
+    let bin = workspace_file("target/debug/docket-desktop");
+    assert!(bin.is_file(), "build the app first (cargo build): {} is missing", bin.display());
+    bin
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    workspace_file("docs/screenshots").join(format!("app-m365-{name}.png"))
+}
+
+async fn next(driver: &Driver) {
+    let button = driver.button("Next").await;
+    let started = std::time::Instant::now();
+    while !driver.is_enabled(&button).await {
+        assert!(started.elapsed() < webdriver::WAIT, "Next stays disabled: {}", driver.page_text().await);
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    driver.click(&button).await;
+}
+
+async fn heading(driver: &Driver, title: &str) {
+    driver.wait_text("#step-heading", title).await;
+}
+
+/// The browser's part of a loopback flow: load the page the window shows, follow Entra ID's redirect to
+/// Docket's listener on 127.0.0.1, and return what the listener answered.
+async fn play_browser(driver: &Driver, address_label: &str) -> (url::Url, String) {
+    let field = driver.find(&format!("input[aria-label='{address_label}']")).await;
+    let page = url::Url::parse(&driver.value(&field).await).expect("the window shows a URL");
+    let answer = reqwest::get(page.clone()).await.expect("the double and the listener answer");
+    assert!(
+        answer.url().as_str().starts_with("http://127.0.0.1:"),
+        "redirected to the loopback: {}",
+        answer.url()
+    );
+    (page, answer.text().await.unwrap_or_default())
+}
+
+fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and tauri-driver: run by scripts/e2e"]
+async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_through_graph() {
+    let entra = FakeEntra::start();
+    let graph = FakeGraph::start(&entra);
+    graph.add_user("adele.vance@contoso.com", "Adele Vance");
+    graph.add_user("megan.bowen@contoso.com", "Megan Bowen");
+    // alex.wilber@contoso.com, the mapping's third address, is not in the directory.
+    let state = tempfile::tempdir().expect("state folder");
+    let logs = tempfile::tempdir().expect("log folder");
+    let app_log = logs.path().join("app.log");
+    let keychain = KeyringStore::default();
+    let _ = keychain.delete(AZURE_CLIENT_SECRET_ENTRY);
+    let _ = keychain.delete(ADMIN_REFRESH_TOKEN_ENTRY);
+
+    let driver = Driver::start(
+        &app_binary(),
+        &[
+            ("DOCKET_STATE_DIR", text(state.path())),
+            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
+            ("DOCKET_GRAPH_BASE", graph.base.clone()),
+            ("DOCKET_SIGN_IN_CLIENT_ID", PUBLIC_CLIENT_ID.into()),
+            // Pages are "opened" by this test, not a browser.
+            ("BROWSER", "true".into()),
+            ("RUST_LOG", "trace".into()),
+        ],
+        &app_log,
+    )
+    .await;
+    let mut pages = Vec::new();
+
+    heading(&driver, "Start").await;
+    driver.find("[data-testid=keychain-ok]").await;
+    next(&driver).await;
+    heading(&driver, "Connector and prerequisites").await;
+    driver.click(&driver.by_label("WhatsApp (export)").await).await;
+    driver
+        .script(
+            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
+            serde_json::json!([]),
+        )
+        .await;
+    next(&driver).await;
+
+    // Entra ID: sign in through the loopback redirect (PKCE and state checked by the double and Docket).
+    heading(&driver, "Entra ID app").await;
+    driver.type_into(&driver.by_label("Directory (tenant) ID").await, TENANT).await;
+    driver.click(&driver.button("Sign in with Microsoft…").await).await;
+    driver.find("[data-testid=signin-waiting]").await;
+    driver.screenshot(&screenshot_path("entra-signin-waiting")).await;
+    let (page, answer) = play_browser(&driver, "Sign-in page address").await;
+    assert!(
+        page.as_str().starts_with(&format!("{}/{TENANT}/oauth2/v2.0/authorize?", entra.authority)),
+        "{page}"
+    );
+    assert_eq!(param(&page, "client_id").as_deref(), Some(PUBLIC_CLIENT_ID));
+    assert_eq!(param(&page, "code_challenge_method").as_deref(), Some("S256"));
+    assert!(answer.to_lowercase().contains("close"), "the browser is told it can close: {answer}");
+    driver.wait_text("[data-testid=signed-in]", TENANT).await;
+
+    // Register the Docket app with a 20-day secret (inside the dashboard's 30-day warning): the IDs fill in, the
+    // secret shows only as stored.
+    driver.type_into(&driver.by_label("Client secret lifetime (days)").await, "20").await;
+    driver.type_into(&driver.by_label("New app’s name").await, "Docket e2e").await;
+    driver.click(&driver.button("Register the Docket app").await).await;
+    let ready = driver.wait_text("[data-testid=app-ready]", "stored in the OS keychain").await;
+    let registered = graph.applications().into_iter().find(|a| a.display_name == "Docket e2e");
+    let registered = registered.expect("the app is registered on the Graph double");
+    assert!(ready.contains(&registered.app_id), "{ready}");
+    driver.find("[data-testid=azure_client_secret-stored]").await;
+    let client_field = driver.by_label("Application (client) ID").await;
+    assert_eq!(driver.value(&client_field).await, registered.app_id);
+    driver.click(&driver.button("Check").await).await;
+    driver.find("[data-testid=entra-ok]").await;
+    driver.click(&driver.button("Grant admin consent to the Docket app").await).await;
+    driver.find("[data-testid=app-consent-waiting]").await;
+    let (consent_page, _) = play_browser(&driver, "App consent page address").await;
+    assert_eq!(param(&consent_page, "client_id").as_deref(), Some(registered.app_id.as_str()));
+    driver.find("[data-testid=app-consent-result][data-status=granted]").await;
+    assert_eq!(entra.consents(), vec![(registered.app_id.clone(), TENANT.to_string())]);
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("entra-registered")).await;
+    next(&driver).await;
+
+    heading(&driver, "Source").await;
+    driver
+        .type_into(
+            &driver.by_label("Export file or folder").await,
+            &text(&workspace_file("samples/whatsapp")),
+        )
+        .await;
+    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
+    driver.click(&driver.button("Preview").await).await;
+    driver.find("[data-testid=preview-table]").await;
+    next(&driver).await;
+
+    // Storage: delivery through Graph needs no storage account.
+    heading(&driver, "Storage").await;
+    driver.click(&driver.by_label("Into each mailbox’s folder through Microsoft Graph").await).await;
+    driver.find("[data-testid=graph-target]").await;
+    driver.screenshot(&screenshot_path("storage-graph")).await;
+    next(&driver).await;
+
+    // Mapping: the directory check names the address that is not a Microsoft 365 user, before any run.
+    heading(&driver, "User mapping").await;
+    driver
+        .type_into(
+            &driver.by_label("Mapping CSV (optional)").await,
+            &text(&workspace_file("samples/mapping.csv")),
+        )
+        .await;
+    driver.click(&driver.button("Check").await).await;
+    driver.wait_text("[data-testid=mapping-ok]", "numbers mapped").await;
+    driver.click(&driver.button("Check mailboxes in Microsoft 365").await).await;
+    driver.wait_text("[data-testid=mailboxes-problems]", "1 of 3 addresses are not usable").await;
+    let unknown = driver.wait_text("[data-testid=mailboxes] tr[data-status=not_a_user]", "@").await;
+    assert!(
+        unknown.contains("alex.wilber@contoso.com") && unknown.contains("not a Microsoft 365 user"),
+        "{unknown}"
+    );
+    assert!(
+        graph.messages("adele.vance@contoso.com", FOLDER).is_empty(),
+        "nothing is delivered by the check"
+    );
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("mapping-mailboxes")).await;
+    next(&driver).await;
+
+    // Consent: the app's consent from the Entra ID step is what a Graph target needs.
+    heading(&driver, "Admin consent").await;
+    driver.find("[data-testid=app-consent-result][data-status=granted]").await;
+    next(&driver).await;
+
+    heading(&driver, "Review and finish").await;
+    driver.wait_text("[data-testid=review-target]", "through Microsoft Graph").await;
+    driver.type_into(&driver.by_label("Connector name").await, "Trading desk via Graph").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("review")).await;
+    driver.click(&driver.button("Finish and import").await).await;
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    driver.wait_text("[data-testid=connector]", "Trading desk via Graph").await;
+    let warning = driver.wait_text("[data-testid=secret-warning]", "client secret expires on").await;
+    assert!(warning.contains("days left") && warning.contains("Add a new secret"), "{warning}");
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("dashboard")).await;
+    driver.quit().await;
+
+    // The run delivered into the known mailboxes' folders; the items also meant for the address the check
+    // flagged are held as failed (mailbox not found), and the ledger accounts for every item.
+    let ledger = Ledger::open(state.path()).expect("the app's ledger");
+    let runs = ledger.runs(10).expect("runs");
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let summary = &runs[0].summary;
+    assert!(summary.balances() && summary.deliveries > 0, "{summary:?}");
+    assert!(summary.failed.keys().all(|reason| reason == "mailbox_not_found"), "{summary:?}");
+    let in_folders: usize = ["adele.vance@contoso.com", "megan.bowen@contoso.com"]
+        .iter()
+        .map(|m| graph.messages(m, FOLDER).len())
+        .sum();
+    assert_eq!(in_folders as u64, summary.deliveries, "one message in a folder per delivery");
+    assert!(graph.violations().is_empty(), "{:?}", graph.violations());
+
+    // The secrets are in the keychain, and nowhere the app wrote or showed, raw, URL-encoded or base64.
+    let secret =
+        keychain.get(AZURE_CLIENT_SECRET_ENTRY).ok().flatten().expect("the client secret is in the keychain");
+    let refresh = keychain
+        .get(ADMIN_REFRESH_TOKEN_ENTRY)
+        .ok()
+        .flatten()
+        .expect("the admin's refresh token is in the keychain");
+    assert_eq!(entra.app(&registered.app_id).map(|a| a.secrets), Some(vec![secret.expose().clone()]));
+    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
+    for dir in [state.path(), logs.path()] {
+        for entry in walk(dir) {
+            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
+        }
+    }
+    for (i, page) in pages.into_iter().enumerate() {
+        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
+    }
+    let log_size = std::fs::metadata(&app_log).map(|m| m.len()).unwrap_or(0);
+    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
+    for value in [secret.expose().as_str(), refresh.expose().as_str()] {
+        for form in canary_forms(value) {
+            for (name, bytes) in &haystacks {
+                assert!(
+                    !contains(bytes, form.as_bytes()),
+                    "a secret (form {:?}…) appears in {name}",
+                    &form[..6]
+                );
+            }
+        }
+    }
+    let _ = keychain.delete(AZURE_CLIENT_SECRET_ENTRY);
+    let _ = keychain.delete(ADMIN_REFRESH_TOKEN_ENTRY);
+}
+
+fn canary_forms(secret: &str) -> Vec<String> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    vec![
+        secret.to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        b64.encode(secret.as_bytes()),
+    ]
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
