@@ -6,12 +6,19 @@
 //! entered. Needs a display and `tauri-driver`, so it is ignored by plain `cargo test`; `scripts/e2e` runs
 //! it (and `scripts/test` calls that).
 
+#[allow(dead_code)]
+#[path = "e2e/common.rs"]
+mod common;
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine;
+use common::{
+    app_binary, assert_no_secrets, heading, next, screenshot_path, store_fresh, store_secret, text,
+    workspace_file,
+};
 use docket_core::ledger::Ledger;
 use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::Sink;
@@ -20,70 +27,11 @@ use docket_testkit::fake_entra::{self, FakeEntra};
 use docket_testkit::fake_x::{self, FakeX};
 use webdriver::{Driver, Element};
 
-fn workspace_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
-fn text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-fn app_binary() -> PathBuf {
-    let bin = workspace_file("target/debug/docket-desktop");
-    assert!(bin.is_file(), "build the app first (cargo build): {} is missing", bin.display());
-    bin
-}
-
-fn screenshot_path(name: &str) -> PathBuf {
-    workspace_file("docs/screenshots").join(format!("app-{name}.png"))
-}
-
-/// The storage connection string with `key` as its account key.
 fn connection(azurite: &Azurite, key: &str) -> String {
     format!(
         "DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={}",
         azurite.blob_endpoint()
     )
-}
-
-async fn next(driver: &Driver) {
-    let button = driver.button("Next").await;
-    let started = std::time::Instant::now();
-    while !driver.is_enabled(&button).await {
-        assert!(started.elapsed() < webdriver::WAIT, "Next stays disabled: {}", driver.page_text().await);
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    }
-    driver.click(&button).await;
-}
-
-async fn heading(driver: &Driver, title: &str) {
-    driver.wait_text("#step-heading", title).await;
-}
-
-async fn store_secret(driver: &Driver, label: &str, value: &str) {
-    let field = driver.by_label(label).await;
-    driver.type_into(&field, value).await;
-    driver.click(&driver.button("Store").await).await;
-}
-
-/// Stores a secret, first choosing Replace when the keychain already holds one under `name` (the tests share
-/// one keychain session).
-async fn store_fresh(driver: &Driver, name: &str, label: &str, value: &str) {
-    let stored = format!("[data-testid={name}-stored]");
-    // The step asks the keychain what it holds when it opens; give that answer a moment to arrive.
-    let mut held = false;
-    for _ in 0..20 {
-        held = driver.exists(&stored).await;
-        if held {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    }
-    if held {
-        driver.click(&driver.find(&format!("{stored} button")).await).await;
-    }
-    store_secret(driver, label, value).await;
-    driver.find(&stored).await;
 }
 
 async fn count(driver: &Driver, testid: &str) -> u64 {
@@ -435,57 +383,4 @@ async fn photograph_native_dialog(path: &Path) {
     let _ = std::process::Command::new("xdotool").args(["key", "Escape"]).status();
     assert!(found, "the native file dialog titled \"Choose the mapping CSV\" opened");
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-}
-
-/// Searches every file under `dirs` and every captured window HTML for each secret, raw, URL-encoded and
-/// base64, and fails naming where one appears. `app_log` must hold a real (trace-level) log.
-fn assert_no_secrets(dirs: &[&Path], pages: Vec<String>, app_log: &Path, secrets: &[&str]) {
-    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
-    for dir in dirs {
-        for entry in walk(dir) {
-            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
-        }
-    }
-    for (i, page) in pages.into_iter().enumerate() {
-        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
-    }
-    let log_size = std::fs::metadata(app_log).map(|m| m.len()).unwrap_or(0);
-    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
-    for secret in secrets {
-        for form in canary_forms(secret) {
-            for (name, bytes) in &haystacks {
-                assert!(
-                    !contains(bytes, form.as_bytes()),
-                    "a secret (form {:?}…) appears in {name}",
-                    &form[..form.len().min(6)]
-                );
-            }
-        }
-    }
-}
-
-fn canary_forms(secret: &str) -> Vec<String> {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    vec![
-        secret.to_string(),
-        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
-        b64.encode(secret.as_bytes()),
-    ]
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }

@@ -10,12 +10,13 @@
 
 // The WebDriver client is shared with tests/e2e.rs; each test binary uses a different part of it.
 #[allow(dead_code)]
+#[path = "e2e/common.rs"]
+mod common;
+#[allow(dead_code)]
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
-use std::path::{Path, PathBuf};
-
-use base64::Engine;
+use common::{app_binary, assert_no_secrets, heading, next, screenshot_path, text, workspace_file};
 use docket_core::connector::{ADMIN_REFRESH_TOKEN_ENTRY, AZURE_CLIENT_SECRET_ENTRY};
 use docket_core::ledger::Ledger;
 use docket_core::secrets::{KeyringStore, SecretStore};
@@ -24,38 +25,6 @@ use docket_testkit::fake_graph::FakeGraph;
 use webdriver::Driver;
 
 const FOLDER: &str = "WhatsApp Archiver";
-
-fn workspace_file(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
-fn text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-fn app_binary() -> PathBuf {
-    let bin = workspace_file("target/debug/docket-desktop");
-    assert!(bin.is_file(), "build the app first (cargo build): {} is missing", bin.display());
-    bin
-}
-
-fn screenshot_path(name: &str) -> PathBuf {
-    workspace_file("docs/screenshots").join(format!("app-m365-{name}.png"))
-}
-
-async fn next(driver: &Driver) {
-    let button = driver.button("Next").await;
-    let started = std::time::Instant::now();
-    while !driver.is_enabled(&button).await {
-        assert!(started.elapsed() < webdriver::WAIT, "Next stays disabled: {}", driver.page_text().await);
-        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-    }
-    driver.click(&button).await;
-}
-
-async fn heading(driver: &Driver, title: &str) {
-    driver.wait_text("#step-heading", title).await;
-}
 
 /// The browser's part of a loopback flow: load the page the window shows, follow Entra ID's redirect to
 /// Docket's listener on 127.0.0.1, and return what the listener answered.
@@ -124,7 +93,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     driver.type_into(&driver.by_label("Directory (tenant) ID").await, TENANT).await;
     driver.click(&driver.button("Sign in with Microsoft…").await).await;
     driver.find("[data-testid=signin-waiting]").await;
-    driver.screenshot(&screenshot_path("entra-signin-waiting")).await;
+    driver.screenshot(&screenshot_path("m365-entra-signin-waiting")).await;
     let (page, answer) = play_browser(&driver, "Sign-in page address").await;
     assert!(
         page.as_str().starts_with(&format!("{}/{TENANT}/oauth2/v2.0/authorize?", entra.authority)),
@@ -156,7 +125,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     driver.find("[data-testid=app-consent-result][data-status=granted]").await;
     assert_eq!(entra.consents(), vec![(registered.app_id.clone(), TENANT.to_string())]);
     pages.push(driver.page_html().await);
-    driver.screenshot(&screenshot_path("entra-registered")).await;
+    driver.screenshot(&screenshot_path("m365-entra-registered")).await;
     next(&driver).await;
 
     heading(&driver, "Source").await;
@@ -175,7 +144,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     heading(&driver, "Storage").await;
     driver.click(&driver.by_label("Into each mailbox’s folder through Microsoft Graph").await).await;
     driver.find("[data-testid=graph-target]").await;
-    driver.screenshot(&screenshot_path("storage-graph")).await;
+    driver.screenshot(&screenshot_path("m365-storage-graph")).await;
     next(&driver).await;
 
     // Mapping: the directory check names the address that is not a Microsoft 365 user, before any run.
@@ -200,7 +169,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
         "nothing is delivered by the check"
     );
     pages.push(driver.page_html().await);
-    driver.screenshot(&screenshot_path("mapping-mailboxes")).await;
+    driver.screenshot(&screenshot_path("m365-mapping-mailboxes")).await;
     next(&driver).await;
 
     // Consent: the app's consent from the Entra ID step is what a Graph target needs.
@@ -212,14 +181,14 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     driver.wait_text("[data-testid=review-target]", "through Microsoft Graph").await;
     driver.type_into(&driver.by_label("Connector name").await, "Trading desk via Graph").await;
     pages.push(driver.page_html().await);
-    driver.screenshot(&screenshot_path("review")).await;
+    driver.screenshot(&screenshot_path("m365-review")).await;
     driver.click(&driver.button("Finish and import").await).await;
     driver.find("[data-testid=live-import][data-phase=finished]").await;
     driver.wait_text("[data-testid=connector]", "Trading desk via Graph").await;
     let warning = driver.wait_text("[data-testid=secret-warning]", "client secret expires on").await;
     assert!(warning.contains("days left") && warning.contains("Add a new secret"), "{warning}");
     pages.push(driver.page_html().await);
-    driver.screenshot(&screenshot_path("dashboard")).await;
+    driver.screenshot(&screenshot_path("m365-dashboard")).await;
     driver.quit().await;
 
     // The run delivered into the known mailboxes' folders; the items also meant for the address the check
@@ -246,54 +215,12 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
         .flatten()
         .expect("the admin's refresh token is in the keychain");
     assert_eq!(entra.app(&registered.app_id).map(|a| a.secrets), Some(vec![secret.expose().clone()]));
-    let mut haystacks: Vec<(String, Vec<u8>)> = Vec::new();
-    for dir in [state.path(), logs.path()] {
-        for entry in walk(dir) {
-            haystacks.push((text(&entry), std::fs::read(&entry).unwrap_or_default()));
-        }
-    }
-    for (i, page) in pages.into_iter().enumerate() {
-        haystacks.push((format!("window HTML #{i}"), page.into_bytes()));
-    }
-    let log_size = std::fs::metadata(&app_log).map(|m| m.len()).unwrap_or(0);
-    assert!(log_size > 10_000, "the trace log was captured ({log_size} bytes)");
-    for value in [secret.expose().as_str(), refresh.expose().as_str()] {
-        for form in canary_forms(value) {
-            for (name, bytes) in &haystacks {
-                assert!(
-                    !contains(bytes, form.as_bytes()),
-                    "a secret (form {:?}…) appears in {name}",
-                    &form[..6]
-                );
-            }
-        }
-    }
+    assert_no_secrets(
+        &[state.path(), logs.path()],
+        pages,
+        &app_log,
+        &[secret.expose().as_str(), refresh.expose().as_str()],
+    );
     let _ = keychain.delete(AZURE_CLIENT_SECRET_ENTRY);
     let _ = keychain.delete(ADMIN_REFRESH_TOKEN_ENTRY);
-}
-
-fn canary_forms(secret: &str) -> Vec<String> {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    vec![
-        secret.to_string(),
-        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
-        b64.encode(secret.as_bytes()),
-    ]
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }

@@ -81,8 +81,7 @@ pub async fn run_due<R: Runtime>(
 ) -> Result<Vec<(String, Result<RunSummary, IpcError>)>, IpcError> {
     let folder = app.state_folder().clone();
     let due = off_ui_thread(move || {
-        let overviews = connector::connector_overviews_local(&folder.connectors(), &folder.open_ledger()?)?;
-        Ok(connector::due_connectors(&overviews, connector::now()))
+        connector::due_connectors_local(&folder.connectors(), &folder.open_ledger()?, connector::now())
     })
     .await?;
     let scheduler = app.state::<Scheduler>().inner().clone();

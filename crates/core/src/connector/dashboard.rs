@@ -49,17 +49,7 @@ pub fn connector_overviews<Tz: TimeZone>(
 ) -> Result<Vec<ConnectorOverview>, Error> {
     let mut out = Vec::new();
     for connector in store.list()? {
-        let label = source_label(&connector.settings.request);
-        let last_run = ledger.runs_for_source(&label, 1)?.into_iter().next();
-        let last_start = last_run
-            .as_ref()
-            .and_then(|r| DateTime::parse_from_rfc3339(&r.started_at).ok())
-            .map(|t| t.with_timezone(&Utc));
-        let next_run = connector
-            .settings
-            .schedule
-            .next_run(tz, last_start, connector.created())
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let (label, last_run, next_run) = schedule_state(&connector, ledger, tz)?;
         let totals = ledger.source_totals(&label)?;
         let secret_warning = connector
             .settings
@@ -85,6 +75,45 @@ pub fn connector_overviews_local(
     ledger: &Ledger,
 ) -> Result<Vec<ConnectorOverview>, Error> {
     connector_overviews(store, ledger, &chrono::Local)
+}
+
+/// A connector's source label, last run and next scheduled run (RFC 3339, UTC).
+fn schedule_state<Tz: TimeZone>(
+    connector: &SavedConnector,
+    ledger: &Ledger,
+    tz: &Tz,
+) -> Result<(String, Option<RunRecord>, Option<String>), Error> {
+    let label = source_label(&connector.settings.request);
+    let last_run = ledger.runs_for_source(&label, 1)?.into_iter().next();
+    let last_start = last_run
+        .as_ref()
+        .and_then(|r| DateTime::parse_from_rfc3339(&r.started_at).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let next_run = connector
+        .settings
+        .schedule
+        .next_run(tz, last_start, connector.created())
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    Ok((label, last_run, next_run))
+}
+
+/// The scheduler's question, in the computer's local time zone: which saved connectors are due at `now`,
+/// oldest-due first. It reads only each connector's last run, not the ledger counts the dashboard shows.
+pub fn due_connectors_local(
+    store: &ConnectorStore,
+    ledger: &Ledger,
+    now: DateTime<Utc>,
+) -> Result<Vec<SavedConnector>, Error> {
+    let mut due = Vec::new();
+    for connector in store.list()? {
+        if let (_, _, Some(next)) = schedule_state(&connector, ledger, &chrono::Local)? {
+            if DateTime::parse_from_rfc3339(&next).is_ok_and(|t| t.with_timezone(&Utc) <= now) {
+                due.push((next, connector));
+            }
+        }
+    }
+    due.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(due.into_iter().map(|(_, c)| c).collect())
 }
 
 /// The connectors whose scheduled run is due at `now`, oldest-due first.
@@ -132,7 +161,7 @@ pub fn write_reconciliation_csv(ledger: &Ledger, run_id: i64, path: &Path) -> Re
 /// no later run has changed. Returns the number of item lines.
 pub fn write_run_log(ledger: &Ledger, run_id: i64, path: &Path) -> Result<u64, Error> {
     let run = known_run(ledger, run_id)?;
-    let rows = ledger.rows_of_run(run_id, usize::MAX >> 1)?;
+    let rows = ledger.rows_of_run(run_id)?;
     write_report(path, |file| {
         let s = &run.summary;
         writeln!(file, "Docket run {}", run.run_id)?;

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use dashboard::{
-    connector_overviews, connector_overviews_local, due_connectors, write_reconciliation_csv, write_run_log,
-    ConnectorOverview,
+    connector_overviews, connector_overviews_local, due_connectors, due_connectors_local,
+    write_reconciliation_csv, write_run_log, ConnectorOverview,
 };
 pub use entra::test_entra_app;
 pub use m365::{

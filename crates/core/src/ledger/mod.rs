@@ -224,22 +224,7 @@ impl Ledger {
             "SELECT run_id, started_at, finished_at, source, target, status, summary
              FROM runs ORDER BY run_id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map(params![limit as i64], |row| {
-            let run_id: i64 = row.get(0)?;
-            let summary: Option<String> = row.get(6)?;
-            let mut summary: RunSummary =
-                summary.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-            summary.run_id = run_id;
-            Ok(RunRecord {
-                run_id,
-                started_at: row.get(1)?,
-                finished_at: row.get(2)?,
-                source: row.get(3)?,
-                target: row.get(4)?,
-                status: row.get(5)?,
-                summary,
-            })
-        })?;
+        let rows = stmt.query_map(params![limit as i64], reports::run_record)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

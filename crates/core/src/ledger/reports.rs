@@ -62,7 +62,8 @@ fn ledger_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerRow> {
     })
 }
 
-fn run_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
+/// One `runs` row, selected as `run_id, started_at, finished_at, source, target, status, summary`.
+pub(super) fn run_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     let run_id: i64 = row.get(0)?;
     let summary: Option<String> = row.get(6)?;
     let mut summary: RunSummary = summary.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
@@ -161,12 +162,12 @@ impl Ledger {
     }
 
     /// The rows one run wrote (and that no later run has changed since).
-    pub fn rows_of_run(&self, run_id: i64, limit: usize) -> Result<Vec<LedgerRow>, LedgerError> {
+    pub fn rows_of_run(&self, run_id: i64) -> Result<Vec<LedgerRow>, LedgerError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {ROW_COLUMNS} FROM items i WHERE i.run_id = ?1 ORDER BY i.item_time, i.item_key LIMIT ?2"
+            "SELECT {ROW_COLUMNS} FROM items i WHERE i.run_id = ?1 ORDER BY i.item_time, i.item_key"
         ))?;
-        let rows = stmt.query_map(params![run_id, limit as i64], ledger_row)?;
+        let rows = stmt.query_map(params![run_id], ledger_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
