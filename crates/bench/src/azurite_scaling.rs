@@ -32,7 +32,9 @@ async fn put_batch(raw: &Arc<RawPut>, prefix: &str, from: usize, count: usize) -
 }
 
 pub async fn investigate(blobs: usize) -> Result<(), BenchError> {
-    for (label, azurite) in [("disk", Azurite::start()), ("in-memory", Azurite::start_in_memory())] {
+    for in_memory in [false, true] {
+        let (label, azurite) =
+            if in_memory { ("in-memory", Azurite::start_in_memory()) } else { ("disk", Azurite::start()) };
         let full = Arc::new(RawPut::create(&azurite, "scaling-full").await?);
         let mut done = 0;
         while done < blobs {

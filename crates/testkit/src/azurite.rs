@@ -53,10 +53,12 @@ impl Azurite {
             Some(accounts) => command.env("AZURITE_ACCOUNTS", accounts),
             None => command.env_remove("AZURITE_ACCOUNTS"),
         };
+        command.args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()]);
+        // Azurite 3.37 refuses a --location together with --inMemoryPersistence.
+        if !extra.contains(&"--inMemoryPersistence") {
+            command.arg("--location").arg(workspace.path().join("data"));
+        }
         let child = command
-            .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
-            .arg("--location")
-            .arg(workspace.path().join("data"))
             .args(extra)
             .args(["--disableTelemetry", "--silent", "--skipApiVersionCheck"])
             .current_dir(workspace.path())

@@ -10,74 +10,109 @@ use super::header::{parse_header, strip_marks, Header};
 use super::locations::ChatText;
 use super::media::{attachment, MEDIA_OMITTED_NOTE};
 use super::survey::ChatFacts;
-use super::text_lines::TextLines;
+use super::text_lines::{TextLine, TextLines};
 use crate::model::{Item, ItemKind, Participant, SourceKind};
 use crate::sources::{sha256_hex, DateOrder, ExportError, ExportKeyer};
 
-/// A surveyed chat text and how far its items have been read.
+/// A surveyed chat text and how far its items have been read. It holds one message's lines at a time.
 pub(super) struct ChatReader {
     chat: ChatText,
+    /// The walk over the text; `None` once it has ended (or failed to open).
+    lines: Option<TextLines>,
+    /// The next message's header line, read while finding where the current message ends.
+    next_header: Option<(TextLine, Header)>,
     order: DateOrder,
     zone: Tz,
     /// The chat's senders as participants, sorted by name.
     participants: Vec<Participant>,
     /// One keyer per chat text, so occurrence indexes depend on this text alone.
     keyer: ExportKeyer,
-    /// Where the next message's header line starts, and its line number.
-    resume_at: (usize, usize),
 }
 
 /// One message's lines as read.
-struct RawMessage<'a> {
+struct RawMessage {
     line: usize,
     header: Header,
     /// The text after the header on the first line, then each continuation line.
-    lines: Vec<&'a str>,
-    /// All its lines as they stand in the file, for the record digest.
-    raw: &'a str,
+    lines: Vec<String>,
+    /// All its lines as they stand in the file (endings between them included), for the record digest.
+    raw: String,
 }
 
 impl ChatReader {
-    pub fn new(chat: ChatText, facts: ChatFacts, zone: Tz) -> ChatReader {
+    /// A reader of `chat`'s items; the text is opened again (survey walked it already).
+    pub fn new(chat: ChatText, facts: ChatFacts, zone: Tz) -> Result<ChatReader, ExportError> {
         let participants = facts.senders.iter().map(|name| participant(name)).collect();
-        ChatReader {
+        let lines = Some(chat.lines()?);
+        Ok(ChatReader {
             chat,
+            lines,
+            next_header: None,
             order: facts.order,
             zone,
             participants,
             keyer: ExportKeyer::default(),
-            resume_at: (0, 1),
+        })
+    }
+
+    /// The next line, or `None` at the end; an error (the file changed or vanished since the survey) ends
+    /// the walk.
+    fn next_line(&mut self) -> Result<Option<TextLine>, ExportError> {
+        let Some(lines) = self.lines.as_mut() else {
+            return Ok(None);
+        };
+        match lines.next().transpose() {
+            Ok(Some(line)) => Ok(Some(line)),
+            other => {
+                self.lines = None;
+                other
+            }
         }
     }
 
     /// The next message, or `None` when the text is used up.
     pub fn next_item(&mut self) -> Option<Result<Item, ExportError>> {
-        let text = self.chat.text.as_str();
-        let mut lines = TextLines::resume(text, self.resume_at);
-        let (first, header) = lines.by_ref().find_map(|line| Some((line, parse_header(line.content)?)))?;
-        let mut message_lines = vec![first.content.get(header.body_start..).unwrap_or("")];
-        let mut end = first.end;
-        loop {
-            let before = lines.clone();
-            match lines.next() {
-                Some(line) if parse_header(line.content).is_none() => {
-                    message_lines.push(line.content);
-                    end = line.end;
-                }
-                _ => {
-                    lines = before;
-                    break;
-                }
-            }
+        match self.next_message() {
+            Ok(Some(message)) => Some(build_item(
+                &self.chat,
+                self.order,
+                self.zone,
+                &self.participants,
+                &mut self.keyer,
+                &message,
+            )),
+            Ok(None) => None,
+            Err(error) => Some(Err(error)),
         }
-        self.resume_at = lines.position();
-        let message = RawMessage {
-            line: first.number,
-            header,
-            lines: message_lines,
-            raw: text.get(first.start..end).unwrap_or(""),
+    }
+
+    /// A header line plus the lines up to the next header line (or the end).
+    fn next_message(&mut self) -> Result<Option<RawMessage>, ExportError> {
+        let (first, header) = match self.next_header.take() {
+            Some(found) => found,
+            None => loop {
+                let Some(line) = self.next_line()? else {
+                    return Ok(None);
+                };
+                if let Some(header) = parse_header(&line.content) {
+                    break (line, header);
+                }
+            },
         };
-        Some(build_item(&self.chat, self.order, self.zone, &self.participants, &mut self.keyer, &message))
+        let mut raw = first.content.clone();
+        let mut ending = first.ending;
+        let mut lines = vec![first.content.get(header.body_start..).unwrap_or("").to_string()];
+        while let Some(line) = self.next_line()? {
+            if let Some(next) = parse_header(&line.content) {
+                self.next_header = Some((line, next));
+                break;
+            }
+            raw.push_str(ending);
+            raw.push_str(&line.content);
+            ending = line.ending;
+            lines.push(line.content);
+        }
+        Ok(Some(RawMessage { line: first.number, header, lines, raw }))
     }
 }
 
@@ -87,7 +122,7 @@ fn build_item(
     zone: Tz,
     participants: &[Participant],
     keyer: &mut ExportKeyer,
-    message: &RawMessage<'_>,
+    message: &RawMessage,
 ) -> Result<Item, ExportError> {
     let wall =
         wall_clock(&message.header.date, &message.header.time, order).map_err(|_| ExportError::Parse {
@@ -95,8 +130,9 @@ fn build_item(
             line: message.line,
             message: "the date or time in this line is not real; check this line".into(),
         })?;
-    let first = message.lines.first().copied().unwrap_or("");
-    let continuation = message.lines.get(1..).unwrap_or_default();
+    let message_lines: Vec<&str> = message.lines.iter().map(String::as_str).collect();
+    let first = message_lines.first().copied().unwrap_or("");
+    let continuation = message_lines.get(1..).unwrap_or_default();
     let (kind, sender, text_lines) = match classify(first, message.header.layout) {
         Body::Message { sender, text } => (ItemKind::Message, sender, with_first(text, continuation)),
         Body::System { text } => {

@@ -2,16 +2,18 @@
 //! `WhatsApp Chat with NAME.txt` on Android), or a folder of them and/or unzipped exports. Everything is
 //! listed in sorted order so runs are deterministic. It does not parse the texts (see `survey`, `chat`).
 
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::chat_name::chat_name;
 use super::media::{MediaPlace, ZipIndex};
+use super::text_lines::TextLines;
 use crate::sources::ExportError;
 
-/// The largest chat text Docket reads (one text is held in memory while its items are produced).
-const MAX_TEXT_BYTES: u64 = 1 << 30;
+/// The largest chat text Docket reads from inside a zip (such a text is held in memory while its items are
+/// produced; WhatsApp caps an export with media at 10,000 messages, about 1 MB of text).
+const MAX_ZIP_TEXT_BYTES: u64 = 1 << 30;
 /// How deep below the chosen folder unzipped exports are looked for.
 const MAX_FOLDER_DEPTH: usize = 3;
 
@@ -23,15 +25,37 @@ pub(super) enum PendingChat {
     ZipText { index: Arc<ZipIndex>, entry: String, shown: String },
 }
 
-/// A chat text in memory, with what is needed to name its items and find its media.
+/// A chat text, with what is needed to name its items and find its media. Its lines are read as often as
+/// needed (`lines`): a plain .txt is streamed from its file each time, so a chat of any length is never held
+/// in memory; a text inside a zip is decompressed once and held.
 pub(super) struct ChatText {
-    pub text: String,
+    origin: TextOrigin,
     /// How source ids name the file: its path relative to the chosen location (`chats/_chat.txt`).
     pub shown: String,
     pub chat: String,
     /// The path error messages name.
     pub error_path: PathBuf,
     pub media: MediaPlace,
+}
+
+enum TextOrigin {
+    File(PathBuf),
+    Memory(Arc<[u8]>),
+}
+
+impl ChatText {
+    /// A fresh walk over the text's lines, from its first.
+    pub fn lines(&self) -> Result<TextLines, ExportError> {
+        let reader: Box<dyn std::io::BufRead + Send> = match &self.origin {
+            TextOrigin::File(path) => Box::new(BufReader::with_capacity(
+                64 * 1024,
+                std::fs::File::open(path)
+                    .map_err(|source| ExportError::Read { path: path.clone(), source })?,
+            )),
+            TextOrigin::Memory(bytes) => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
+        };
+        Ok(TextLines::new(reader, &self.error_path))
+    }
 }
 
 /// The chat texts and zips at `location`, sorted by their path below it.
@@ -168,18 +192,13 @@ fn damaged_zip(path: &Path, error: &dyn std::fmt::Display) -> ExportError {
     }
 }
 
-/// Reads a plain .txt chat; its media are looked for beside it.
+/// A plain .txt chat, streamed from its file; its media are looked for beside it.
 pub(super) fn read_text_file(path: &Path, shown: String) -> Result<ChatText, ExportError> {
-    let read_error = |source| ExportError::Read { path: path.to_path_buf(), source };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_TEXT_BYTES {
-        return Err(too_large(path));
-    }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    std::fs::File::open(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let container = folder.file_name().map(|name| name.to_string_lossy().into_owned());
     Ok(ChatText {
-        text: decode(bytes, path)?,
+        origin: TextOrigin::File(path.to_path_buf()),
         chat: chat_name(&stem(&file_name(path)), container.as_deref()),
         shown,
         error_path: path.to_path_buf(),
@@ -199,43 +218,21 @@ pub(super) fn read_zip_text(
     let member = archive.by_name(entry).map_err(|error| damaged_zip(&archive_path, &error))?;
     let mut bytes = Vec::new();
     member
-        .take(MAX_TEXT_BYTES + 1)
+        .take(MAX_ZIP_TEXT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| damaged_zip(&archive_path, &error))?;
-    if bytes.len() as u64 > MAX_TEXT_BYTES {
+    if bytes.len() as u64 > MAX_ZIP_TEXT_BYTES {
         return Err(too_large(&error_path));
     }
     let entry_name = entry.rsplit('/').next().unwrap_or(entry);
     let zip_stem = stem(&file_name(&archive_path));
     Ok(ChatText {
-        text: decode(bytes, &error_path)?,
+        origin: TextOrigin::Memory(bytes.into()),
         chat: chat_name(&stem(entry_name), Some(&zip_stem)),
         shown,
         error_path,
         media: MediaPlace::Zip(index),
     })
-}
-
-/// UTF-8 text without a byte order mark; otherwise a Parse error naming the first bad line.
-fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, ExportError> {
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(match text.strip_prefix('\u{FEFF}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        }),
-        Err(error) => {
-            let valid = error.utf8_error().valid_up_to();
-            let before = error.as_bytes().get(..valid).unwrap_or_default();
-            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            Err(ExportError::Parse {
-                path: path.to_path_buf(),
-                line,
-                message: "this line is not UTF-8 text. WhatsApp writes UTF-8: export the chat again, and do \
-                          not open and re-save the file in another program before Docket reads it"
-                    .into(),
-            })
-        }
-    }
 }
 
 fn too_large(path: &Path) -> ExportError {

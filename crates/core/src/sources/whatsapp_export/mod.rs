@@ -1,10 +1,12 @@
 //! WhatsApp "Export chat" reader: a .txt, a .zip with media, or a folder of them and/or unzipped exports,
-//! read into `Item`s lazily, one chat text in memory at a time. It reads and dates messages and finds
-//! their media; it does not map participants to mailboxes, render emails or load attachment bytes.
+//! read into `Item`s lazily, one message in memory at a time (a .txt is streamed; see `locations`). It
+//! reads and dates messages and finds their media; it does not map participants to mailboxes, render
+//! emails or load attachment bytes.
 //!
 //! How it reads an export:
 //! - Chat texts are read in sorted path order. Each must be UTF-8 (a bad byte is a Parse error naming the
-//!   line; Docket does not guess an encoding). A whole text is checked before its first item is produced:
+//!   line; Docket does not guess an encoding). A whole text is checked (one streamed pass, and a second
+//!   for the dates once their order is known) before its first item is produced:
 //!   a problem anywhere in it (no message lines, text before the first message, a date order the file
 //!   contradicts or leaves open, an impossible date) is an error and none of its items is produced.
 //! - `open` reads the first chat text, so its errors come from `open`; a later text's error is yielded
@@ -67,7 +69,7 @@ impl WhatsAppExport {
             PendingChat::ZipText { index, entry, shown } => locations::read_zip_text(index, &entry, shown)?,
         };
         let facts = survey::survey(&chat, &self.options)?;
-        self.current = Some(ChatReader::new(chat, facts, self.options.timezone));
+        self.current = Some(ChatReader::new(chat, facts, self.options.timezone)?);
         Ok(())
     }
 }

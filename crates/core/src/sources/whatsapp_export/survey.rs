@@ -10,7 +10,6 @@ use super::body::{classify, Body};
 use super::dates::{order_flag, order_words, wall_clock, DateProof, OrderEvidence, WallClockProblem};
 use super::header::{is_invisible_mark, parse_header};
 use super::locations::ChatText;
-use super::text_lines::TextLines;
 use crate::sources::{DateOrder, ExportError, ExportOptions};
 
 /// What a whole chat text settles.
@@ -27,8 +26,9 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
     let mut senders = BTreeSet::new();
     let mut headers = 0usize;
     let mut orphan = None;
-    for line in TextLines::new(&chat.text) {
-        let Some(header) = parse_header(line.content) else {
+    for line in chat.lines()? {
+        let line = line?;
+        let Some(header) = parse_header(&line.content) else {
             let blank =
                 line.content.trim_matches(|c: char| c.is_whitespace() || is_invisible_mark(c)).is_empty();
             if headers == 0 && orphan.is_none() && !blank {
@@ -104,8 +104,9 @@ fn check_every_date(
     order_given: bool,
     evidence: &OrderEvidence,
 ) -> Result<(), ExportError> {
-    for line in TextLines::new(&chat.text) {
-        let Some(header) = parse_header(line.content) else {
+    for line in chat.lines()? {
+        let line = line?;
+        let Some(header) = parse_header(&line.content) else {
             continue;
         };
         let Err(problem) = wall_clock(&header.date, &header.time, order) else {
