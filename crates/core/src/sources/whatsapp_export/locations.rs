@@ -2,7 +2,7 @@
 //! `WhatsApp Chat with NAME.txt` on Android), or a folder of them and/or unzipped exports. Everything is
 //! listed in sorted order so runs are deterministic. It does not parse the texts (see `survey`, `chat`).
 
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,8 +11,8 @@ use super::media::{MediaPlace, ZipIndex};
 use super::text_lines::TextLines;
 use crate::sources::ExportError;
 
-/// The largest chat text Docket reads from inside a zip (such a text is held in memory while its items are
-/// produced; WhatsApp caps an export with media at 10,000 messages, about 1 MB of text).
+/// The largest chat text Docket takes out of a zip (a guard against a damaged or hostile archive; WhatsApp
+/// caps an export with media at 10,000 messages, about 1 MB of text).
 const MAX_ZIP_TEXT_BYTES: u64 = 1 << 30;
 /// How deep below the chosen folder unzipped exports are looked for.
 const MAX_FOLDER_DEPTH: usize = 3;
@@ -26,8 +26,8 @@ pub(super) enum PendingChat {
 }
 
 /// A chat text, with what is needed to name its items and find its media. Its lines are read as often as
-/// needed (`lines`): a plain .txt is streamed from its file each time, so a chat of any length is never held
-/// in memory; a text inside a zip is decompressed once and held.
+/// needed (`lines`), each time streamed from a file, so a chat of any length is never held in memory: a
+/// plain .txt from itself, a text inside a zip from a temporary copy decompressed once (deleted on drop).
 pub(super) struct ChatText {
     origin: TextOrigin,
     /// How source ids name the file: its path relative to the chosen location (`chats/_chat.txt`).
@@ -40,21 +40,18 @@ pub(super) struct ChatText {
 
 enum TextOrigin {
     File(PathBuf),
-    Memory(Arc<[u8]>),
+    Spooled(tempfile::NamedTempFile),
 }
 
 impl ChatText {
     /// A fresh walk over the text's lines, from its first.
     pub fn lines(&self) -> Result<TextLines, ExportError> {
-        let reader: Box<dyn std::io::BufRead + Send> = match &self.origin {
-            TextOrigin::File(path) => Box::new(BufReader::with_capacity(
-                64 * 1024,
-                std::fs::File::open(path)
-                    .map_err(|source| ExportError::Read { path: path.clone(), source })?,
-            )),
-            TextOrigin::Memory(bytes) => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
-        };
-        Ok(TextLines::new(reader, &self.error_path))
+        let file = match &self.origin {
+            TextOrigin::File(path) => std::fs::File::open(path),
+            TextOrigin::Spooled(copy) => copy.reopen(),
+        }
+        .map_err(|source| ExportError::Read { path: self.error_path.clone(), source })?;
+        Ok(TextLines::new(Box::new(BufReader::with_capacity(64 * 1024, file)), &self.error_path))
     }
 }
 
@@ -215,19 +212,34 @@ pub(super) fn read_zip_text(
     let archive_path = index.archive.clone();
     let error_path = archive_path.join(entry);
     let mut archive = open_zip(&archive_path)?;
-    let member = archive.by_name(entry).map_err(|error| damaged_zip(&archive_path, &error))?;
-    let mut bytes = Vec::new();
-    member
-        .take(MAX_ZIP_TEXT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| damaged_zip(&archive_path, &error))?;
-    if bytes.len() as u64 > MAX_ZIP_TEXT_BYTES {
-        return Err(too_large(&error_path));
+    let mut member = archive.by_name(entry).map_err(|error| damaged_zip(&archive_path, &error))?;
+    let spool_error = |source: std::io::Error| ExportError::Invalid {
+        path: error_path.clone(),
+        message: format!(
+            "cannot copy this chat text out of the zip into the temporary folder {} ({source}); make room \
+             there, or set TMPDIR to a folder with room, and run again",
+            std::env::temp_dir().display()
+        ),
+    };
+    let mut spool = tempfile::NamedTempFile::new().map_err(spool_error)?;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let read = member.read(&mut chunk).map_err(|error| damaged_zip(&archive_path, &error))?;
+        if read == 0 {
+            break;
+        }
+        copied += read as u64;
+        if copied > MAX_ZIP_TEXT_BYTES {
+            return Err(too_large(&error_path));
+        }
+        spool.write_all(chunk.get(..read).unwrap_or_default()).map_err(spool_error)?;
     }
+    spool.flush().map_err(spool_error)?;
     let entry_name = entry.rsplit('/').next().unwrap_or(entry);
     let zip_stem = stem(&file_name(&archive_path));
     Ok(ChatText {
-        origin: TextOrigin::Memory(bytes.into()),
+        origin: TextOrigin::Spooled(spool),
         chat: chat_name(&stem(entry_name), Some(&zip_stem)),
         shown,
         error_path,
