@@ -120,23 +120,77 @@ pub(crate) fn count_delimiters(line: &[u8], delimiter: u8) -> usize {
     count
 }
 
-/// Reads the fields of one row. `Err` carries the `csv` crate's complaint when the row is not valid CSV.
-pub(crate) fn read_fields(row: &RawRow<'_>, delimiter: u8) -> Result<Vec<Vec<u8>>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(row.bytes);
-    let mut records = reader.byte_records();
-    let fields = match records.next() {
-        None => Vec::new(),
-        Some(Ok(record)) => record.iter().map(<[u8]>::to_vec).collect(),
-        Some(Err(error)) => return Err(describe_csv_error(&error)),
-    };
-    if records.next().is_some() {
-        return Err("the row holds more than one record; check its quotation marks".to_string());
+/// Reads rows' fields with the `csv` crate. One reader serves every row of a file: building a `csv` reader
+/// builds its state machine, which cost more than reading a short row.
+pub(crate) struct FieldReader {
+    reader: csv::Reader<RowBytes>,
+    record: csv::ByteRecord,
+    delimiter: u8,
+}
+
+/// The row the reader is on, as a seekable stream so the reader can be rewound for the next row.
+#[derive(Default)]
+struct RowBytes {
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for RowBytes {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let count = rest.len().min(buf.len());
+        buf[..count].copy_from_slice(&rest[..count]);
+        self.at += count;
+        Ok(count)
     }
-    Ok(fields)
+}
+
+impl std::io::Seek for RowBytes {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        // The reader only ever rewinds to the start of a freshly loaded row.
+        if to != std::io::SeekFrom::Start(0) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "a row is only rewound to its start",
+            ));
+        }
+        self.at = 0;
+        Ok(0)
+    }
+}
+
+impl FieldReader {
+    pub fn new(delimiter: u8) -> FieldReader {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(RowBytes::default());
+        FieldReader { reader, record: csv::ByteRecord::new(), delimiter }
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The fields of one row. `Err` carries the `csv` crate's complaint when the row is not valid CSV.
+    pub fn read(&mut self, row: &RawRow<'_>) -> Result<Vec<Vec<u8>>, String> {
+        let feed = self.reader.get_mut();
+        feed.bytes.clear();
+        feed.bytes.extend_from_slice(row.bytes);
+        self.reader
+            .seek_raw(std::io::SeekFrom::Start(0), csv::Position::new())
+            .map_err(|error| describe_csv_error(&error))?;
+        let fields = match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Vec::new(),
+            Ok(true) => self.record.iter().map(<[u8]>::to_vec).collect(),
+            Err(error) => return Err(describe_csv_error(&error)),
+        };
+        if matches!(self.reader.read_byte_record(&mut self.record), Ok(true) | Err(_)) {
+            return Err("the row holds more than one record; check its quotation marks".to_string());
+        }
+        Ok(fields)
+    }
 }
 
 fn describe_csv_error(error: &csv::Error) -> String {
@@ -191,7 +245,15 @@ mod tests {
     #[test]
     fn fields_are_read_with_csv_quoting() {
         let row = RawRow { number: 2, bytes: b"\"+44 7911, ext\";\"a\"\"b\";", unclosed_quote_lines: 0 };
-        let fields = read_fields(&row, b';');
+        let mut reader = FieldReader::new(b';');
+        let fields = reader.read(&row);
         assert_eq!(fields, Ok(vec![b"+44 7911, ext".to_vec(), b"a\"b".to_vec(), Vec::new()]));
+        // The same reader goes on with the next row, and an empty row has no fields.
+        let next = RawRow { number: 3, bytes: b"x;y", unclosed_quote_lines: 0 };
+        assert_eq!(reader.read(&next), Ok(vec![b"x".to_vec(), b"y".to_vec()]));
+        assert_eq!(reader.read(&RawRow { number: 4, bytes: b"", unclosed_quote_lines: 0 }), Ok(Vec::new()));
+        let two = RawRow { number: 5, bytes: b"a;b\nc;d", unclosed_quote_lines: 0 };
+        assert!(reader.read(&two).is_err());
+        assert_eq!(reader.read(&next), Ok(vec![b"x".to_vec(), b"y".to_vec()]));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::address::normalize_address;
 use super::csv_cells::{cell_text, phone_problem, shown};
-use super::csv_rows::{count_delimiters, read_fields, split_rows, RawRow};
+use super::csv_rows::{count_delimiters, split_rows, FieldReader, RawRow};
 use super::phone::normalize_phone;
 use super::RowProblem;
 
@@ -84,7 +84,9 @@ pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<
             header.number
         ));
     }
-    let header_fields = read_fields(header, delimiter)
+    let mut fields = FieldReader::new(delimiter);
+    let header_fields = fields
+        .read(header)
         .map_err(|message| format!("the header row (row {}) cannot be read: {message}", header.number))?;
     let columns = find_columns(&header_fields, header.number)?;
 
@@ -97,7 +99,7 @@ pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<
     for row in rows {
         table.rows += 1;
         if let Some((number, address)) =
-            read_row(row, delimiter, &columns, default_region, &mut table.problems)
+            read_row(row, &mut fields, &columns, default_region, &mut table.problems)
         {
             add_entry(&mut table, &mut first_seen, row.number, number, address);
         }
@@ -212,7 +214,7 @@ fn column_letter(index: usize) -> String {
 /// Checks one data row; returns its (E.164 number, lowercase address) when every check passes.
 fn read_row(
     row: &RawRow<'_>,
-    delimiter: u8,
+    reader: &mut FieldReader,
     columns: &Columns,
     default_region: Option<&str>,
     problems: &mut Vec<RowProblem>,
@@ -236,7 +238,8 @@ fn read_row(
         );
         return None;
     }
-    let fields = match read_fields(row, delimiter) {
+    let delimiter = reader.delimiter();
+    let fields = match reader.read(row) {
         Ok(fields) => fields,
         Err(message) => {
             report(None, message);

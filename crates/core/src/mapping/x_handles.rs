@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::address::normalize_address;
 use super::csv_cells::{cell_text, shown};
-use super::csv_rows::{count_delimiters, read_fields, split_rows};
+use super::csv_rows::{count_delimiters, split_rows, FieldReader};
 use super::csv_table::ADDRESS_HEADERS;
 use super::{MappingError, RowProblem};
 
@@ -65,7 +65,9 @@ impl XHandleTable {
         let header = rows.next().ok_or_else(|| {
             invalid("the file has no rows; it needs a header row such as XHandle,EmailAddress".into())
         })?;
-        let names: Vec<String> = read_fields(header, delimiter)
+        let mut reader = FieldReader::new(delimiter);
+        let names: Vec<String> = reader
+            .read(header)
             .map_err(|m| invalid(format!("the header row cannot be read: {m}")))?
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
@@ -89,7 +91,7 @@ impl XHandleTable {
             let mut report = |field: &str, message: String| {
                 problems.push(RowProblem { row: row.number, field: Some(field.to_string()), message })
             };
-            let fields = match read_fields(row, delimiter) {
+            let fields = match reader.read(row) {
                 Ok(fields) => fields,
                 Err(message) => {
                     problems.push(RowProblem { row: row.number, field: None, message });
