@@ -66,10 +66,12 @@ const QUICK: Sizes = Sizes {
 
 fn main() -> ExitCode {
     let mut sizes = &FULL;
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => sizes = &QUICK,
+            "--only" => only = args.next().map(|id| id.to_ascii_uppercase()),
             "--peak-rss-of" => return child::peak_wrapper(args),
             "--azurite-scaling" => {
                 let blobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
@@ -86,8 +88,9 @@ fn main() -> ExitCode {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: docket-bench [--quick | --azurite-scaling [BLOBS]]\n  --quick  small counts, for a CI smoke \
-                     run\n  --azurite-scaling  how Azurite's PUT rate falls as it fills (disk and in-memory)"
+                    "usage: docket-bench [--quick] [--only P1..P6] | --azurite-scaling [BLOBS]\n  --quick  small counts, \
+                     for a CI smoke run\n  --only ID  one figure (P1, P2, P3, P4, P5 or P6)\n  --azurite-scaling  \
+                     how Azurite's PUT rate changes as it fills (disk and in-memory)"
                 );
                 return ExitCode::SUCCESS;
             }
@@ -97,7 +100,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(sizes) {
+    match run(sizes, only.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("docket-bench failed: {e}");
@@ -106,7 +109,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(sizes: &Sizes) -> Result<(), BenchError> {
+fn run(sizes: &Sizes, only: Option<&str>) -> Result<(), BenchError> {
+    let want = |id: &str| only.is_none_or(|only| only == id);
     println!(
         "docket-bench: {} logical CPUs, {} build",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -115,35 +119,47 @@ fn run(sizes: &Sizes) -> Result<(), BenchError> {
     let mut figures = Vec::new();
 
     // P1 runs on this thread alone, before any runtime exists.
-    for figure in convert_rate::measure(sizes.convert_items)? {
-        println!("{}", figure.line());
-        figures.push(figure);
+    if want("P1") {
+        for figure in convert_rate::measure(sizes.convert_items)? {
+            println!("{}", figure.line());
+            figures.push(figure);
+        }
     }
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        for figure in large_item::measure(sizes.large_reps).await? {
-            println!("{}", figure.line());
-            figures.push(figure);
+        if want("P5") {
+            for figure in large_item::measure(sizes.large_reps).await? {
+                println!("{}", figure.line());
+                figures.push(figure);
+            }
         }
-        for figure in pipeline_rate::measure(sizes.pipeline_items).await? {
-            println!("{}", figure.line());
-            figures.push(figure);
+        if want("P2") {
+            for figure in pipeline_rate::measure(sizes.pipeline_items).await? {
+                println!("{}", figure.line());
+                figures.push(figure);
+            }
         }
-        for figure in startup::measure(sizes.startup_items, sizes.restart_rows).await? {
-            println!("{}", figure.line());
-            figures.push(figure);
+        if want("P6") {
+            for figure in startup::measure(sizes.startup_items, sizes.restart_rows).await? {
+                println!("{}", figure.line());
+                figures.push(figure);
+            }
         }
         Ok::<(), BenchError>(())
     })?;
     // P4 and P3 watch child processes from this thread.
-    for figure in memory::measure(sizes.memory_items, sizes.memory_large_items)? {
-        println!("{}", figure.line());
-        figures.push(figure);
+    if want("P4") {
+        for figure in memory::measure(sizes.memory_items, sizes.memory_large_items)? {
+            println!("{}", figure.line());
+            figures.push(figure);
+        }
     }
-    for figure in backlog::measure(sizes.backlog_items, sizes.backlog_limit_secs)? {
-        println!("{}", figure.line());
-        figures.push(figure);
+    if want("P3") {
+        for figure in backlog::measure(sizes.backlog_items, sizes.backlog_limit_secs)? {
+            println!("{}", figure.line());
+            figures.push(figure);
+        }
     }
 
     println!("\n{}", report::table(&figures));
