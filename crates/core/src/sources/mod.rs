@@ -193,13 +193,26 @@ pub fn item_key(kind: SourceKind, wall_clock: NaiveDateTime, identity: &[&str]) 
 
 /// Keys for exports whose records carry no ids: chat, wall-clock time, sender, a text digest and an
 /// occurrence index that tells identical messages sent in the same minute apart.
+///
+/// Two messages can share an occurrence count only if they share a wall-clock time. In a text whose times
+/// never go back (`time_ordered`, what the reader's survey finds for almost every export) a time, once
+/// passed, does not come again, so only the current time's counts are kept and memory stays flat however
+/// long the chat. Otherwise (a clock set back, a DST repeat) every count is kept.
 #[derive(Debug, Default)]
 pub struct ExportKeyer {
-    /// Occurrences so far, keyed by a digest of (chat, time, sender, text digest) to keep memory flat.
+    /// Occurrences so far, keyed by a digest of (chat, time, sender, text digest).
     seen: std::collections::HashMap<[u8; 32], u32>,
+    time_ordered: bool,
+    /// With `time_ordered`, the wall-clock time `seen` holds counts for.
+    current: Option<NaiveDateTime>,
 }
 
 impl ExportKeyer {
+    /// A keyer for a text whose wall-clock times never decrease (checked by the caller beforehand).
+    pub fn time_ordered() -> ExportKeyer {
+        ExportKeyer { time_ordered: true, ..ExportKeyer::default() }
+    }
+
     pub fn key(
         &mut self,
         kind: SourceKind,
@@ -208,6 +221,10 @@ impl ExportKeyer {
         sender: &str,
         text: &str,
     ) -> String {
+        if self.time_ordered && self.current != Some(wall_clock) {
+            self.seen.clear();
+            self.current = Some(wall_clock);
+        }
         let text_digest = sha256_hex(text.as_bytes());
         let stamp = wall_clock.format("%Y-%m-%dT%H:%M:%S").to_string();
         let base = format!("{chat}\u{0}{stamp}\u{0}{sender}\u{0}{text_digest}");
@@ -238,5 +255,33 @@ impl Source for FakeSource {
 
     async fn next_item(&mut self) -> Result<Option<Item>, ExportError> {
         self.items.next().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minute: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2024, 10, 27)
+            .and_then(|day| day.and_hms_opt(1, minute, 0))
+            .expect("a real time")
+    }
+
+    #[test]
+    fn a_time_ordered_keyer_gives_the_keys_of_one_that_keeps_every_count() {
+        let messages =
+            [(0, "ok"), (0, "ok"), (0, "fine"), (1, "ok"), (1, "ok"), (1, "ok"), (2, "ok"), (5, "ok")];
+        let (mut all, mut ordered) = (ExportKeyer::default(), ExportKeyer::time_ordered());
+        let mut keys = Vec::new();
+        for (minute, text) in messages {
+            let kept = all.key(SourceKind::WhatsApp, "Ops", at(minute), "Ana", text);
+            assert_eq!(ordered.key(SourceKind::WhatsApp, "Ops", at(minute), "Ana", text), kept);
+            keys.push(kept);
+        }
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), messages.len());
+        assert!(ordered.seen.len() <= 1, "only the current minute's counts are kept");
     }
 }

@@ -149,6 +149,31 @@ fn identical_messages_in_one_minute_get_distinct_stable_keys() {
     assert!(first[9].key.starts_with("whatsapp-20240115T090600-"));
 }
 
+/// A chat whose clock goes back (an hour lived twice, as at the end of summer time) with the same message
+/// sent at the same wall-clock minute before and after: every message keeps its own key (the keyer keeps
+/// every count for such a chat, not only the current minute's).
+#[test]
+fn identical_messages_at_a_repeated_wall_clock_time_still_get_distinct_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write the chat");
+        path
+    };
+    let repeated = write(
+        "WhatsApp Chat with Ops.txt",
+        "27/10/2024, 01:30 - Ana Ruiz: ok\n27/10/2024, 01:59 - Ana Ruiz: later\n\
+         27/10/2024, 01:30 - Ana Ruiz: ok\n27/10/2024, 01:30 - Ana Ruiz: ok\n",
+    );
+    let items = read_ok(&repeated, &order(DateOrder::Dmy));
+    let keys: Vec<&str> = items.iter().map(|item| item.key.as_str()).collect();
+    assert_eq!(keys.len(), 4);
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "every message keeps its own key: {keys:?}");
+}
+
 #[test]
 fn ios_12h_with_narrow_spaces_and_direction_marks() {
     let items = read(&fixture("ios_en_12h/WhatsApp Chat - Board/_chat.txt"));

@@ -51,7 +51,7 @@ impl ChatReader {
             order: facts.order,
             zone,
             participants,
-            keyer: ExportKeyer::default(),
+            keyer: if facts.time_ordered { ExportKeyer::time_ordered() } else { ExportKeyer::default() },
         })
     }
 

@@ -16,6 +16,8 @@ use crate::sources::{DateOrder, ExportError, ExportOptions};
 #[derive(Debug)]
 pub(super) struct ChatFacts {
     pub order: DateOrder,
+    /// No message's wall-clock time is earlier than the one before it (see `ExportKeyer::time_ordered`).
+    pub time_ordered: bool,
     /// Everyone who sent a message (not WhatsApp's own lines), sorted.
     pub senders: BTreeSet<String>,
 }
@@ -93,24 +95,31 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
             })
         }
     };
-    check_every_date(chat, order, options.date_order.is_some(), &evidence)?;
-    Ok(ChatFacts { order, senders })
+    let time_ordered = check_every_date(chat, order, options.date_order.is_some(), &evidence)?;
+    Ok(ChatFacts { order, time_ordered, senders })
 }
 
-/// Every header must be a real date and time under `order`.
+/// Every header must be a real date and time under `order`. Also answers whether the times never go back.
 fn check_every_date(
     chat: &ChatText,
     order: DateOrder,
     order_given: bool,
     evidence: &OrderEvidence,
-) -> Result<(), ExportError> {
+) -> Result<bool, ExportError> {
+    let mut time_ordered = true;
+    let mut previous = None;
     for line in chat.lines()? {
         let line = line?;
         let Some(header) = parse_header(&line.content) else {
             continue;
         };
-        let Err(problem) = wall_clock(&header.date, &header.time, order) else {
-            continue;
+        let problem = match wall_clock(&header.date, &header.time, order) {
+            Ok(time) => {
+                time_ordered &= previous.is_none_or(|previous| previous <= time);
+                previous = Some(time);
+                continue;
+            }
+            Err(problem) => problem,
         };
         let written = &header.date.written;
         let message = match problem {
@@ -144,7 +153,7 @@ fn check_every_date(
         };
         return Err(parse(&chat.error_path, line.number, &message));
     }
-    Ok(())
+    Ok(time_ordered)
 }
 
 fn parse(path: &Path, line: usize, message: &str) -> ExportError {
