@@ -31,11 +31,12 @@ pub fn android_text(count: usize, with_media: Option<&str>) -> String {
     let people = default_participants();
     let mut out = String::with_capacity(count * 80);
     out.push_str("13/01/2024, 08:59 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.\n");
+    // One message a minute from 13 January 2024, 09:00, on through the calendar as a real chat does.
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 13)
+        .and_then(|day| day.and_hms_opt(9, 0, 0))
+        .expect("a real start time");
     for i in 0..count {
-        let minutes = 9 * 60 + i as i64;
-        let day = 13 + (minutes / (24 * 60)) % 15;
-        let hour = (minutes / 60) % 24;
-        let minute = minutes % 60;
+        let at = start + chrono::Duration::minutes(i as i64);
         let (name, _) = &people[i % people.len()];
         let body = match i % 7 {
             0 => format!("Quarterly numbers for desk {i} are attached in the shared drive"),
@@ -43,7 +44,7 @@ pub fn android_text(count: usize, with_media: Option<&str>) -> String {
             5 => "Agreed 👍".to_string(),
             _ => format!("Message {i}: confirming the trade settlement for account {}", 1000 + i),
         };
-        out.push_str(&format!("{day:02}/01/2024, {hour:02}:{minute:02} - {name}: {body}\n"));
+        out.push_str(&format!("{} - {name}: {body}\n", at.format("%d/%m/%Y, %H:%M")));
     }
     if let Some(media) = with_media {
         out.push_str(&format!("28/01/2024, 23:59 - +44 7700 900123: {media} (file attached)\nsigned copy\n"));
