@@ -27,9 +27,9 @@ pub fn report(error: &Error, json: bool) -> Exit {
 }
 
 pub fn report_code(code: Code, message: &str, json: bool) -> Exit {
-    eprintln!("docket: error[{}]: {message}", code.as_str());
+    errln!("docket: error[{}]: {message}", code.as_str());
     if json {
-        println!("{}", serde_json::json!({ "error": { "code": code.as_str(), "message": message } }));
+        outln!("{}", serde_json::json!({ "error": { "code": code.as_str(), "message": message } }));
     }
     if code.is_input_problem() {
         Exit::BadInput

@@ -2,6 +2,10 @@
 //! runs them and turns the result into output and an exit code (0 all accounted for, 1 some items failed,
 //! 2 bad input or configuration). It holds no behaviour of its own and links no GUI libraries.
 
+// First, so its macros (`outln!`, `errln!`) are in scope in every module below.
+#[macro_use]
+mod out;
+
 mod args;
 mod commands;
 mod exit;
@@ -16,7 +20,7 @@ fn main() -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("docket: cannot start: {e}");
+            errln!("docket: cannot start: {e}");
             return exit::Exit::Failed.into();
         }
     };

@@ -16,7 +16,7 @@ pub async fn check(args: MailboxesCheckArgs) -> Exit {
         Err(e) => return exit::report(&e, args.json),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         for check in &report.mailboxes {
             let folder = match check.folder_exists {
@@ -25,19 +25,19 @@ pub async fn check(args: MailboxesCheckArgs) -> Exit {
                 None => String::new(),
             };
             let status = serde_json::to_value(check.status).ok().and_then(|v| v.as_str().map(str::to_string));
-            println!("{}: {} {folder}", check.address, status.unwrap_or_default());
+            outln!("{}: {} {folder}", check.address, status.unwrap_or_default());
             if let Some(detail) = &check.detail {
-                println!("  {detail}");
+                outln!("  {detail}");
             }
         }
-        eprintln!(
+        errln!(
             "{} mailboxes checked: {} not Microsoft 365 users, {} without a usable mailbox",
             report.mailboxes.len(),
             report.unknown.len(),
             report.unusable.len()
         );
         if !report.unknown.is_empty() {
-            eprintln!(
+            errln!(
                 "items for unknown addresses are not imported (they are kept as unmapped): fix these rows of the \
                  mapping, or create the users, then run again"
             );

@@ -13,12 +13,12 @@ pub fn check(file: &Path, default_region: Option<String>, json: bool) -> Exit {
         Err(e) => return exit::report(&e.into(), json),
     };
     if json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
         for problem in &report.problems {
-            println!("{}: {problem}", file.display());
+            outln!("{}: {problem}", file.display());
         }
-        eprintln!(
+        errln!(
             "{}: {} rows, {} numbers mapped, {} problem(s)",
             file.display(),
             report.rows,

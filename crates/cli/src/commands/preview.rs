@@ -29,10 +29,10 @@ async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
         let folder = args.source.folder.clone().unwrap_or_else(|| item.source.default_folder().to_string());
         match prepared.resolver.resolve(&item) {
             Resolution::Mailboxes(m) => {
-                eprintln!("item {index} ({}) goes to {} in folder {folder:?}", item.key, m.join(", "))
+                errln!("item {index} ({}) goes to {} in folder {folder:?}", item.key, m.join(", "))
             }
             Resolution::Unmapped { reason } => {
-                eprintln!("item {index} ({}) is not imported: {reason}", item.key)
+                errln!("item {index} ({}) is not imported: {reason}", item.key)
             }
         }
         return match convert::render(&item) {
@@ -42,7 +42,7 @@ async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
                 Ok(if written.is_ok() { Exit::Ok } else { Exit::Failed })
             }
             Err(e) => {
-                eprintln!("docket: item {index} is not converted: {e}");
+                errln!("docket: item {index} is not converted: {e}");
                 Ok(Exit::Failed)
             }
         };

@@ -47,7 +47,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
+            errln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
             on_ctrl_c.cancel();
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
@@ -70,7 +70,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
 
 fn print_summary(summary: &RunSummary, json: bool) {
     for warning in &summary.warnings {
-        eprintln!("docket: warning: {warning}");
+        errln!("docket: warning: {warning}");
     }
     if json {
         let value = serde_json::json!({
@@ -84,7 +84,7 @@ fn print_summary(summary: &RunSummary, json: bool) {
             "cancelled": summary.cancelled,
             "warnings": summary.warnings,
         });
-        println!("{value}");
+        outln!("{value}");
         return;
     }
     let reasons = |m: &std::collections::BTreeMap<String, u64>| {
@@ -94,7 +94,7 @@ fn print_summary(summary: &RunSummary, json: bool) {
             m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
         }
     };
-    eprintln!(
+    errln!(
         "run {}: fetched {}, delivered {} ({} messages written), already present {}, skipped {}, failed {}{}",
         summary.run_id,
         summary.fetched,

@@ -12,20 +12,27 @@ pub fn runs(args: RunsArgs) -> Exit {
         Err(e) => return exit::report(&e.into(), args.json),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&records).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&records).unwrap_or_default());
         return Exit::Ok;
     }
     if records.is_empty() {
-        println!("no runs yet");
+        outln!("no runs yet");
         return Exit::Ok;
     }
-    println!(
+    outln!(
         "{:>5}  {:<24}  {:<11}  {:>8}  {:>9}  {:>8}  {:>7}  {:>6}  source -> target",
-        "run", "started", "status", "fetched", "delivered", "present", "skipped", "failed"
+        "run",
+        "started",
+        "status",
+        "fetched",
+        "delivered",
+        "present",
+        "skipped",
+        "failed"
     );
     for r in records {
         let s = &r.summary;
-        println!(
+        outln!(
             "{:>5}  {:<24}  {:<11}  {:>8}  {:>9}  {:>8}  {:>7}  {:>6}  {} -> {}",
             r.run_id,
             r.started_at,

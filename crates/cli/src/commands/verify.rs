@@ -31,9 +31,9 @@ pub async fn verify(args: VerifyArgs) -> Exit {
         Err(e) => return exit::report(&e, args.json),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
-        println!(
+        outln!(
             "{}: ledger {} delivered, target {} objects, {} match, {} missing, {} digest mismatches, {} unrecorded",
             report.target,
             report.ledger_delivered,
@@ -44,13 +44,13 @@ pub async fn verify(args: VerifyArgs) -> Exit {
             report.unrecorded.len()
         );
         for name in &report.missing {
-            println!("missing: {name}");
+            outln!("missing: {name}");
         }
         for name in &report.digest_mismatch {
-            println!("digest mismatch: {name}");
+            outln!("digest mismatch: {name}");
         }
         for name in &report.unrecorded {
-            println!("unrecorded: {name}");
+            outln!("unrecorded: {name}");
         }
     }
     if report.missing.is_empty() && report.digest_mismatch.is_empty() {

@@ -176,3 +176,34 @@ fn runs_lists_past_runs_with_their_counts() {
     assert_eq!(report["matched"], items as u64);
     assert_eq!(report["missing"], serde_json::json!([]));
 }
+
+/// `docket run --json | head -c0`, `docket runs | head`: the reader of stdout goes away before Docket writes.
+/// The import still completes and is recorded, the exit code is the command's own, and nothing panics.
+#[test]
+fn a_closed_stdout_pipe_is_not_a_crash_and_loses_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 5, false).expect("zip");
+    let state = tmp.path().join("state");
+    let state_arg = state.to_str().expect("utf-8");
+    let source = format!("whatsapp:{}", zip.display());
+    let target = format!("dir:{}", tmp.path().join("out").display());
+    let closed_stdout = |args: &[String]| {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        super::harness::docket().args(args).stdout(writer).output().expect("the docket binary runs")
+    };
+    let imported =
+        closed_stdout(&run_args(&source, &target, &state, &["--mailbox", "a@contoso.com", "--json"]));
+    assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
+    assert!(!stderr(&imported).contains("panicked"), "{}", stderr(&imported));
+    for args in
+        [vec!["runs", "--state", state_arg], vec!["verify", "--state", state_arg, "--target", &target]]
+    {
+        let args: Vec<String> = args.into_iter().map(str::to_string).collect();
+        let o = closed_stdout(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+    let listed = json(&run(&["runs", "--state", state_arg, "--json"]));
+    assert_eq!(listed[0]["summary"]["delivered"], items as u64);
+}
