@@ -1,9 +1,10 @@
 //! `docket-bench`: Docket's performance proof. Prints P1 (convert+hash rate on one core), P5 (one message near
 //! the 10 MB limit into Azurite), P2 (the pipeline end to end into Azurite), P6 (time to the first progress
-//! event, and to the first new upload after `kill -9`), P4 (peak memory of a real `docket run`) and P3 (a
-//! large backlog into Azurite), each beside a baseline measured in the same run, then a Markdown table. It
-//! starts its own Azurite instances (from the workspace's `node_modules`) and runs the release `docket`
-//! binary built beside it; it does not touch any real storage account.
+//! event, and to the first new upload after `kill -9`), P4 (peak memory of a real `docket run`), P3 (a
+//! large backlog into Azurite) and M1 (a mapping CSV of many countries checked), each beside a baseline
+//! measured in the same run, then a Markdown table. It starts its own Azurite instances (from the
+//! workspace's `node_modules`) and runs the release `docket` binary built beside it; it does not touch any
+//! real storage account.
 //!
 //! `cargo build --release -p docket-cli -p docket-bench && target/release/docket-bench [--quick]`
 //! (`scripts/bench [--quick]` does both)
@@ -13,6 +14,7 @@ mod backlog;
 mod child;
 mod convert_rate;
 mod large_item;
+mod mapping_rate;
 mod memory;
 mod pipeline_rate;
 mod raw_put;
@@ -38,6 +40,8 @@ struct Sizes {
     /// P3: the backlog's size, and how long it may run before it is stopped and projected.
     backlog_items: usize,
     backlog_limit_secs: u64,
+    /// M1: rows in each mapping CSV.
+    mapping_rows: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -50,6 +54,7 @@ const FULL: Sizes = Sizes {
     memory_large_items: 24,
     backlog_items: 200_000,
     backlog_limit_secs: 10 * 60,
+    mapping_rows: 10_000,
 };
 /// Small enough for CI to smoke-run in about a minute.
 const QUICK: Sizes = Sizes {
@@ -62,6 +67,7 @@ const QUICK: Sizes = Sizes {
     memory_large_items: 9,
     backlog_items: 3_000,
     backlog_limit_secs: 120,
+    mapping_rows: 2_000,
 };
 
 fn main() -> ExitCode {
@@ -88,8 +94,8 @@ fn main() -> ExitCode {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: docket-bench [--quick] [--only P1..P6] | --azurite-scaling [BLOBS]\n  --quick  small counts, \
-                     for a CI smoke run\n  --only ID  one figure (P1, P2, P3, P4, P5 or P6)\n  --azurite-scaling  \
+                    "usage: docket-bench [--quick] [--only P1..P6|M1] | --azurite-scaling [BLOBS]\n  --quick  small counts, \
+                     for a CI smoke run\n  --only ID  one figure (P1, P2, P3, P4, P5, P6 or M1)\n  --azurite-scaling  \
                      how Azurite's PUT rate changes as it fills (disk and in-memory)"
                 );
                 return ExitCode::SUCCESS;
@@ -121,6 +127,13 @@ fn run(sizes: &Sizes, only: Option<&str>) -> Result<(), BenchError> {
     // P1 runs on this thread alone, before any runtime exists.
     if want("P1") {
         for figure in convert_rate::measure(sizes.convert_items)? {
+            println!("{}", figure.line());
+            figures.push(figure);
+        }
+    }
+
+    if want("M1") {
+        for figure in mapping_rate::measure(sizes.mapping_rows)? {
             println!("{}", figure.line());
             figures.push(figure);
         }

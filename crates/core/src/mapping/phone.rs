@@ -3,6 +3,7 @@
 //! does not decide what a number maps to (that is `csv_table` and `resolve`).
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use phonenumber::country;
 use phonenumber::Mode;
@@ -10,12 +11,32 @@ use phonenumber::Mode;
 /// Longer than any real phone number written with separators; longer input is not a phone number.
 const MAX_PHONE_CHARS: usize = 64;
 
+/// How many compiled number patterns the phone number metadata keeps. The crate's own cache holds 100, fewer
+/// than one mixed file needs: +1 alone spans 25 regions, each with its own patterns, so a mapping that mixed
+/// US numbers with a few other countries recompiled patterns on nearly every row (10,000 rows across eight
+/// country codes: 20 s instead of 0.2 s). 512 holds the patterns of every region a multinational mapping is
+/// likely to mix; a file that touches every country code on earth peaks about 50 MB higher than with 100.
+const PATTERN_CACHE_CAPACITY: usize = 512;
+
+/// Gives the phone number metadata's shared pattern cache its capacity, once, before the first number is read.
+fn enlarge_pattern_cache() {
+    static ENLARGED: Once = Once::new();
+    ENLARGED.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        // A poisoned lock means a parse panicked mid-compile; the cache is then left as it is (still correct,
+        // only slower).
+        let Ok(mut patterns) = cache.lock() else { return };
+        *patterns = regex_cache::RegexCache::new(PATTERN_CACHE_CAPACITY);
+    });
+}
+
 /// Normalises a phone number as written ("+44 7700 900123", "07700 900123", "(201) 555-0123") to E.164
 /// ("+447700900123"). A number without a `+` country code is read in `default_region` (ISO 3166 alpha-2,
 /// "GB", "US"). `None` when the text is not a valid phone number, or needs a region and none (or an
 /// unknown one) is given.
 pub fn normalize_phone(raw: &str, default_region: Option<&str>) -> Option<String> {
     let cleaned = clean(raw)?;
+    enlarge_pattern_cache();
     let region = if cleaned.starts_with('+') { None } else { Some(region_id(default_region?)?) };
     // The phonenumber crate has panicked on odd input in the past; a mapping file must never crash Docket.
     let parsed = panic::catch_unwind(AssertUnwindSafe(|| {
