@@ -1,17 +1,42 @@
 //! `docket run` into the embedded `dir:` target: one .eml per message per mapped mailbox, idempotent
 //! reruns, byte-identical output, and `preview` printing exactly what `run` writes.
 
+use std::path::{Path, PathBuf};
+
 use super::harness::{assert_parses, json, run, run_args, stderr, tree};
+
+/// A generated WhatsApp zip in `dir`, and what a run of it into `dir:<dir>/out` names.
+struct DeskExport {
+    source: String,
+    target: String,
+    out: PathBuf,
+    state: PathBuf,
+    items: usize,
+}
+
+impl DeskExport {
+    fn new(dir: &Path, chat: &str, messages: usize, media: bool) -> DeskExport {
+        let (zip, items) =
+            docket_testkit::exports::write_android_zip(dir, chat, messages, media).expect("zip");
+        let out = dir.join("out");
+        DeskExport {
+            source: format!("whatsapp:{}", zip.display()),
+            target: format!("dir:{}", out.display()),
+            out,
+            state: dir.join("state"),
+            items,
+        }
+    }
+
+    fn state_arg(&self) -> &str {
+        self.state.to_str().expect("utf-8 state path")
+    }
+}
 
 #[test]
 fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (zip, items) =
-        docket_testkit::exports::write_android_zip(tmp.path(), "Desk Chat", 40, true).expect("zip written");
-    let out = tmp.path().join("out");
-    let state = tmp.path().join("state");
-    let source = format!("whatsapp:{}", zip.display());
-    let target = format!("dir:{}", out.display());
+    let DeskExport { source, target, out, state, items } = DeskExport::new(tmp.path(), "Desk Chat", 40, true);
     let args = run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]);
 
     let first = run(&args);
@@ -98,11 +123,7 @@ fn a_csv_mapped_participant_gets_a_copy_in_their_own_mailbox() {
 #[test]
 fn without_any_mapping_items_are_kept_as_unmapped_and_replayed_after_the_mapping_is_fixed() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 5, false).expect("zip");
-    let out = tmp.path().join("out");
-    let state = tmp.path().join("state");
-    let source = format!("whatsapp:{}", zip.display());
-    let target = format!("dir:{}", out.display());
+    let DeskExport { source, target, state, items, .. } = DeskExport::new(tmp.path(), "Desk", 5, false);
 
     let first = run(&run_args(&source, &target, &state, &["--json"]));
     assert!(first.status.success(), "{}", stderr(&first));
@@ -152,13 +173,11 @@ fn preview_prints_exactly_the_bytes_run_writes() {
 #[test]
 fn runs_lists_past_runs_with_their_counts() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 3, false).expect("zip");
-    let state = tmp.path().join("state");
-    let state_arg = state.to_str().expect("utf-8");
-    let source = format!("whatsapp:{}", zip.display());
-    let target = format!("dir:{}", tmp.path().join("out").display());
+    let desk = DeskExport::new(tmp.path(), "Desk", 3, false);
+    let (source, target, state, items, state_arg) =
+        (&desk.source, &desk.target, &desk.state, desk.items, desk.state_arg());
     for _ in 0..2 {
-        let o = run(&run_args(&source, &target, &state, &["--mailbox", "a@contoso.com"]));
+        let o = run(&run_args(source, target, state, &["--mailbox", "a@contoso.com"]));
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let listed = run(&["runs", "--state", state_arg, "--json"]);
@@ -170,7 +189,7 @@ fn runs_lists_past_runs_with_their_counts() {
     assert_eq!(runs[0]["summary"]["already_present"], items as u64);
     assert_eq!(runs[1]["summary"]["delivered"], items as u64);
 
-    let verify = run(&["verify", "--state", state_arg, "--target", &target, "--json"]);
+    let verify = run(&["verify", "--state", state_arg, "--target", target, "--json"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
     let report = json(&verify);
     assert_eq!(report["matched"], items as u64);
@@ -182,18 +201,15 @@ fn runs_lists_past_runs_with_their_counts() {
 #[test]
 fn a_closed_stdout_pipe_is_not_a_crash_and_loses_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (zip, items) = docket_testkit::exports::write_android_zip(tmp.path(), "Desk", 5, false).expect("zip");
-    let state = tmp.path().join("state");
-    let state_arg = state.to_str().expect("utf-8");
-    let source = format!("whatsapp:{}", zip.display());
-    let target = format!("dir:{}", tmp.path().join("out").display());
+    let desk = DeskExport::new(tmp.path(), "Desk", 5, false);
+    let (source, target, state, items, state_arg) =
+        (&desk.source, &desk.target, &desk.state, desk.items, desk.state_arg());
     let closed_stdout = |args: &[String]| {
         let (reader, writer) = std::io::pipe().expect("a pipe");
         drop(reader);
         super::harness::docket().args(args).stdout(writer).output().expect("the docket binary runs")
     };
-    let imported =
-        closed_stdout(&run_args(&source, &target, &state, &["--mailbox", "a@contoso.com", "--json"]));
+    let imported = closed_stdout(&run_args(source, target, state, &["--mailbox", "a@contoso.com", "--json"]));
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
     assert!(!stderr(&imported).contains("panicked"), "{}", stderr(&imported));
     for args in
