@@ -1,7 +1,7 @@
 //! Secret canaries: distinct, recognisable secrets are handed to Docket and driven through its failure paths
 //! with the most verbose logging (`DOCKET_LOG=trace`, `RUST_LOG=trace`, `-vvv`): a run that works, a 403
-//! from storage (a wrong account key), an expired SAS, a 401 from Entra ID (the fake token endpoint), and
-//! a panic in a worker. Afterwards every output is searched for every canary, raw, URL-encoded and base64:
+//! from storage (a wrong account key), an expired SAS, a 401 from Entra ID (the fake token endpoint), an X
+//! run that works and a 401 from X (the fake X API, a rotated-out API secret), and a panic in a worker. Afterwards every output is searched for every canary, raw, URL-encoded and base64:
 //! the CLI's stdout and stderr, every file the runs left (ledger SQLite with its WAL, lock, any config
 //! under the private HOME/XDG folders), and, for the calls the desktop shell makes, the IPC error payload
 //! (`{code, message}`), the progress events sent over the channel and every trace-level log line.
@@ -23,6 +23,7 @@ use docket_core::model::SourceKind;
 use docket_core::secrets::{names, MemSecretStore, SecretStore, Sensitive};
 use docket_testkit::azurite::{unique_container, Azurite};
 use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, TENANT};
+use docket_testkit::fake_x::{self, FakeX};
 
 use super::harness::{docket, json, run_args, stderr};
 use super::proof::OWNER;
@@ -32,6 +33,8 @@ const ACCOUNT: &str = "canaryacct";
 const STORAGE_KEY_BYTES: &str = "docket-canary-1-storage-account-key-8c1f2e9a7b";
 const WRONG_KEY_BYTES: &str = "docket-canary-2-rotated-out-storage-key-41d7e3";
 const ENTRA_SECRET: &str = "Kq8~docket-canary-3.entra_client_secret-77a1";
+/// An X API secret that was rotated out: the fake X API refuses requests signed with it (401).
+const WRONG_X_SECRET: &str = "docket-canary-4-rotated-x-api-secret-0e93b7d1c5";
 // The X connector's two secrets (API key secret, access token secret) join this list when the X connector
 // lands (it is built on another branch): add them to `canaries()` and drive a 401 from the X double.
 
@@ -164,6 +167,11 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
         ("expired SAS signature", expired_sig),
         ("valid SAS signature", valid_sig),
         ("Entra client secret", ENTRA_SECRET.to_string()),
+        ("X API key", fake_x::API_KEY.to_string()),
+        ("X API secret", fake_x::API_SECRET.to_string()),
+        ("X access token", fake_x::ACCESS_TOKEN.to_string()),
+        ("X access token secret", fake_x::ACCESS_TOKEN_SECRET.to_string()),
+        ("rotated-out X API secret", WRONG_X_SECRET.to_string()),
     ]);
     let forms = forms(&canaries);
     let mut found = Vec::new();
@@ -221,6 +229,40 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     assert_eq!(summary["already_present"], items as u64 - 1, "{summary}");
     outputs.push(("a worker panic", panicked));
 
+    // X: a run that archives the fake account's posts, mentions and DMs, then one signed with a rotated-out
+    // API secret, which the fake refuses with a 401.
+    let fake = FakeX::start();
+    fake.seed(3, 2, 2);
+    let x_cli = |api_secret: &str| {
+        let out = format!("dir:{}", tmp.path().join("x-out").display());
+        docket()
+            .args(run_args(
+                "x:contoso",
+                &out,
+                &tmp.path().join("x-state"),
+                &["--mailbox", OWNER, "--json", "-vvv"],
+            ))
+            .env(connector::x::ENV_API_BASE, &fake.base)
+            .env(connector::x::ENV_API_KEY, fake_x::API_KEY)
+            .env(connector::x::ENV_API_SECRET, api_secret)
+            .env(connector::x::ENV_ACCESS_TOKEN, fake_x::ACCESS_TOKEN)
+            .env(connector::x::ENV_ACCESS_TOKEN_SECRET, fake_x::ACCESS_TOKEN_SECRET)
+            .env("DOCKET_LOG", "trace")
+            .env("RUST_LOG", "trace")
+            .env("HOME", &home)
+            .output()
+            .expect("docket runs")
+    };
+    let x_works = x_cli(fake_x::API_SECRET);
+    assert!(x_works.status.success(), "the X run with the right credentials: {}", stderr(&x_works));
+    assert_eq!(json(&x_works)["fetched"], 7, "{}", stderr(&x_works));
+    outputs.push(("an X run that works", x_works));
+    let x_refused = x_cli(WRONG_X_SECRET);
+    assert_eq!(x_refused.status.code(), Some(2), "a rotated-out X secret: {}", stderr(&x_refused));
+    assert_eq!(json(&x_refused)["error"]["code"], "x_auth");
+    assert!(fake.rejected_signatures() >= 1, "the fake X API refused the signature");
+    outputs.push(("a 401 from X", x_refused));
+
     for (what, o) in &outputs {
         found.extend(hits(&forms, &format!("stdout of {what}"), &o.stdout));
         found.extend(hits(&forms, &format!("stderr of {what}"), &o.stderr));
@@ -263,6 +305,25 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     assert_eq!(e.code().as_str(), "entra_auth", "{e}");
     payloads.push(("Entra 401 error (Debug)", format!("{e:?}")));
     payloads.push(("Entra 401 IPC payload", ipc(e).to_string()));
+
+    // The wizard's live X check, refused (401) and then passing.
+    for (entry, value) in [
+        (connector::x::API_KEY_ENTRY, fake_x::API_KEY),
+        (connector::x::API_SECRET_ENTRY, WRONG_X_SECRET),
+        (connector::x::ACCESS_TOKEN_ENTRY, fake_x::ACCESS_TOKEN),
+        (connector::x::ACCESS_TOKEN_SECRET_ENTRY, fake_x::ACCESS_TOKEN_SECRET),
+    ] {
+        store.set(entry, &Sensitive::new(value.to_string())).expect("stored");
+    }
+    let e = rt.block_on(connector::x::verify_account(&store, &fake.base)).expect_err("401");
+    assert_eq!(e.code().as_str(), "x_auth", "{e}");
+    payloads.push(("X 401 error (Debug)", format!("{e:?}")));
+    payloads.push(("X 401 IPC payload", ipc(e).to_string()));
+    store
+        .set(connector::x::API_SECRET_ENTRY, &Sensitive::new(fake_x::API_SECRET.to_string()))
+        .expect("stored");
+    let account = rt.block_on(connector::x::verify_account(&store, &fake.base)).expect("the X check passes");
+    payloads.push(("X check IPC payload", serde_json::to_string(&account).expect("json")));
 
     store.set(names::STORAGE_CONNECTION, &Sensitive::new(wrong_connection.clone())).expect("stored");
     let e = rt.block_on(connector::test_storage(&store, &container)).expect_err("403");
