@@ -9,14 +9,14 @@
 //! Requests are handled one at a time per connection (clients here do not pipeline). Bodies are framed by
 //! `Content-Length` or chunked transfer encoding; only `Content-Length` bodies are ever corrupted.
 
-use std::io::{BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use wire::{read_body, read_head, storage_error};
+use relay::serve_connection;
 
+mod relay;
 mod wire;
 
 /// What the proxy does to the uploads it picks.
@@ -193,150 +193,6 @@ fn unit(seed: u64, n: u64) -> f64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn serve_connection(client: TcpStream, shared: &Shared) {
-    let Ok(upstream) = TcpStream::connect(&shared.upstream) else {
-        return;
-    };
-    let (Ok(mut client_out), Ok(mut upstream_out)) = (client.try_clone(), upstream.try_clone()) else {
-        return;
-    };
-    let mut from_client = BufReader::new(client);
-    let mut from_upstream = BufReader::new(upstream);
-    let close_both = |a: &TcpStream, b: &TcpStream| {
-        let _ = a.shutdown(Shutdown::Both);
-        let _ = b.shutdown(Shutdown::Both);
-    };
-    while let Some(request) = read_head(&mut from_client) {
-        let counters = &shared.counters;
-        let request_no = counters.requests.fetch_add(1, Ordering::SeqCst);
-        let mut words = request.start_line.split_whitespace();
-        let method = words.next().unwrap_or("").to_string();
-        let target = words.next().unwrap_or("");
-        let is_upload = method == "PUT"
-            && request.content_length.is_some_and(|n| n > 0)
-            && !request.chunked
-            && !target.contains("restype=");
-        let plan = *lock(&shared.plan);
-        let mut fault = Fault::None;
-        let mut upload_no = 0;
-        if is_upload {
-            upload_no = counters.uploads.fetch_add(1, Ordering::SeqCst) + 1;
-            if !matches!(plan.fault, Fault::Delay(_)) && unit(plan.seed, upload_no) < plan.rate {
-                fault = plan.fault;
-            }
-        }
-        if let Fault::Delay(_) = plan.fault {
-            let n = counters.delay_picks.fetch_add(1, Ordering::SeqCst);
-            if unit(plan.seed, n) < plan.rate {
-                fault = plan.fault;
-            }
-        }
-        if fault != Fault::None {
-            counters.injected.fetch_add(1, Ordering::SeqCst);
-        }
-        let hold = is_upload && matches!(*lock(&shared.hold), Some((at, _)) if at == upload_no);
-
-        if fault == Fault::DropMidUpload && !hold {
-            // Take half the body from the client, pass it on, and hang up on both sides mid-upload.
-            let half = request.content_length.unwrap_or(0) / 2;
-            let mut part = vec![0u8; half];
-            let _ = from_client.read_exact(&mut part);
-            let _ = upstream_out.write_all(&request.raw);
-            let _ = upstream_out.write_all(&part);
-            let _ = upstream_out.flush();
-            close_both(from_client.get_ref(), from_upstream.get_ref());
-            return;
-        }
-        let Some(mut body) = read_body(&mut from_client, &request, false) else { break };
-
-        if hold {
-            let relay_first = lock(&shared.hold).map(|(_, relay)| relay).unwrap_or(false);
-            if relay_first {
-                if upstream_out.write_all(&request.raw).and_then(|()| upstream_out.write_all(&body)).is_err()
-                {
-                    break;
-                }
-                // Wait for Azurite's answer, so the blob is surely stored, then keep it from the client.
-                let Some(answer) = read_head(&mut from_upstream) else { break };
-                let _ = read_body(&mut from_upstream, &answer, answer.close);
-            }
-            let generation = shared.hold_generation.load(Ordering::SeqCst);
-            shared.held.store(true, Ordering::SeqCst);
-            while shared.hold_generation.load(Ordering::SeqCst) == generation
-                && !shared.stopped.load(Ordering::SeqCst)
-            {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            close_both(from_client.get_ref(), from_upstream.get_ref());
-            return;
-        }
-
-        match fault {
-            Fault::Status503 => {
-                let answer =
-                    storage_error(503, "Server Busy", "ServerBusy", "The server is busy.", request_no);
-                if client_out.write_all(&answer).is_err() {
-                    break;
-                }
-                if request.close {
-                    break;
-                }
-                continue;
-            }
-            Fault::CorruptBody => {
-                let at = (unit(plan.seed ^ 0xC0FF_EE00, upload_no) * body.len() as f64) as usize;
-                let at = at.min(body.len() - 1);
-                body[at] ^= 0x20 | (1 << (upload_no % 5));
-            }
-            _ => {}
-        }
-
-        if upstream_out.write_all(&request.raw).and_then(|()| upstream_out.write_all(&body)).is_err() {
-            break;
-        }
-        let Some(answer) = read_head(&mut from_upstream) else { break };
-        let status: u16 =
-            answer.start_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let no_body = method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status);
-        let answer_body = if no_body {
-            Vec::new()
-        } else {
-            match read_body(&mut from_upstream, &answer, true) {
-                Some(b) => b,
-                None => break,
-            }
-        };
-        match fault {
-            Fault::CorruptBody if (200..300).contains(&status) => {
-                counters.corrupted_accepted.fetch_add(1, Ordering::SeqCst);
-            }
-            Fault::CorruptBody if (400..500).contains(&status) => {
-                counters.corrupted_refused.fetch_add(1, Ordering::SeqCst);
-            }
-            _ => {}
-        }
-        let relayed = if fault == Fault::Status500AfterWrite {
-            let text = "The server encountered an internal error. Please retry the request.";
-            client_out.write_all(&storage_error(
-                500,
-                "Internal Server Error",
-                "InternalError",
-                text,
-                request_no,
-            ))
-        } else {
-            if let Fault::Delay(pause) = fault {
-                std::thread::sleep(pause);
-            }
-            client_out.write_all(&answer.raw).and_then(|()| client_out.write_all(&answer_body))
-        };
-        if relayed.is_err() || request.close || answer.close {
-            break;
-        }
-    }
-    close_both(from_client.get_ref(), from_upstream.get_ref());
 }
 
 #[cfg(test)]
