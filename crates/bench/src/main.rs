@@ -94,9 +94,10 @@ fn main() -> ExitCode {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: docket-bench [--quick] [--only P1..P6|M1] | --azurite-scaling [BLOBS]\n  --quick  small counts, \
-                     for a CI smoke run\n  --only ID  one figure (P1, P2, P3, P4, P5, P6 or M1)\n  --azurite-scaling  \
-                     how Azurite's PUT rate changes as it fills (disk and in-memory)"
+                    "usage: docket-bench [--quick] [--only P1..P6|M1] | --azurite-scaling [BLOBS]\n  \
+                     --quick  small counts, for a CI smoke run\n  \
+                     --only ID  one figure (P1, P2, P3, P4, P5, P6 or M1)\n  \
+                     --azurite-scaling  how Azurite's PUT rate changes as it fills (disk and in-memory)"
                 );
                 return ExitCode::SUCCESS;
             }

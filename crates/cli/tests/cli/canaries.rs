@@ -1,8 +1,8 @@
 //! Secret canaries: distinct, recognisable secrets are handed to Docket and driven through its failure paths
 //! with the most verbose logging (`DOCKET_LOG=trace`, `RUST_LOG=trace`, `-vvv`): a run that works, a 403
 //! from storage (a wrong account key), an expired SAS, a 401 from Entra ID (the fake token endpoint), an X
-//! run that works and a 401 from X (the fake X API, a rotated-out API secret), and a panic in a worker. Afterwards every output is searched for every canary, raw, URL-encoded and base64:
-//! the CLI's stdout and stderr, every file the runs left (ledger SQLite with its WAL, lock, any config
+//! run that works and a 401 from X (the fake X API, a rotated-out API secret), and a panic in a worker.
+//! Afterwards every output is searched for every canary, raw, URL-encoded and base64: the CLI's stdout and stderr, every file the runs left (ledger SQLite with its WAL, lock, any config
 //! under the private HOME/XDG folders), and, for the calls the desktop shell makes, the IPC error payload
 //! (`{code, message}`), the progress events sent over the channel and every trace-level log line.
 //! Expected: 0 hits.
@@ -35,8 +35,19 @@ const WRONG_KEY_BYTES: &str = "docket-canary-2-rotated-out-storage-key-41d7e3";
 const ENTRA_SECRET: &str = "Kq8~docket-canary-3.entra_client_secret-77a1";
 /// An X API secret that was rotated out: the fake X API refuses requests signed with it (401).
 const WRONG_X_SECRET: &str = "docket-canary-4-rotated-x-api-secret-0e93b7d1c5";
-// The X connector's two secrets (API key secret, access token secret) join this list when the X connector
-// lands (it is built on another branch): add them to `canaries()` and drive a 401 from the X double.
+
+/// `docket` with `args` at the most verbose log level, its HOME and XDG folders inside `home`.
+fn traced_docket(args: Vec<String>, home: &Path) -> std::process::Command {
+    let mut cmd = docket();
+    cmd.args(args)
+        .env("DOCKET_LOG", "trace")
+        .env("RUST_LOG", "trace")
+        .env("RUST_BACKTRACE", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"));
+    cmd
+}
 
 fn b64(text: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
@@ -177,47 +188,33 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     let mut found = Vec::new();
 
     // The CLI, at the most verbose log level, through each path.
-    let cli = |connection: &str, crash: Option<&str>| {
-        let mut cmd = docket();
-        cmd.args(run_args(&source, &target, &state, &["--mailbox", OWNER, "--json", "-vvv"]))
-            .env("DOCKET_STORAGE_CONNECTION_STRING", connection)
-            .env("DOCKET_LOG", "trace")
-            .env("RUST_LOG", "trace")
-            .env("RUST_BACKTRACE", "1")
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"));
-        if let Some(crash) = crash {
-            cmd.env(docket_core::test_hooks::ENV, crash);
-        }
-        cmd.output().expect("docket runs")
+    let storage_run = |state: &Path, connection: &str| {
+        let mut cmd =
+            traced_docket(run_args(&source, &target, state, &["--mailbox", OWNER, "--json", "-vvv"]), &home);
+        cmd.env("DOCKET_STORAGE_CONNECTION_STRING", connection);
+        cmd
     };
+    let cli = |connection: &str| storage_run(&state, connection).output().expect("docket runs");
     let mut outputs = Vec::new();
 
-    let works = cli(&good_connection, None);
+    let works = cli(&good_connection);
     assert!(works.status.success(), "the run with the right key: {}", stderr(&works));
     assert_eq!(json(&works)["delivered"], items as u64);
     outputs.push(("a run that works", works));
 
-    let refused = cli(&wrong_connection, None);
+    let refused = cli(&wrong_connection);
     assert_eq!(refused.status.code(), Some(2), "a wrong key: {}", stderr(&refused));
     assert_eq!(json(&refused)["error"]["code"], "storage_auth");
     outputs.push(("a 403 from storage (wrong key)", refused));
 
-    let expired = cli(&expired_sas, None);
+    let expired = cli(&expired_sas);
     assert_eq!(expired.status.code(), Some(2), "an expired SAS: {}", stderr(&expired));
     assert_eq!(json(&expired)["error"]["code"], "storage_auth");
     outputs.push(("an expired SAS", expired));
 
     // A fresh state, so there is work left for a worker to panic on (through the valid SAS).
     let panic_state = tmp.path().join("panic-state");
-    let panicked = docket()
-        .args(run_args(&source, &target, &panic_state, &["--mailbox", OWNER, "--json", "-vvv"]))
-        .env("DOCKET_STORAGE_CONNECTION_STRING", &valid_sas)
-        .env("DOCKET_LOG", "trace")
-        .env("RUST_LOG", "trace")
-        .env("RUST_BACKTRACE", "1")
-        .env("HOME", &home)
+    let panicked = storage_run(&panic_state, &valid_sas)
         .env(docket_core::test_hooks::ENV, "converted:3:panic")
         .output()
         .expect("docket runs");
@@ -235,21 +232,14 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     fake.seed(3, 2, 2);
     let x_cli = |api_secret: &str| {
         let out = format!("dir:{}", tmp.path().join("x-out").display());
-        docket()
-            .args(run_args(
-                "x:contoso",
-                &out,
-                &tmp.path().join("x-state"),
-                &["--mailbox", OWNER, "--json", "-vvv"],
-            ))
+        let args =
+            run_args("x:contoso", &out, &tmp.path().join("x-state"), &["--mailbox", OWNER, "--json", "-vvv"]);
+        traced_docket(args, &home)
             .env(connector::x::ENV_API_BASE, &fake.base)
             .env(connector::x::ENV_API_KEY, fake_x::API_KEY)
             .env(connector::x::ENV_API_SECRET, api_secret)
             .env(connector::x::ENV_ACCESS_TOKEN, fake_x::ACCESS_TOKEN)
             .env(connector::x::ENV_ACCESS_TOKEN_SECRET, fake_x::ACCESS_TOKEN_SECRET)
-            .env("DOCKET_LOG", "trace")
-            .env("RUST_LOG", "trace")
-            .env("HOME", &home)
             .output()
             .expect("docket runs")
     };

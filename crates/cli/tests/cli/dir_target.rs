@@ -8,7 +8,6 @@ use super::harness::{assert_parses, json, run, run_args, stderr, tree};
 /// A generated WhatsApp zip in `dir`, and what a run of it into `dir:<dir>/out` names.
 struct DeskExport {
     source: String,
-    target: String,
     out: PathBuf,
     state: PathBuf,
     items: usize,
@@ -18,14 +17,22 @@ impl DeskExport {
     fn new(dir: &Path, chat: &str, messages: usize, media: bool) -> DeskExport {
         let (zip, items) =
             docket_testkit::exports::write_android_zip(dir, chat, messages, media).expect("zip");
-        let out = dir.join("out");
         DeskExport {
             source: format!("whatsapp:{}", zip.display()),
-            target: format!("dir:{}", out.display()),
-            out,
+            out: dir.join("out"),
             state: dir.join("state"),
             items,
         }
+    }
+
+    /// `--target` for the export's `out` folder.
+    fn target(&self) -> String {
+        format!("dir:{}", self.out.display())
+    }
+
+    /// `docket run` of this export into its `out` folder with its state folder, plus `extra`.
+    fn run_args(&self, extra: &[&str]) -> Vec<String> {
+        run_args(&self.source, &self.target(), &self.state, extra)
     }
 
     fn state_arg(&self) -> &str {
@@ -36,8 +43,9 @@ impl DeskExport {
 #[test]
 fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let DeskExport { source, target, out, state, items } = DeskExport::new(tmp.path(), "Desk Chat", 40, true);
-    let args = run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]);
+    let desk = DeskExport::new(tmp.path(), "Desk Chat", 40, true);
+    let (out, items) = (&desk.out, desk.items);
+    let args = desk.run_args(&["--mailbox", "owner@contoso.com", "--json"]);
 
     let first = run(&args);
     assert!(first.status.success(), "first run failed: {}", stderr(&first));
@@ -48,7 +56,7 @@ fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_n
     assert_eq!(summary["skipped"], serde_json::json!({}));
     assert_eq!(summary["failed"], serde_json::json!({}));
 
-    let files = tree(&out);
+    let files = tree(out);
     assert_eq!(files.len(), items, "one .eml per message for the one mailbox");
     for (name, bytes) in &files {
         assert!(name.starts_with("owner@contoso.com/WhatsApp Archiver/") && name.ends_with(".eml"), "{name}");
@@ -69,7 +77,7 @@ fn a_whatsapp_zip_becomes_one_eml_per_message_per_mailbox_and_a_rerun_delivers_n
     assert_eq!(summary["fetched"], items as u64);
     assert_eq!(summary["delivered"], 0);
     assert_eq!(summary["already_present"], items as u64);
-    assert_eq!(tree(&out), files, "a rerun changes nothing on disk");
+    assert_eq!(tree(out), files, "a rerun changes nothing on disk");
 }
 
 #[test]
@@ -123,15 +131,16 @@ fn a_csv_mapped_participant_gets_a_copy_in_their_own_mailbox() {
 #[test]
 fn without_any_mapping_items_are_kept_as_unmapped_and_replayed_after_the_mapping_is_fixed() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let DeskExport { source, target, state, items, .. } = DeskExport::new(tmp.path(), "Desk", 5, false);
+    let desk = DeskExport::new(tmp.path(), "Desk", 5, false);
+    let items = desk.items;
 
-    let first = run(&run_args(&source, &target, &state, &["--json"]));
+    let first = run(&desk.run_args(&["--json"]));
     assert!(first.status.success(), "{}", stderr(&first));
     let summary = json(&first);
     assert_eq!(summary["skipped"]["unmapped"], items as u64);
     assert_eq!(summary["delivered"], 0);
 
-    let replay = run(&run_args(&source, &target, &state, &["--mailbox", "owner@contoso.com", "--json"]));
+    let replay = run(&desk.run_args(&["--mailbox", "owner@contoso.com", "--json"]));
     assert!(replay.status.success(), "{}", stderr(&replay));
     let summary = json(&replay);
     assert_eq!(summary["delivered"], items as u64);
@@ -174,10 +183,9 @@ fn preview_prints_exactly_the_bytes_run_writes() {
 fn runs_lists_past_runs_with_their_counts() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let desk = DeskExport::new(tmp.path(), "Desk", 3, false);
-    let (source, target, state, items, state_arg) =
-        (&desk.source, &desk.target, &desk.state, desk.items, desk.state_arg());
+    let (target, items, state_arg) = (desk.target(), desk.items, desk.state_arg());
     for _ in 0..2 {
-        let o = run(&run_args(source, target, state, &["--mailbox", "a@contoso.com"]));
+        let o = run(&desk.run_args(&["--mailbox", "a@contoso.com"]));
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let listed = run(&["runs", "--state", state_arg, "--json"]);
@@ -189,7 +197,7 @@ fn runs_lists_past_runs_with_their_counts() {
     assert_eq!(runs[0]["summary"]["already_present"], items as u64);
     assert_eq!(runs[1]["summary"]["delivered"], items as u64);
 
-    let verify = run(&["verify", "--state", state_arg, "--target", target, "--json"]);
+    let verify = run(&["verify", "--state", state_arg, "--target", &target, "--json"]);
     assert!(verify.status.success(), "{}", stderr(&verify));
     let report = json(&verify);
     assert_eq!(report["matched"], items as u64);
@@ -202,14 +210,13 @@ fn runs_lists_past_runs_with_their_counts() {
 fn a_closed_stdout_pipe_is_not_a_crash_and_loses_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let desk = DeskExport::new(tmp.path(), "Desk", 5, false);
-    let (source, target, state, items, state_arg) =
-        (&desk.source, &desk.target, &desk.state, desk.items, desk.state_arg());
+    let (target, items, state_arg) = (desk.target(), desk.items, desk.state_arg());
     let closed_stdout = |args: &[String]| {
         let (reader, writer) = std::io::pipe().expect("a pipe");
         drop(reader);
         super::harness::docket().args(args).stdout(writer).output().expect("the docket binary runs")
     };
-    let imported = closed_stdout(&run_args(source, target, state, &["--mailbox", "a@contoso.com", "--json"]));
+    let imported = closed_stdout(&desk.run_args(&["--mailbox", "a@contoso.com", "--json"]));
     assert_eq!(imported.status.code(), Some(0), "{}", stderr(&imported));
     assert!(!stderr(&imported).contains("panicked"), "{}", stderr(&imported));
     for args in

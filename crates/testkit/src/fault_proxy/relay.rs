@@ -49,8 +49,8 @@ struct Decision {
     fault: Fault,
     /// 1-based index among blob uploads; 0 for any other request.
     upload_no: u64,
-    /// This upload is the one a test asked to hold in flight.
-    hold: bool,
+    /// This upload is the one a test asked to hold in flight: `Some(relay_first)`.
+    hold: Option<bool>,
 }
 
 /// What to do with the connection after a request.
@@ -79,13 +79,13 @@ fn serve_request(ends: &mut Ends, shared: &Shared, request: &Head, request_no: u
     let target = words.next().unwrap_or("");
     let decision = decide(shared, request, method, target);
 
-    if decision.fault == Fault::DropMidUpload && !decision.hold {
+    if decision.fault == Fault::DropMidUpload && decision.hold.is_none() {
         drop_mid_upload(ends, request);
         return Next::Close;
     }
     let Some(mut body) = read_body(&mut ends.from_client, request, false) else { return Next::Close };
-    if decision.hold {
-        hold_in_flight(ends, shared, request, &body);
+    if let Some(relay_first) = decision.hold {
+        hold_in_flight(ends, shared, request, &body, relay_first);
         return Next::Close;
     }
     match decision.fault {
@@ -127,23 +127,25 @@ fn decide(shared: &Shared, request: &Head, method: &str, target: &str) -> Decisi
     if fault != Fault::None {
         counters.injected.fetch_add(1, Ordering::SeqCst);
     }
-    let hold = is_upload && matches!(*lock(&shared.hold), Some((at, _)) if at == upload_no);
+    let hold = match *lock(&shared.hold) {
+        Some((at, relay_first)) if is_upload && at == upload_no => Some(relay_first),
+        _ => None,
+    };
     Decision { plan, fault, upload_no, hold }
 }
 
-/// Takes half the body from the client, passes the head and that half on, and hangs up on both sides.
+/// Takes half the body from the client and passes the head and that half on; the caller then hangs up on
+/// both sides.
 fn drop_mid_upload(ends: &mut Ends, request: &Head) {
     let half = request.content_length.unwrap_or(0) / 2;
     let mut part = vec![0u8; half];
     let _ = ends.from_client.read_exact(&mut part);
     let _ = ends.forward(request, &part);
-    ends.close();
 }
 
 /// Keeps the upload in flight until the test lets it go; with `relay_first`, Azurite stores the blob first
 /// and its answer is kept from the client. The connection is then closed without an answer.
-fn hold_in_flight(ends: &mut Ends, shared: &Shared, request: &Head, body: &[u8]) {
-    let relay_first = lock(&shared.hold).map(|(_, relay)| relay).unwrap_or(false);
+fn hold_in_flight(ends: &mut Ends, shared: &Shared, request: &Head, body: &[u8], relay_first: bool) {
     if relay_first {
         if ends.forward(request, body).is_err() {
             return;
