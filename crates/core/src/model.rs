@@ -116,21 +116,25 @@ pub struct Attachment {
 }
 
 impl Attachment {
-    /// Loads the bytes. `Ok(None)` means the source did not include the file (`Missing`).
+    /// Loads the bytes. `Ok(None)` means the source did not include the file (`Missing`). No more than
+    /// `MAX_MESSAGE_BYTES` are ever read: a file or zip member over it (whatever its zip entry declares,
+    /// so a zip bomb too) is an error of kind `FileTooLarge` carrying an `AttachmentTooLarge`.
     pub fn load(&self) -> std::io::Result<Option<Vec<u8>>> {
         match &self.content {
             AttachmentContent::Inline { bytes } => Ok(Some(bytes.clone())),
-            AttachmentContent::File { path } => std::fs::read(path).map(Some),
+            AttachmentContent::File { path } => {
+                let file = std::fs::File::open(path)?;
+                let declared = file.metadata()?.len();
+                read_capped(file, declared).map(Some)
+            }
             AttachmentContent::ZipEntry { archive, entry } => {
-                use std::io::Read;
                 let file = std::fs::File::open(archive)?;
                 let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
                     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-                let mut member =
+                let member =
                     zip.by_name(entry).map_err(|e| std::io::Error::new(std::io::ErrorKind::NotFound, e))?;
-                let mut bytes = Vec::with_capacity(member.size().min(64 << 20) as usize);
-                member.read_to_end(&mut bytes)?;
-                Ok(Some(bytes))
+                let declared = member.size();
+                read_capped(member, declared).map(Some)
             }
             AttachmentContent::Missing { .. } => Ok(None),
             AttachmentContent::Remote { reason, .. } => Err(std::io::Error::other(reason.clone())),
@@ -146,6 +150,34 @@ impl Attachment {
             _ => None,
         }
     }
+}
+
+/// An attachment whose bytes are over `MAX_MESSAGE_BYTES`; `size` is the larger of what its container
+/// declared and what was read before reading stopped.
+#[derive(Debug, thiserror::Error)]
+#[error("{size} bytes, over the {MAX_MESSAGE_BYTES}-byte limit")]
+pub struct AttachmentTooLarge {
+    pub size: u64,
+}
+
+/// Reads `source` up to one byte past the limit, so a lying size or a decompression bomb never costs
+/// more memory than one message may hold.
+fn read_capped(source: impl std::io::Read, declared: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = MAX_MESSAGE_BYTES as u64;
+    if declared > limit {
+        return Err(too_large(declared));
+    }
+    let mut bytes = Vec::with_capacity(declared as usize);
+    source.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(declared.max(bytes.len() as u64)));
+    }
+    Ok(bytes)
+}
+
+fn too_large(size: u64) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::FileTooLarge, AttachmentTooLarge { size })
 }
 
 /// One archived record: a message, post, DM or system line. Becomes exactly one email.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::headers::header_text;
 use super::ConvertError;
-use crate::model::{AttachmentContent, Item, MAX_MESSAGE_BYTES};
+use crate::model::{AttachmentContent, AttachmentTooLarge, Item, MAX_MESSAGE_BYTES};
 
 /// An attachment read and checked, ready to become a MIME part.
 pub(super) struct LoadedAttachment {
@@ -169,9 +169,14 @@ pub(super) fn load_attachments(item: &Item) -> Result<Vec<LoadedAttachment>, Con
     let mut loaded = Vec::with_capacity(item.attachments.len());
     let mut total: u64 = 0;
     for attachment in &item.attachments {
-        let bytes = attachment.load().map_err(|source| ConvertError::Attachment {
-            name: attachment_file_name(&attachment.name).into_owned(),
-            source,
+        let bytes = attachment.load().map_err(|source| {
+            match source.get_ref().and_then(|inner| inner.downcast_ref::<AttachmentTooLarge>()) {
+                Some(too_large) => oversize_attachment(&attachment.name, too_large.size),
+                None => ConvertError::Attachment {
+                    name: attachment_file_name(&attachment.name).into_owned(),
+                    source,
+                },
+            }
         })?;
         let Some(bytes) = bytes else { continue };
         let size = bytes.len() as u64;

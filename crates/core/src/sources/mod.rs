@@ -2,6 +2,7 @@
 //! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; X is read from its
 //! API (`x`).
 
+pub(crate) mod confine;
 pub mod replay;
 pub mod telegram_export;
 pub mod whatsapp_export;

@@ -6,20 +6,19 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::{Attachment, AttachmentContent};
+use crate::sources::confine::ExportRoot;
 
 use super::message::Media;
 
-/// The folder holding result.json; every media path is relative to it.
+/// The folder holding result.json; every media path is relative to it and confined to it.
 #[derive(Debug)]
 pub(super) struct ExportFolder {
-    root: PathBuf,
-    /// `root` with symlinks resolved, to check that a file really lies inside it.
-    canonical_root: Option<PathBuf>,
+    root: ExportRoot,
 }
 
 impl ExportFolder {
     pub(super) fn new(root: &Path) -> ExportFolder {
-        ExportFolder { root: root.to_path_buf(), canonical_root: std::fs::canonicalize(root).ok() }
+        ExportFolder { root: ExportRoot::new(root) }
     }
 
     /// The message's attachments, in the order photo then file. Anything that cannot be attached
@@ -50,46 +49,8 @@ impl ExportFolder {
             let said = trimmed.trim_start_matches('(').trim_end_matches(')');
             return Err(format!("Telegram Desktop did not save it: \"{said}\""));
         }
-        let segments = relative_segments(trimmed).ok_or_else(|| {
-            format!("its path {trimmed:?} points outside the export folder, so Docket did not read it")
-        })?;
-        if segments.is_empty() {
-            return Err("the export gives no path for it".into());
-        }
-        let path = segments.iter().fold(self.root.clone(), |path, segment| path.join(segment));
-        let is_file = std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(false);
-        if !is_file {
-            return Err(format!("{trimmed:?} is not in the export folder"));
-        }
-        let inside = match (&self.canonical_root, std::fs::canonicalize(&path)) {
-            (Some(root), Ok(real)) => real.starts_with(root),
-            _ => false,
-        };
-        if !inside {
-            return Err(format!(
-                "{trimmed:?} links to a file outside the export folder, so Docket did not read it"
-            ));
-        }
-        Ok(path)
+        self.root.file(trimmed)
     }
-}
-
-/// The path's parts when it stays inside the folder: not absolute, no drive, no `..`. Both `/` and
-/// `\` separate parts, whatever system the export was made on.
-fn relative_segments(raw: &str) -> Option<Vec<&str>> {
-    if raw.starts_with(['/', '\\']) {
-        return None;
-    }
-    let mut segments = Vec::new();
-    for segment in raw.split(['/', '\\']) {
-        match segment {
-            "" | "." => {}
-            ".." => return None,
-            s if s.contains(':') => return None,
-            s => segments.push(s),
-        }
-    }
-    Some(segments)
 }
 
 fn attachment_name(media: &Media, raw: &str, fallback: &str) -> String {
@@ -123,17 +84,6 @@ fn content_type(declared: Option<&str>, name: &str, raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_that_climb_or_are_absolute_are_refused() {
-        assert_eq!(relative_segments("photos/a.jpg"), Some(vec!["photos", "a.jpg"]));
-        assert_eq!(relative_segments("./files\\b.pdf"), Some(vec!["files", "b.pdf"]));
-        assert_eq!(relative_segments("../secret.txt"), None);
-        assert_eq!(relative_segments("files/../../x"), None);
-        assert_eq!(relative_segments("/etc/passwd"), None);
-        assert_eq!(relative_segments("\\\\server\\share"), None);
-        assert_eq!(relative_segments("C:\\Windows\\win.ini"), None);
-    }
 
     #[test]
     fn the_declared_type_wins_then_the_name_decides() {

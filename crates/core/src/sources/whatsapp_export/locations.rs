@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::chat_name::chat_name;
 use super::media::{MediaPlace, ZipIndex};
 use super::text_lines::TextLines;
+use crate::sources::confine::ExportRoot;
 use crate::sources::ExportError;
 
 /// The largest chat text Docket takes out of a zip (a guard against a damaged or hostile archive; WhatsApp
@@ -68,7 +69,7 @@ pub(super) fn list(location: &Path) -> Result<Vec<PendingChat>, ExportError> {
         }]);
     }
     let mut found = Vec::new();
-    walk(location, "", 0, &mut found)?;
+    walk(&ExportRoot::new(location), location, "", 0, &mut found)?;
     if found.is_empty() {
         return Err(ExportError::Invalid {
             path: location.to_path_buf(),
@@ -81,7 +82,10 @@ pub(super) fn list(location: &Path) -> Result<Vec<PendingChat>, ExportError> {
     Ok(found.into_iter().map(|(_, pending)| pending).collect())
 }
 
+/// Lists `dir`'s chat texts and zips, then its subfolders'. Symlinked folders are not entered, and a
+/// symlinked file counts only when it resolves inside `root` (the folder the admin chose).
 fn walk(
+    root: &ExportRoot,
     dir: &Path,
     prefix: &str,
     depth: usize,
@@ -100,7 +104,7 @@ fn walk(
         let file_type = entry.file_type().map_err(read_error)?;
         if file_type.is_dir() {
             folders.push((name, path));
-        } else if path.is_file() {
+        } else if root.confined(&path).is_ok() {
             files.push((name, path));
         }
     }
@@ -116,7 +120,7 @@ fn walk(
     }
     if depth < MAX_FOLDER_DEPTH {
         for (name, path) in folders {
-            walk(&path, &format!("{prefix}{name}/"), depth + 1, found)?;
+            walk(root, &path, &format!("{prefix}{name}/"), depth + 1, found)?;
         }
     }
     Ok(())
@@ -199,7 +203,7 @@ pub(super) fn read_text_file(path: &Path, shown: String) -> Result<ChatText, Exp
         chat: chat_name(&stem(&file_name(path)), container.as_deref()),
         shown,
         error_path: path.to_path_buf(),
-        media: MediaPlace::Folder(folder),
+        media: MediaPlace::Folder(ExportRoot::new(&folder)),
     })
 }
 

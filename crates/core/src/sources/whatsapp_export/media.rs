@@ -1,12 +1,15 @@
 //! Finding the media file an attachment marker names: a member of the export's zip, a file beside the
-//! chat text in its folder, or neither (the export left it out). It does not read any bytes; `Attachment`
-//! loads them when the item is converted.
+//! chat text in its folder (confined to that folder: a symlink out of it is refused), or neither (the
+//! export left it out). It does not read any bytes; `Attachment` loads them when the item is converted.
 
 use std::collections::HashMap;
+#[cfg(test)]
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::model::{Attachment, AttachmentContent};
+use crate::sources::confine::{ExportRoot, Refusal};
 
 /// The members of one zip export, by their file name (the part after any folder).
 #[derive(Debug)]
@@ -34,8 +37,8 @@ impl ZipIndex {
 /// Where a chat's media files are.
 #[derive(Debug, Clone)]
 pub(super) enum MediaPlace {
-    /// The folder holding the chat's .txt (an unzipped export).
-    Folder(PathBuf),
+    /// The folder holding the chat's .txt (an unzipped export); media must lie inside it.
+    Folder(ExportRoot),
     /// The zip the chat's .txt came from.
     Zip(Arc<ZipIndex>),
 }
@@ -47,32 +50,41 @@ pub(super) const MEDIA_OMITTED_NOTE: &str = "media omitted by the export";
 pub(super) fn attachment(name: &str, place: &MediaPlace) -> (Attachment, Option<String>) {
     let content_type =
         mime_guess::from_path(name).first_raw().unwrap_or("application/octet-stream").to_string();
-    let found = if is_plain_file_name(name) {
-        match place {
-            MediaPlace::Zip(index) => index.entry_for(name).map(|entry| AttachmentContent::ZipEntry {
-                archive: index.archive.clone(),
-                entry: entry.to_string(),
-            }),
-            MediaPlace::Folder(folder) => {
-                let path = folder.join(name);
-                path.is_file().then_some(AttachmentContent::File { path })
-            }
-        }
+    let not_in_export = || {
+        format!(
+            "{name} is not in the export; it was exported without media, or the file was removed from the \
+             export afterwards"
+        )
+    };
+    let found = if !is_plain_file_name(name) {
+        Err((format!("{name} is not a plain file name, so Docket did not look for it"), false))
     } else {
-        None
+        match place {
+            MediaPlace::Zip(index) => index
+                .entry_for(name)
+                .map(|entry| AttachmentContent::ZipEntry {
+                    archive: index.archive.clone(),
+                    entry: entry.to_string(),
+                })
+                .ok_or_else(|| (not_in_export(), false)),
+            MediaPlace::Folder(folder) => match folder.confined(&folder.path().join(name)) {
+                Ok(path) => Ok(AttachmentContent::File { path }),
+                Err(Refusal::Absent) => Err((not_in_export(), false)),
+                Err(refusal @ Refusal::Outside) => Err((refusal.reason(name), true)),
+            },
+        }
     };
     let (content, note) = match found {
-        Some(content) => (content, None),
-        None => {
-            let reason = if is_plain_file_name(name) {
-                format!(
-                    "{name} is not in the export; it was exported without media, or the file was removed \
-                     from the export afterwards"
-                )
+        Ok(content) => (content, None),
+        Err((reason, outside)) => {
+            // The note is part of the rendered message, so an absent file keeps the note it always had
+            // (re-runs must render the same bytes); only a refused link says more.
+            let note = if outside {
+                format!("file not included in the export: {name} ({reason})")
             } else {
-                format!("{name} is not a plain file name, so Docket did not look for it")
+                format!("file not included in the export: {name}")
             };
-            (AttachmentContent::Missing { reason }, Some(format!("file not included in the export: {name}")))
+            (AttachmentContent::Missing { reason }, Some(note))
         }
     };
     (Attachment { name: name.to_string(), content_type, content }, note)
@@ -101,10 +113,12 @@ mod tests {
 
     #[test]
     fn names_that_climb_out_of_the_folder_are_missing() {
-        let (found, note) = attachment("../secret.txt", &MediaPlace::Folder("/tmp".into()));
+        let tmp = MediaPlace::Folder(ExportRoot::new(Path::new("/tmp")));
+        let (found, note) = attachment("../secret.txt", &tmp);
         assert!(matches!(found.content, AttachmentContent::Missing { .. }));
         assert_eq!(note.as_deref(), Some("file not included in the export: ../secret.txt"));
-        let (unknown, _) = attachment("blob.zzzunknown", &MediaPlace::Folder("/nonexistent".into()));
+        let nowhere = MediaPlace::Folder(ExportRoot::new(Path::new("/nonexistent")));
+        let (unknown, _) = attachment("blob.zzzunknown", &nowhere);
         assert_eq!(unknown.content_type, "application/octet-stream");
     }
 }
