@@ -1,5 +1,6 @@
-//! Just enough HTTP/1.1 for the Entra ID and Graph doubles: read one request (line, headers, body by
-//! `Content-Length`) from a plain `TcpStream`, and write one response with `Connection: close`. Test code only.
+//! Just enough HTTP/1.1 for the Entra ID and Graph doubles: read one request (line, headers, the whole body by
+//! `Content-Length`, after a `100 Continue` when asked) from a plain `TcpStream`, and write one response with
+//! `Connection: close`. Test code only.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -53,7 +54,7 @@ impl Request {
 /// Reads one request; `None` when the peer sent nothing usable.
 pub fn read_request(stream: &mut TcpStream) -> Option<Request> {
     let mut bytes = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
+    let mut chunk = vec![0u8; 64 * 1024];
     let (head_end, length) = loop {
         if let Some(end) = find(&bytes, b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
@@ -63,6 +64,14 @@ pub fn read_request(stream: &mut TcpStream) -> Option<Request> {
                 .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
                 .and_then(|(_, value)| value.trim().parse::<usize>().ok())
                 .unwrap_or(0);
+            if head.lines().any(|l| {
+                l.split_once(':').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("expect") && v.trim().eq_ignore_ascii_case("100-continue")
+                })
+            }) {
+                // Clients that ask first (curl does above 1 MB) would otherwise wait before sending the body.
+                stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").ok()?;
+            }
             break (end, length);
         }
         if bytes.len() > MAX_REQUEST {
@@ -74,10 +83,11 @@ pub fn read_request(stream: &mut TcpStream) -> Option<Request> {
         }
         bytes.extend_from_slice(&chunk[..read]);
     };
+    if length > MAX_REQUEST {
+        return None;
+    }
+    bytes.reserve((head_end + 4 + length).saturating_sub(bytes.len()));
     while bytes.len() < head_end + 4 + length {
-        if bytes.len() > MAX_REQUEST {
-            return None;
-        }
         let read = stream.read(&mut chunk).ok()?;
         if read == 0 {
             return None;
@@ -148,7 +158,9 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         409 => "Conflict",
+        413 => "Payload Too Large",
         415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Status",

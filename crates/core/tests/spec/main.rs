@@ -3,6 +3,7 @@
 mod connector;
 mod convert;
 mod graph;
+mod graph_double;
 mod hostile_exports;
 mod identity;
 mod ledger;

@@ -1,12 +1,19 @@
-//! The Graph double's in-memory tenant: users and their mailboxes (folders, messages), app registrations with
-//! their client secrets, and service principals; and the endpoints over them. Each endpoint checks the
-//! permission real Graph requires and answers with Graph's shapes and status codes.
+//! The Graph double's in-memory tenant: users and their mailboxes (folders, messages, attachments, upload
+//! sessions), app registrations with their client secrets, and service principals; and the endpoints over them
+//! (routed here). Each endpoint checks the permission real Graph requires (learn.microsoft.com/graph/permissions-reference)
+//! and answers with Graph's shapes and status codes (learn.microsoft.com/graph/errors).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 mod apps;
+mod json_create;
 mod mail;
+mod messages;
+mod uploads;
+
+pub use messages::{StoredAttachment, StoredMessage};
+pub(crate) use uploads::UploadSession;
 
 use super::{eq_filter, graph_error, page, Caller};
 use crate::fake_entra::{App, EntraState};
@@ -40,17 +47,14 @@ struct Folder {
     messages: Vec<StoredMessage>,
 }
 
-/// A message as the mailbox holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredMessage {
-    pub id: String,
-    /// The `Message-ID` header, with its angle brackets.
-    pub internet_message_id: String,
-    /// True when it was created with `POST .../messages` (always a draft), false for `importMime`.
-    pub is_draft: bool,
-    /// The MIME bytes as received (base64-decoded).
-    pub mime: Vec<u8>,
-}
+/// Well-known folder names Graph accepts in place of a folder id, and their display names.
+const WELL_KNOWN: [(&str, &str); 5] = [
+    ("inbox", "Inbox"),
+    ("drafts", "Drafts"),
+    ("sentitems", "Sent Items"),
+    ("deleteditems", "Deleted Items"),
+    ("archive", "Archive"),
+];
 
 /// An app registration as Graph holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +77,14 @@ pub(crate) struct Directory {
     /// app id -> service principal object id.
     pub(crate) service_principals: BTreeMap<String, String>,
     pub(crate) import_mime_enabled: bool,
+    /// Mailboxes (UPN or id, lowercase) an application access policy blocks for this app.
+    pub(crate) blocked: BTreeSet<String>,
+    /// Mailboxes RBAC for Applications keeps `Mail-Advanced.ReadWrite.All` (and so `importMime`) from.
+    pub(crate) import_refused: BTreeSet<String>,
+    /// Attachment upload sessions by the token in their upload URL.
+    pub(crate) uploads: HashMap<String, UploadSession>,
+    /// The mailboxes' maximum message size (Exchange Online's default: 35 MB).
+    pub(crate) max_message_size: usize,
     next_id: u64,
 }
 
@@ -113,6 +125,10 @@ impl Directory {
             applications: Vec::new(),
             service_principals: BTreeMap::new(),
             import_mime_enabled: true,
+            blocked: BTreeSet::new(),
+            import_refused: BTreeSet::new(),
+            uploads: HashMap::new(),
+            max_message_size: 35 * 1024 * 1024,
             next_id: 1,
         };
         let graph_sp = dir.id("sp");
@@ -186,10 +202,60 @@ impl Directory {
             .unwrap_or_default()
     }
 
+    pub fn all_messages(&self, mailbox: &str) -> Vec<StoredMessage> {
+        self.user_index(mailbox)
+            .map(|u| self.users[u].folders.iter().flat_map(|f| f.messages.iter().cloned()).collect())
+            .unwrap_or_default()
+    }
+
     pub fn folder_names(&self, mailbox: &str) -> Vec<String> {
         self.user_index(mailbox)
             .map(|u| self.users[u].folders.iter().map(|f| f.display_name.clone()).collect())
             .unwrap_or_default()
+    }
+
+    /// Moves a message to the folder named `folder` (created when missing), as a user would in Outlook. Like
+    /// Exchange's default (not immutable) ids, the moved message gets a new id, which is returned.
+    pub fn move_message(&mut self, mailbox: &str, id: &str, folder: &str) -> Option<String> {
+        let u = self.user_index(mailbox)?;
+        let (from, at) = self.locate(u, id)?;
+        let to = match self.users[u].folders.iter().position(|f| f.display_name == folder) {
+            Some(to) => to,
+            None => self.add_folder(u, folder),
+        };
+        let mut message = self.users[u].folders[from].messages.remove(at);
+        message.id = self.id("msg");
+        message.folder_id = self.users[u].folders[to].id.clone();
+        let new_id = message.id.clone();
+        self.users[u].folders[to].messages.push(message);
+        Some(new_id)
+    }
+
+    fn add_folder(&mut self, user: usize, name: &str) -> usize {
+        let id = self.id("folder");
+        self.users[user].folders.push(Folder { id, display_name: name.to_string(), messages: Vec::new() });
+        self.users[user].folders.len() - 1
+    }
+
+    /// A folder by id, or by a well-known name (created on first use, as every real mailbox has them).
+    fn folder_index(&mut self, user: usize, folder: &str) -> Option<usize> {
+        if let Some(f) = self.users[user].folders.iter().position(|f| f.id == folder) {
+            return Some(f);
+        }
+        let (_, name) = WELL_KNOWN.iter().find(|(key, _)| key.eq_ignore_ascii_case(folder))?;
+        match self.users[user].folders.iter().position(|f| f.display_name == *name) {
+            Some(f) => Some(f),
+            None => Some(self.add_folder(user, name)),
+        }
+    }
+
+    /// Where a message is: (folder, position), searching every folder.
+    fn locate(&self, user: usize, id: &str) -> Option<(usize, usize)> {
+        self.users[user]
+            .folders
+            .iter()
+            .enumerate()
+            .find_map(|(f, folder)| folder.messages.iter().position(|m| m.id == id).map(|at| (f, at)))
     }
 
     pub fn route(&mut self, path: &[String], cx: &Context<'_>) -> Response {
@@ -206,21 +272,51 @@ impl Directory {
             ("GET", ["users", user, "mailboxSettings"]) => self.mailbox_settings(user, cx),
             ("GET", ["users", user, "mailFolders"]) => self.list_folders(user, cx),
             ("POST", ["users", user, "mailFolders"]) => self.create_folder(user, cx),
+            ("GET", ["users", user, "messages"]) => self.list_messages(user, None, cx),
             ("GET", ["users", user, "mailFolders", folder, "messages"]) => {
-                self.find_messages(user, folder, cx)
+                self.list_messages(user, Some(folder), cx)
             }
+            ("POST", ["users", user, "messages"]) => self.create_message(user, "drafts", cx),
             ("POST", ["users", user, "mailFolders", folder, "messages"]) => {
-                self.create_message(user, folder, cx, true)
+                self.create_message(user, folder, cx)
             }
             ("POST", ["users", user, "mailFolders", folder, "importMime"])
                 if cx.beta && self.import_mime_enabled =>
             {
-                self.create_message(user, folder, cx, false)
+                self.import_mime(user, folder, cx)
+            }
+            (_, ["users", user, "messages", id, rest @ ..]) => self.message_route(user, None, id, rest, cx),
+            (_, ["users", user, "mailFolders", folder, "messages", id, rest @ ..]) => {
+                self.message_route(user, Some(folder), id, rest, cx)
             }
             (_, [.., last]) => {
                 graph_error(400, "BadRequest", &format!("Resource not found for the segment '{last}'."))
             }
             _ => graph_error(400, "BadRequest", "Invalid request."),
+        }
+    }
+
+    /// `/messages/{id}` and below, with or without the folder in the path.
+    fn message_route(
+        &mut self,
+        user: &str,
+        folder: Option<&str>,
+        id: &str,
+        rest: &[&str],
+        cx: &Context<'_>,
+    ) -> Response {
+        match (cx.request.method.as_str(), rest) {
+            ("GET", []) => self.get_message(user, folder, id, cx),
+            ("PATCH", []) => self.patch_message(user, folder, id, cx),
+            ("GET", ["attachments"]) => self.list_attachments(user, folder, id, cx),
+            ("POST", ["attachments"]) => self.add_attachment(user, folder, id, cx),
+            ("POST", ["attachments", "createUploadSession"]) => {
+                self.create_upload_session(user, folder, id, cx)
+            }
+            (_, [.., last]) => {
+                graph_error(400, "BadRequest", &format!("Resource not found for the segment '{last}'."))
+            }
+            _ => graph_error(405, "Request_BadRequest", "The HTTP method is not allowed for this resource."),
         }
     }
 

@@ -8,39 +8,37 @@
 //!   passed is recorded as a protocol violation (after a 250 ms grace for requests already in flight), as are
 //!   more than 4 concurrent requests for one mailbox and more than the request budget per window;
 //! - the endpoints Docket uses, over a real in-memory directory (users, mailboxes, folders, messages,
-//!   applications, service principals) that tests can inspect (`directory`).
+//!   applications, service principals) that tests can inspect (`directory`);
+//! - requests over 4 MB get 413; attachment upload URLs take no token and count against their mailbox
+//!   (`throttle`, `directory/uploads`);
+//! - an Exchange application access policy can block a mailbox (learn.microsoft.com/graph/auth-limit-mailbox-access):
+//!   every request under `/users/{it}/` then answers 403 ErrorAccessDenied.
 
+mod auth;
 mod directory;
+mod mime;
+mod odata;
+mod properties;
+mod throttle;
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub use directory::{StoredApplication, StoredMessage, User, GRAPH_APP_ID, GRAPH_ROLES};
+pub use directory::{StoredApplication, StoredAttachment, StoredMessage, User, GRAPH_APP_ID, GRAPH_ROLES};
+pub use properties::normalize_property_id;
 
 use crate::fake_entra::{EntraState, FakeEntra};
 use crate::http_wire::{read_request, write_response, Request, Response};
+use auth::authenticate;
+pub(crate) use auth::Caller;
+use throttle::{admit, Throttle};
 
-/// Requests already on the wire when a 429 was sent may still arrive this long after it.
-const IN_FLIGHT_GRACE: Duration = Duration::from_millis(250);
 /// Concurrent requests Graph allows per app and mailbox.
 pub const MAX_CONCURRENT_PER_MAILBOX: usize = 4;
-
-#[derive(Debug)]
-struct Throttle {
-    /// Requests still to be answered 429, and the Retry-After they get.
-    storm_remaining: usize,
-    storm_retry_after: u64,
-    storm_status: u16,
-    /// Per mailbox: (deadline from Retry-After, when the 429 was written).
-    throttled_until: HashMap<String, (Instant, Instant)>,
-    in_flight: HashMap<String, usize>,
-    budget: usize,
-    window: Duration,
-    recent: HashMap<String, VecDeque<Instant>>,
-    throttled_answers: usize,
-}
+/// The largest request body Graph takes (4 MB).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct Inner {
@@ -48,6 +46,8 @@ pub(crate) struct Inner {
     throttle: Throttle,
     violations: Vec<String>,
     requests: Vec<String>,
+    /// Requests per mailbox scope (the `/users/{id}` segment, lowercase, or an upload URL's mailbox).
+    per_mailbox: HashMap<String, usize>,
     expired_tokens_seen: usize,
     page_size: usize,
     /// How long each mailbox request is held before it is answered (to make overlaps certain).
@@ -83,19 +83,10 @@ impl FakeGraph {
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 dir: directory::Directory::new(entra.state()),
-                throttle: Throttle {
-                    storm_remaining: 0,
-                    storm_retry_after: 1,
-                    storm_status: 429,
-                    throttled_until: HashMap::new(),
-                    in_flight: HashMap::new(),
-                    budget: 10_000,
-                    window: Duration::from_secs(600),
-                    recent: HashMap::new(),
-                    throttled_answers: 0,
-                },
+                throttle: Throttle::new(),
                 violations: Vec::new(),
                 requests: Vec::new(),
+                per_mailbox: HashMap::new(),
                 expired_tokens_seen: 0,
                 page_size: 10,
                 latency: Duration::ZERO,
@@ -158,7 +149,38 @@ impl FakeGraph {
         self.shared.lock().dir.import_mime_enabled = false;
     }
 
-    /// Every protocol violation seen (requests before Retry-After elapsed, too many at once, over budget).
+    /// Makes `importMime` for `mailbox` answer 403 ErrorAccessDenied while everything else there works (RBAC
+    /// for Applications can scope Mail-Advanced.ReadWrite.All away from some mailboxes).
+    pub fn refuse_import_mime_for(&self, mailbox: &str) {
+        self.shared.lock().dir.import_refused.insert(mailbox.to_ascii_lowercase());
+    }
+
+    /// Blocks `mailbox` with an Exchange application access policy: every request under `/users/{mailbox}/`
+    /// (and its upload URLs) answers 403 ErrorAccessDenied.
+    pub fn block_mailbox(&self, mailbox: &str) {
+        self.shared.lock().dir.blocked.insert(mailbox.to_ascii_lowercase());
+    }
+
+    /// Sets the per-mailbox upload volume (real Graph: 150 MB of PATCH/POST/PUT bodies per 5 minutes).
+    pub fn set_upload_limit(&self, bytes: usize, window: Duration) {
+        let mut inner = self.shared.lock();
+        inner.throttle.upload_limit = bytes;
+        inner.throttle.upload_window = window;
+    }
+
+    /// Sets the mailboxes' maximum message size, attachments included (Exchange Online's default: 35 MB).
+    pub fn set_max_message_size(&self, bytes: usize) {
+        self.shared.lock().dir.max_message_size = bytes;
+    }
+
+    /// Moves a message to the folder named `folder` (created when missing) as a user would in Outlook; it gets
+    /// a new id (Exchange's default ids change on a move), which is returned (`None`: no such message).
+    pub fn move_message(&self, mailbox: &str, id: &str, folder: &str) -> Option<String> {
+        self.shared.lock().dir.move_message(mailbox, id, folder)
+    }
+
+    /// Every protocol violation seen (requests before Retry-After elapsed, too many at once, over budget, over
+    /// the upload volume).
     pub fn violations(&self) -> Vec<String> {
         self.shared.lock().violations.clone()
     }
@@ -178,9 +200,20 @@ impl FakeGraph {
         self.shared.lock().requests.clone()
     }
 
+    /// Requests that reached the double for `mailbox` as the path named it (`/users/{mailbox}/...` and its
+    /// upload URLs), throttled ones included.
+    pub fn request_count_for(&self, mailbox: &str) -> usize {
+        self.shared.lock().per_mailbox.get(&mailbox.to_ascii_lowercase()).copied().unwrap_or(0)
+    }
+
     /// The messages in `mailbox`'s folder named `folder`, in creation order.
     pub fn messages(&self, mailbox: &str, folder: &str) -> Vec<StoredMessage> {
         self.shared.lock().dir.messages(mailbox, folder)
+    }
+
+    /// Every message in `mailbox`, folder by folder, each in creation order.
+    pub fn all_messages(&self, mailbox: &str) -> Vec<StoredMessage> {
+        self.shared.lock().dir.all_messages(mailbox)
     }
 
     /// The display names of `mailbox`'s top-level folders.
@@ -202,8 +235,8 @@ impl FakeGraph {
 fn serve(mut stream: TcpStream, shared: &Shared) {
     let Some(request) = read_request(&mut stream) else { return };
     let arrived = Instant::now();
-    let scope = mailbox_scope(&request);
-    let early = admit(shared, &request, scope.as_deref(), arrived);
+    let scope = mailbox_scope(shared, &request);
+    let early = admit(&mut shared.lock(), &request, scope.as_deref(), arrived);
     let response = match early {
         Some(response) => response,
         None => {
@@ -211,7 +244,7 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
             if scope.is_some() && !latency.is_zero() {
                 std::thread::sleep(latency);
             }
-            let response = answer(shared, &request, scope.as_deref());
+            let response = answer(shared, &request);
             if let Some(scope) = &scope {
                 let mut inner = shared.lock();
                 if let Some(n) = inner.throttle.in_flight.get_mut(scope) {
@@ -238,71 +271,15 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
     }
 }
 
-/// The mailbox a request is about (`/users/{id}/...` below the user), for per-mailbox throttling.
-fn mailbox_scope(request: &Request) -> Option<String> {
+/// The mailbox a request is about, for per-mailbox throttling: `/users/{id}/...` below the user, or the mailbox
+/// of an attachment upload URL (`/upload/{token}`).
+fn mailbox_scope(shared: &Shared, request: &Request) -> Option<String> {
     let segments = request.segments();
     match segments.as_slice() {
+        [upload, token] if upload == "upload" => shared.lock().dir.upload_scope(token),
         [_version, users, user, _, ..] if users == "users" => Some(user.to_ascii_lowercase()),
         _ => None,
     }
-}
-
-/// Throttling: decides whether the request is answered 429 before it reaches the directory, and records
-/// protocol violations. `None` lets it through (and counts it in flight).
-fn admit(shared: &Shared, request: &Request, scope: Option<&str>, arrived: Instant) -> Option<Response> {
-    let mut inner = shared.lock();
-    inner.requests.push(format!("{} {}", request.method, request.path));
-    let scope = scope?;
-    let path = request.path.clone();
-    if let Some((deadline, written)) = inner.throttle.throttled_until.get(scope).copied() {
-        if arrived < deadline {
-            if arrived > written + IN_FLIGHT_GRACE {
-                let early = deadline.duration_since(arrived).as_millis();
-                inner
-                    .violations
-                    .push(format!("{} {path} arrived {early} ms before Retry-After elapsed", request.method));
-            }
-            inner.throttle.throttled_answers += 1;
-            let left = deadline.duration_since(arrived).as_secs_f64().ceil().max(1.0) as u64;
-            return Some(throttled(429, left));
-        }
-    }
-    let window = inner.throttle.window;
-    let budget = inner.throttle.budget;
-    let recent = inner.throttle.recent.entry(scope.to_string()).or_default();
-    while recent.front().is_some_and(|t| arrived.duration_since(*t) > window) {
-        recent.pop_front();
-    }
-    if recent.len() >= budget {
-        let reset =
-            recent.front().map(|t| window.saturating_sub(arrived.duration_since(*t))).unwrap_or(window);
-        inner.violations.push(format!(
-            "{} {path}: more than {budget} requests in {window:?} for {scope}",
-            request.method
-        ));
-        inner.throttle.throttled_answers += 1;
-        return Some(throttled(429, reset.as_secs().max(1)));
-    }
-    recent.push_back(arrived);
-    if inner.throttle.storm_remaining > 0 {
-        inner.throttle.storm_remaining -= 1;
-        inner.throttle.throttled_answers += 1;
-        let (status, seconds) = (inner.throttle.storm_status, inner.throttle.storm_retry_after);
-        return Some(throttled(status, seconds));
-    }
-    let in_flight = inner.throttle.in_flight.entry(scope.to_string()).or_default();
-    *in_flight += 1;
-    let now = *in_flight;
-    if now > MAX_CONCURRENT_PER_MAILBOX {
-        inner.violations.push(format!("{} {path}: {now} concurrent requests for {scope}", request.method));
-    }
-    None
-}
-
-fn throttled(status: u16, seconds: u64) -> Response {
-    let code = if status == 429 { "ApplicationThrottled" } else { "ServiceUnavailable" };
-    graph_error(status, code, "Application is over its MailboxConcurrency limit.")
-        .with_header("Retry-After", &seconds.to_string())
 }
 
 /// Graph's error shape.
@@ -313,49 +290,17 @@ pub(crate) fn graph_error(status: u16, code: &str, message: &str) -> Response {
     )
 }
 
-/// Who is calling: the token's app, roles and scopes.
-pub(crate) struct Caller {
-    pub roles: BTreeSet<String>,
-    pub scopes: BTreeSet<String>,
-}
-
-impl Caller {
-    /// True when the token carries any of the permissions (as a role or a delegated scope).
-    pub fn has_any(&self, permissions: &[&str]) -> bool {
-        permissions.iter().any(|p| self.roles.contains(*p) || self.scopes.contains(*p))
+fn answer(shared: &Shared, request: &Request) -> Response {
+    let segments = request.segments();
+    if let [upload, token] = segments.as_slice() {
+        if upload == "upload" {
+            return shared.lock().dir.upload_put(token, request, &shared.base);
+        }
     }
-}
-
-fn authenticate(shared: &Shared, request: &Request) -> Result<Caller, Response> {
-    let unauthorized = |message: &str| {
-        graph_error(401, "InvalidAuthenticationToken", message)
-            .with_header("WWW-Authenticate", "Bearer realm=\"\", error=\"invalid_token\"")
-    };
-    let Some(header) = request.header("Authorization") else {
-        return Err(unauthorized("Access token is empty."));
-    };
-    let Some(value) = header.strip_prefix("Bearer ").map(str::trim).filter(|v| !v.is_empty()) else {
-        return Err(unauthorized("Access token is empty."));
-    };
-    let Some(token) = shared.entra.token(value) else {
-        return Err(unauthorized("IDX14100: JWT is not well formed."));
-    };
-    if token.expires_at <= Instant::now() {
-        shared.lock().expired_tokens_seen += 1;
-        return Err(unauthorized("Lifetime validation failed, the token is expired."));
-    }
-    if token.audience != shared.base {
-        return Err(unauthorized("Invalid audience."));
-    }
-    Ok(Caller { roles: token.roles, scopes: token.scopes })
-}
-
-fn answer(shared: &Shared, request: &Request, _scope: Option<&str>) -> Response {
     let caller = match authenticate(shared, request) {
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let segments = request.segments();
     let Some((version, rest)) = segments.split_first() else {
         return graph_error(400, "BadRequest", "Invalid version.");
     };
