@@ -12,6 +12,8 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     skipped: {},
     failed: {},
     deliveries: 0,
+    drafts: 0,
+    targets: {},
     cancelled: false,
     ...overrides,
   };
@@ -51,6 +53,12 @@ describe('a run is described by its counts', () => {
       '1 failed (1 unmapped sender)',
     ]);
     expect(balances(counts)).toBe(true);
+  });
+
+  it('shows drafts apart from delivered, and counts them in the balance', () => {
+    const drafted = summary({ fetched: 3, delivered: 1, drafts: 2 });
+    expect(countPhrases(drafted)).toEqual(['3 fetched', '1 delivered', '2 only as drafts']);
+    expect(balances(drafted)).toBe(true);
   });
 
   it('does not list a reason whose count is zero', () => {

@@ -33,6 +33,10 @@ function countWithReasons(label: string, counts: Record<string, number>): string
  */
 export function countPhrases(summary: RunSummary): string[] {
   const phrases = [`${numbers.format(summary.fetched)} fetched`, `${numbers.format(summary.delivered)} delivered`];
+  // Drafts are never delivered: they are shown apart so nobody reads them as archived mail.
+  if ((summary.drafts ?? 0) > 0) {
+    phrases.push(`${numbers.format(summary.drafts)} only as drafts`);
+  }
   if (summary.already_present > 0) {
     phrases.push(`${numbers.format(summary.already_present)} already present`);
   }
@@ -50,7 +54,8 @@ export function countPhrases(summary: RunSummary): string[] {
 /** True when every fetched item is accounted for, as the ledger promises. */
 export function balances(summary: RunSummary): boolean {
   return (
-    summary.fetched === summary.delivered + summary.already_present + total(summary.skipped) + total(summary.failed)
+    summary.fetched ===
+    summary.delivered + (summary.drafts ?? 0) + summary.already_present + total(summary.skipped) + total(summary.failed)
   );
 }
 

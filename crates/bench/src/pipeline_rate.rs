@@ -41,7 +41,7 @@ pub async fn measure(count: usize) -> Result<Vec<Figure>, BenchError> {
             source_label: format!("whatsapp:{}", zip.display()),
             source: open_export(SourceKind::WhatsApp, &zip, &options)?,
             resolver: Arc::new(Resolver::new(None, true, Some(OWNER.into()))),
-            sink,
+            sinks: vec![sink],
             ledger: &ledger,
             options: PipelineOptions::default(),
             progress: Arc::new(|_| {}),

@@ -47,7 +47,7 @@ async fn until_first(
         source_label: format!("whatsapp:{}", zip.display()),
         source,
         resolver: Arc::new(Resolver::new(None, true, Some(OWNER.into()))),
-        sink: sink()?,
+        sinks: vec![sink()?],
         ledger: &ledger,
         options: PipelineOptions::default(),
         progress: Arc::new(move |event| {

@@ -120,12 +120,17 @@ pub struct SourceArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub source: SourceArgs,
-    /// dir:PATH (.eml files under PATH/<mailbox>/<folder>/), azure:CONTAINER (connection string from
-    /// DOCKET_STORAGE_CONNECTION_STRING or the keychain; never on the command line), or graph / graph:FOLDER
-    /// (each mailbox's folder through Microsoft Graph; app from DOCKET_TENANT_ID, DOCKET_CLIENT_ID and
-    /// DOCKET_CLIENT_SECRET or the keychain).
+    /// graph / graph:FOLDER (each mapped mailbox's folder through Microsoft Graph, as normal received
+    /// messages; app from DOCKET_TENANT_ID, DOCKET_CLIENT_ID and DOCKET_CLIENT_SECRET or the keychain),
+    /// azure:CONTAINER (an archive copy in your storage account; connection string or SAS from
+    /// DOCKET_STORAGE_CONNECTION_STRING or the keychain, never on the command line) or dir:PATH (.eml files
+    /// under PATH/<mailbox>/<folder>/). Repeat --target to fan one fetch out to several.
+    #[arg(long = "target", required = true)]
+    pub targets: Vec<String>,
+    /// Graph: where importMime is not available, keep the full MIME as a draft instead of creating a
+    /// non-draft through the JSON route. Drafts are counted apart (`drafts`), never as delivered.
     #[arg(long)]
-    pub target: String,
+    pub allow_drafts: bool,
     /// The folder holding Docket's ledger (default: the platform data folder, or DOCKET_STATE_DIR).
     #[arg(long)]
     pub state: Option<PathBuf>,

@@ -10,7 +10,7 @@ use docket_core::identity::{AppCredentials, Cloud, GraphClient};
 use docket_core::secrets::{names, KeyringStore, SecretStore, Sensitive};
 use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::dir::DirSink;
-use docket_core::sinks::graph::GraphSink;
+use docket_core::sinks::graph::{GraphRoutes, GraphSink};
 use docket_core::sinks::{Sink, SinkError};
 use docket_core::Error;
 
@@ -18,9 +18,6 @@ pub const CONNECTION_ENV: &str = "DOCKET_STORAGE_CONNECTION_STRING";
 pub const TENANT_ENV: &str = "DOCKET_TENANT_ID";
 pub const CLIENT_ID_ENV: &str = "DOCKET_CLIENT_ID";
 pub const CLIENT_SECRET_ENV: &str = "DOCKET_CLIENT_SECRET";
-/// Overrides of the cloud's sign-in authority and Graph base (test doubles, private endpoints).
-pub const AUTHORITY_ENV: &str = "DOCKET_AUTHORITY_URL";
-pub const GRAPH_ENV: &str = "DOCKET_GRAPH_URL";
 
 /// An opened target: the sink, and for `graph` the Graph sink itself and the folder the spec names.
 pub struct Opened {
@@ -30,6 +27,11 @@ pub struct Opened {
 }
 
 pub fn open(spec: &str, cloud: &str) -> Result<Opened, Error> {
+    open_with(spec, cloud, false)
+}
+
+/// `open`, letting a Graph target keep MIME as drafts where importMime is out of reach.
+pub fn open_with(spec: &str, cloud: &str, allow_drafts: bool) -> Result<Opened, Error> {
     let plain = |sink: Arc<dyn Sink>| Opened { sink, graph: None, folder: None };
     match TargetSpec::parse(spec)? {
         TargetSpec::Dir(path) => Ok(plain(Arc::new(DirSink::new(path)))),
@@ -38,7 +40,10 @@ pub fn open(spec: &str, cloud: &str) -> Result<Opened, Error> {
         }
         TargetSpec::Graph { folder } => {
             let (graph, tenant) = app_graph(cloud)?;
-            let sink = Arc::new(connector::graph_sink(graph, &tenant));
+            // The named cloud decides the routes: overrides (test doubles) do not make GCC High global.
+            let named = Cloud::from_name(cloud).unwrap_or_default();
+            let routes = GraphRoutes { allow_drafts, ..GraphRoutes::for_cloud(&named) };
+            let sink = Arc::new(connector::graph_sink(graph, &tenant, routes));
             Ok(Opened { sink: sink.clone(), graph: Some(sink), folder })
         }
     }
@@ -65,13 +70,14 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-/// The cloud `--cloud` names, with DOCKET_AUTHORITY_URL and DOCKET_GRAPH_URL applied.
+/// The cloud `--cloud` names, with DOCKET_AUTHORITY_BASE and DOCKET_GRAPH_BASE applied (the older
+/// DOCKET_AUTHORITY_URL and DOCKET_GRAPH_URL still work for this release, with a warning).
 pub fn cloud(name: &str) -> Result<Cloud, Error> {
     let cloud = Cloud::from_name(name).ok_or_else(|| ConfigError::Invalid {
         field: "--cloud".into(),
         message: format!("{name:?} is not one of global, gcc-high, dod or china"),
     })?;
-    Ok(cloud.with_overrides(env(AUTHORITY_ENV).as_deref(), env(GRAPH_ENV).as_deref()))
+    Ok(docket_core::config::env::cloud_with_overrides(&cloud))
 }
 
 /// The Graph client of Docket's app from the environment (and the keychain for the secret), and its tenant.

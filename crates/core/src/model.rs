@@ -243,12 +243,13 @@ impl SkipReason {
     }
 }
 
-/// The 10 MB limit of the Office 365 import service, for a message and for each attachment.
+/// Microsoft's 10 MB item limit (the connector docs), for a message and for each attachment.
 pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 
-/// What a finished run accounts for. `fetched = delivered + already_present + Σskipped + Σfailed`,
-/// counted per item: an item counts once, by the worst outcome over its destinations
-/// (failed > delivered > already present). `deliveries` counts the messages written per mailbox.
+/// What a finished run accounts for. `fetched = delivered + drafts + already_present + Σskipped + Σfailed`,
+/// counted per item: an item counts once, by the worst outcome over its destinations and targets
+/// (failed > draft > delivered > already present). `deliveries` counts the messages written per mailbox
+/// and target; `targets` counts each target on its own.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RunSummary {
     pub run_id: i64,
@@ -257,8 +258,14 @@ pub struct RunSummary {
     pub already_present: u64,
     pub skipped: BTreeMap<String, u64>,
     pub failed: BTreeMap<String, u64>,
-    /// Messages newly written, one per (item, mailbox).
+    /// Messages newly written, one per (item, mailbox, target).
     pub deliveries: u64,
+    /// Items that reached a mailbox only as drafts, which the connector allowed; never counted as delivered.
+    #[serde(default)]
+    pub drafts: u64,
+    /// Per target (`graph:TENANT`, `azure:CONTAINER`, `dir:PATH`): its messages on their own.
+    #[serde(default)]
+    pub targets: BTreeMap<String, TargetCounts>,
     /// True when the run stopped early because it was cancelled.
     pub cancelled: bool,
     /// What the admin should know about the run although nothing failed: X's reach limits, the daily cap.
@@ -277,6 +284,22 @@ impl RunSummary {
 
     /// The accounting identity every run must satisfy.
     pub fn balances(&self) -> bool {
-        self.fetched == self.delivered + self.already_present + self.skipped_total() + self.failed_total()
+        self.fetched
+            == self.delivered
+                + self.drafts
+                + self.already_present
+                + self.skipped_total()
+                + self.failed_total()
     }
+}
+
+/// One target's messages in a run, one per (item, mailbox).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TargetCounts {
+    /// Newly written (for a mailbox: a normal received message with the item's time).
+    pub delivered: u64,
+    pub already_present: u64,
+    /// Written as drafts (allowed by the connector); not delivered.
+    pub drafts: u64,
+    pub failed: u64,
 }

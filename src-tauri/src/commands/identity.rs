@@ -15,9 +15,9 @@ use crate::secret_vault::SecretVaultExt;
 use crate::system_browser::SystemBrowserExt;
 
 /// Overrides the Entra ID authority of every cloud (end-to-end tests against a double).
-pub const AUTHORITY_OVERRIDE_ENV: &str = "DOCKET_AUTHORITY_BASE";
+pub const AUTHORITY_OVERRIDE_ENV: &str = docket_core::config::env::AUTHORITY_BASE;
 /// Overrides the Microsoft Graph base of every cloud (end-to-end tests against a double).
-pub const GRAPH_OVERRIDE_ENV: &str = "DOCKET_GRAPH_BASE";
+pub const GRAPH_OVERRIDE_ENV: &str = docket_core::config::env::GRAPH_BASE;
 
 /// Gets an app-only token with the stored client secret, proving tenant, app and secret belong together.
 #[tauri::command]
@@ -79,8 +79,5 @@ pub async fn admin_consent_confirm<R: Runtime>(app: AppHandle<R>) -> Result<Cons
 /// The cloud the admin chose (global by default) with the authority and Graph base the environment overrides
 /// (`DOCKET_AUTHORITY_BASE`, `DOCKET_GRAPH_BASE`), as every Entra ID and Graph command uses it.
 pub(crate) fn effective_cloud(cloud: Option<Cloud>) -> Cloud {
-    let cloud = cloud.unwrap_or_default();
-    let read = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    let (authority, graph) = (read(AUTHORITY_OVERRIDE_ENV), read(GRAPH_OVERRIDE_ENV));
-    cloud.with_overrides(authority.as_deref(), graph.as_deref())
+    docket_core::config::env::cloud_with_overrides(&cloud.unwrap_or_default())
 }

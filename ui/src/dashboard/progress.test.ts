@@ -74,6 +74,8 @@ describe('the live import counts every item by its outcome', () => {
       skipped: { oversize: 1 },
       failed: {},
       deliveries: 4,
+      drafts: 0,
+      targets: {},
       cancelled: false,
     };
     const done = fold([
@@ -90,7 +92,7 @@ describe('the live import counts every item by its outcome', () => {
 
   it('marks a cancelled run as cancelled, whether the summary or the error says so', () => {
     const summary: RunSummary = {
-      run_id: 9, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, cancelled: true,
+      run_id: 9, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, drafts: 0, targets: {}, cancelled: true,
     };
     expect(fold([[0, started], [5, { event: 'finished', data: { summary } }]]).phase).toBe('cancelled');
     expect(failImport(fold([[0, started]]), { code: 'cancelled', message: 'stopped' }).phase).toBe('cancelled');

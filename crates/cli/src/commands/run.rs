@@ -25,21 +25,37 @@ pub async fn run(args: RunArgs) -> Exit {
 }
 
 async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
-    let opened = target::open(&args.target, &args.cloud)?;
-    let folder = match (&opened.folder, &args.source.folder) {
-        (Some(from_target), Some(flag)) if from_target != flag => {
-            return Err(docket_core::config::ConfigError::Invalid {
-                field: "--folder".into(),
-                message: format!(
-                    "--target names folder {from_target:?} but --folder says {flag:?}; give the folder once"
-                ),
+    let mut sinks = Vec::with_capacity(args.targets.len());
+    let mut folder = args.source.folder.clone();
+    for spec in &args.targets {
+        let opened = target::open_with(spec, &args.cloud, args.allow_drafts)?;
+        if let Some(from_target) = &opened.folder {
+            match &folder {
+                Some(flag) if flag != from_target => {
+                    return Err(docket_core::config::ConfigError::Invalid {
+                        field: "--folder".into(),
+                        message: format!(
+                        "--target names folder {from_target:?} but the folder is already {flag:?}; give the \
+                             folder once"
+                    ),
+                    }
+                    .into())
+                }
+                _ => folder = Some(from_target.clone()),
             }
-            .into())
         }
-        (Some(from_target), _) => Some(from_target.clone()),
-        (None, flag) => flag.clone(),
-    };
-    let sink = opened.sink;
+        if sinks
+            .iter()
+            .any(|s: &std::sync::Arc<dyn docket_core::sinks::Sink>| s.target_id() == opened.sink.target_id())
+        {
+            return Err(docket_core::config::ConfigError::Invalid {
+                field: "--target".into(),
+                message: format!("{spec:?} is given twice; give each target once"),
+            }
+            .into());
+        }
+        sinks.push(opened.sink);
+    }
     let ledger = Ledger::open(&state_dir(&args.state))?;
     let progress = progress_bar::for_stderr();
     let prepared = prepare(&args.source, Some(&ledger), progress.clone())?;
@@ -59,7 +75,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
         source_label: prepared.label,
         source: prepared.source,
         resolver: prepared.resolver,
-        sink,
+        sinks,
         ledger: &ledger,
         options,
         progress,
@@ -81,6 +97,8 @@ fn print_summary(summary: &RunSummary, json: bool) {
             "skipped": summary.skipped,
             "failed": summary.failed,
             "deliveries": summary.deliveries,
+            "drafts": summary.drafts,
+            "targets": summary.targets,
             "cancelled": summary.cancelled,
             "warnings": summary.warnings,
         });
@@ -95,11 +113,12 @@ fn print_summary(summary: &RunSummary, json: bool) {
         }
     };
     errln!(
-        "run {}: fetched {}, delivered {} ({} messages written), already present {}, skipped {}, failed {}{}",
+        "run {}: fetched {}, delivered {} ({} messages written), drafts {}, already present {}, skipped {}, failed {}{}",
         summary.run_id,
         summary.fetched,
         summary.delivered,
         summary.deliveries,
+        summary.drafts,
         summary.already_present,
         reasons(&summary.skipped),
         reasons(&summary.failed),

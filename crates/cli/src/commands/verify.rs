@@ -1,8 +1,11 @@
-//! `docket verify`: the ledger against the target, object by object: counts and digests.
+//! `docket verify`: the ledger against the target, object by object: counts and digests. For a Graph target
+//! every delivered message is read back from its mailbox: missing, a draft, a received time more than a
+//! minute off the item's, or another digest than the ledger's are each reported, and any of them exits 1.
 
 use std::collections::BTreeMap;
 
 use docket_core::ledger::Ledger;
+use docket_core::sinks::graph::{mailbox_state_problem, GraphSink};
 use serde::Serialize;
 
 use super::state_dir;
@@ -23,6 +26,10 @@ struct VerifyReport {
     /// In the target but not (yet) in the ledger: left by a run that stopped before recording them; the next
     /// run records them as already present.
     unrecorded: Vec<String>,
+    /// Graph: messages the mailbox holds as drafts.
+    drafts: Vec<String>,
+    /// Graph: messages whose received time is more than a minute off the item's time.
+    wrong_time: Vec<String>,
 }
 
 pub async fn verify(args: VerifyArgs) -> Exit {
@@ -52,8 +59,18 @@ pub async fn verify(args: VerifyArgs) -> Exit {
         for name in &report.unrecorded {
             outln!("unrecorded: {name}");
         }
+        for name in &report.drafts {
+            outln!("draft (not archived as received mail): {name}");
+        }
+        for name in &report.wrong_time {
+            outln!("received time off by more than a minute: {name}");
+        }
     }
-    if report.missing.is_empty() && report.digest_mismatch.is_empty() {
+    let clean = report.missing.is_empty()
+        && report.digest_mismatch.is_empty()
+        && report.drafts.is_empty()
+        && report.wrong_time.is_empty();
+    if clean {
         Exit::Ok
     } else {
         Exit::Failed
@@ -65,19 +82,10 @@ async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Er
     let sink = opened.sink;
     let ledger = Ledger::open(&state_dir(&args.state))?;
     let target = sink.target_id();
-    let rows = ledger.delivered(&target)?;
-    // Graph lists mailbox folders, not a container: read the ones the ledger delivered to. Exchange keeps no
-    // digest of the bytes sent, so a message found by its Message-ID counts as a match.
-    let presence_only = opened.graph.is_some();
     if let Some(graph) = &opened.graph {
-        for row in &rows {
-            if let Some((mailbox, rest)) = row.object_name.split_once('/') {
-                if let Some((folder, _key)) = rest.rsplit_once('/') {
-                    graph.watch(mailbox, folder);
-                }
-            }
-        }
+        return verify_mailboxes(graph, &ledger, target).await;
     }
+    let rows = ledger.delivered(&target)?;
     let objects: BTreeMap<String, Option<String>> =
         sink.list().await?.into_iter().map(|o| (o.name, o.sha256)).collect();
     let mut report = VerifyReport {
@@ -92,10 +100,51 @@ async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Er
         match objects.get(&row.object_name) {
             None => report.missing.push(row.object_name),
             Some(Some(digest)) if *digest == row.sha256 => report.matched += 1,
-            Some(None) if presence_only => report.matched += 1,
             Some(_) => report.digest_mismatch.push(row.object_name),
         }
     }
     report.unrecorded = objects.keys().filter(|name| !recorded.contains(*name)).cloned().collect();
+    Ok(report)
+}
+
+/// Reads every delivered message back from its mailbox (by Graph id, else by Docket's key anywhere in the
+/// mailbox) and checks its draft state, received time and digest against the ledger.
+async fn verify_mailboxes(
+    graph: &GraphSink,
+    ledger: &Ledger,
+    target: String,
+) -> Result<VerifyReport, docket_core::Error> {
+    let rows = ledger.mailbox_rows(&target)?;
+    let mut report = VerifyReport { target, ledger_delivered: rows.len(), ..VerifyReport::default() };
+    for row in rows {
+        let name = format!("{}/{}", row.mailbox, row.item_key);
+        let Some(found) = graph.read_back(&row.mailbox, row.remote_id.as_deref(), &row.item_key).await?
+        else {
+            report.missing.push(name);
+            continue;
+        };
+        report.target_objects += 1;
+        let allowed_draft = row.read_back.as_ref().is_some_and(|r| r.is_draft) && graph.routes().allow_drafts;
+        let mut ok = true;
+        if found.state.is_draft && !allowed_draft {
+            report.drafts.push(name.clone());
+            ok = false;
+        }
+        if let Some((reason, _)) = mailbox_state_problem(&found.state, &row.item_time, true) {
+            if reason == "wrong_time" {
+                report.wrong_time.push(name.clone());
+                ok = false;
+            }
+        }
+        // No digest at all is a mismatch too: the JSON route stamps it last, so its absence means an
+        // attachment never arrived.
+        if found.sha256 != row.sha256 {
+            report.digest_mismatch.push(name);
+            ok = false;
+        }
+        if ok {
+            report.matched += 1;
+        }
+    }
     Ok(report)
 }

@@ -10,5 +10,6 @@ mod dir_target;
 mod faults;
 mod graph_target;
 mod harness;
+mod mailbox_delivery;
 mod proof;
 mod x_source;

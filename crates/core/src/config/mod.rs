@@ -1,6 +1,8 @@
 //! Typed settings: the `KIND:LOCATION` source spec and the `dir:`/`azure:`/`graph` target spec. No secrets live
 //! here; the storage connection string is read from the environment or the keychain when a sink is built.
 
+pub mod env;
+
 use std::path::PathBuf;
 
 use crate::model::SourceKind;

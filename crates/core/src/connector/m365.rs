@@ -20,7 +20,7 @@ use crate::identity::{
 use crate::mapping::{MappingOptions, MappingTable};
 use crate::model::SourceKind;
 use crate::secrets::SecretStore;
-use crate::sinks::graph::{GraphSink, ImportMode};
+use crate::sinks::graph::{GraphRoutes, GraphSink};
 
 /// The longest client secret lifetime Docket offers (Microsoft recommends less than two years).
 pub const MAX_SECRET_DAYS: u32 = 730;
@@ -61,9 +61,10 @@ pub fn graph_client_for(credentials: AppCredentials) -> Result<Arc<GraphClient>,
     Ok(Arc::new(GraphClient::new(&cloud, tokens)?))
 }
 
-/// The Graph target of an import: `importMime` where it is available, else drafts (see `GraphSink`).
-pub fn graph_sink(graph: Arc<GraphClient>, tenant_id: &str) -> GraphSink {
-    GraphSink::new(graph, tenant_id, ImportMode::Auto)
+/// The Graph target of an import: `importMime` where the cloud has it, else non-drafts through the JSON
+/// route (drafts only when `routes.allow_drafts`; see `GraphSink`).
+pub fn graph_sink(graph: Arc<GraphClient>, tenant_id: &str, routes: GraphRoutes) -> GraphSink {
+    GraphSink::new(graph, tenant_id, routes)
 }
 
 /// Signs the admin in through the system browser (`open_url` is the app's browser opener). The refresh token

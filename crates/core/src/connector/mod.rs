@@ -200,7 +200,7 @@ impl RunParts {
             source_label: self.label,
             source,
             resolver: self.resolver,
-            sink: self.sink,
+            sinks: vec![self.sink],
             ledger,
             options: PipelineOptions { folder: self.folder, ..PipelineOptions::default() },
             progress,
@@ -231,7 +231,8 @@ fn open_target(target: &ImportTarget, secrets: &dyn SecretStore) -> Result<Arc<d
         ImportTarget::Graph { cloud, tenant_id, client_id } => {
             let app =
                 GraphApp { cloud: cloud.clone(), tenant_id: tenant_id.clone(), client_id: client_id.clone() };
-            Ok(Arc::new(graph_sink(app_graph_client(secrets, &app)?, tenant_id)))
+            let routes = crate::sinks::graph::GraphRoutes::for_cloud(cloud);
+            Ok(Arc::new(graph_sink(app_graph_client(secrets, &app)?, tenant_id, routes)))
         }
     }
 }

@@ -54,6 +54,13 @@ impl Cloud {
         Cloud::Custom { authority: authority.to_string(), graph: self.graph().to_string() }
     }
 
+    /// Whether Graph's `importMime` action exists here: Microsoft documents it for the Global service only
+    /// (not US Government L4/L5 or 21Vianet). A custom pair (test doubles) is treated as Global; callers
+    /// that apply endpoint overrides to a national cloud ask the named cloud, before the overrides.
+    pub fn has_import_mime(&self) -> bool {
+        matches!(self, Cloud::Global | Cloud::Custom { .. })
+    }
+
     /// The static scope of everything an app was granted on Graph: `{graph}/.default`.
     pub fn graph_default_scope(&self) -> String {
         format!("{}/.default", self.graph())
@@ -70,8 +77,7 @@ impl Cloud {
         }
     }
 
-    /// This cloud with the authority and/or Graph base replaced (test doubles, `DOCKET_AUTHORITY_URL` and
-    /// `DOCKET_GRAPH_URL`).
+    /// This cloud with the authority and/or Graph base replaced (test doubles: `config::env`).
     pub fn with_overrides(&self, authority: Option<&str>, graph: Option<&str>) -> Cloud {
         match (authority, graph) {
             (None, None) => self.clone(),

@@ -247,6 +247,58 @@ impl GraphClient {
         }
     }
 
+    /// `PUT` one byte range to an attachment upload session's URL. That URL is pre-authenticated, so no token
+    /// is sent (Graph: "Don't specify an Authorization request header"); it must be https (or http on
+    /// loopback), and the mailbox's throttle and `Retry-After` apply as to any other request for it.
+    pub async fn put_range(
+        &self,
+        upload_url: &Url,
+        mailbox: &str,
+        start: usize,
+        bytes: &[u8],
+        total: usize,
+    ) -> Result<GraphAnswer, GraphError> {
+        let request = "PUT <attachment upload session>".to_string();
+        let loopback = matches!(upload_url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if !(upload_url.scheme() == "https" || (upload_url.scheme() == "http" && loopback)) {
+            return Err(GraphError::Unexpected { request, detail: "the upload address is not https".into() });
+        }
+        let range = format!("bytes {start}-{}/{total}", start + bytes.len().saturating_sub(1));
+        let mut throttled = 0u32;
+        loop {
+            let slot = self.throttle.acquire(mailbox).await;
+            let response = self
+                .http
+                .put(upload_url.clone())
+                .header("Content-Range", &range)
+                .header("Content-Type", "application/octet-stream")
+                .body(bytes.to_vec())
+                .send()
+                .await
+                .map_err(|e| GraphError::Unreachable {
+                    endpoint: self.origin.clone(),
+                    detail: chain(&e.without_url()),
+                })?;
+            let status = response.status();
+            if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+                throttled += 1;
+                let wait = retry_after(response.headers(), throttled);
+                self.throttle.hold_until(mailbox, Instant::now() + wait);
+                drop(slot);
+                if throttled >= MAX_THROTTLED {
+                    return Err(GraphError::Throttled { request, attempts: throttled });
+                }
+                continue;
+            }
+            let text = response.text().await.unwrap_or_default();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            if status.is_success() {
+                return Ok(GraphAnswer { status: status.as_u16(), json });
+            }
+            return Err(failure(request, status, &json));
+        }
+    }
+
     /// `GET` one object.
     pub async fn get(&self, url: Url, mailbox: Option<&str>) -> Result<serde_json::Value, GraphError> {
         Ok(self.send(Method::GET, url, mailbox, &Body::None).await?.json)

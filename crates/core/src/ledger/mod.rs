@@ -3,6 +3,7 @@
 //! only after the sink has the bytes, so a `kill -9` at any moment loses nothing: a rerun finds the object
 //! already in the sink (same digest) and records it. It does not talk to sinks or sources itself.
 
+mod mailbox;
 mod reports;
 mod schema;
 
@@ -13,6 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+pub use mailbox::{MailboxRow, ReadBack};
 pub use reports::{DayCount, LedgerRow};
 
 use crate::model::{Item, RunSummary};
@@ -73,6 +75,8 @@ pub struct Outcome {
     pub original: Option<String>,
     /// The id the target gave the delivered message (Microsoft Graph's message id), when it has one.
     pub remote_id: Option<String>,
+    /// The message's state as its mailbox reported it right after it was written (Graph targets).
+    pub read_back: Option<ReadBack>,
 }
 
 impl Outcome {
@@ -93,6 +97,7 @@ impl Outcome {
             item_time: item.timestamp.to_rfc3339(),
             original: None,
             remote_id: None,
+            read_back: None,
         }
     }
 }
@@ -280,6 +285,10 @@ impl Ledger {
                     run_id,
                     now,
                     o.remote_id,
+                    o.read_back.as_ref().map(|r| r.is_draft),
+                    o.read_back.as_ref().and_then(|r| r.received_at.clone()),
+                    o.read_back.as_ref().and_then(|r| r.sent_at.clone()),
+                    o.read_back.as_ref().and_then(|r| r.internet_message_id.clone()),
                 ])?;
                 if let Some(original) = &o.original {
                     keep_original.execute(params![o.item_key, original])?;

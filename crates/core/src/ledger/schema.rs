@@ -57,6 +57,16 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     if !has_column(conn, "items", "remote_id")? {
         conn.execute_batch("ALTER TABLE items ADD COLUMN remote_id TEXT")?;
     }
+    // v0.2 → what the mailbox reported after each Graph write: draft state, times and Message-ID.
+    if !has_column(conn, "items", "is_draft")? {
+        conn.execute_batch(
+            "ALTER TABLE items ADD COLUMN is_draft INTEGER;
+             ALTER TABLE items ADD COLUMN received_at TEXT;
+             ALTER TABLE items ADD COLUMN sent_at TEXT;
+             ALTER TABLE items ADD COLUMN internet_message_id TEXT;
+             CREATE INDEX IF NOT EXISTS items_by_mailbox ON items (target, mailbox);",
+        )?;
+    }
     Ok(())
 }
 
@@ -74,12 +84,16 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<
 /// Inserts or updates one (target, item, mailbox) row. A delivered row is never downgraded.
 pub(super) const UPSERT_ITEM: &str = "
 INSERT INTO items (target, item_key, mailbox, source, chat, source_id, item_time, state, reason, detail,
-                   object_name, sha256, size, run_id, updated_at, remote_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                   object_name, sha256, size, run_id, updated_at, remote_id, is_draft, received_at, sent_at,
+                   internet_message_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
 ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
     state = excluded.state, reason = excluded.reason, detail = excluded.detail,
     object_name = excluded.object_name, sha256 = excluded.sha256, size = excluded.size,
-    run_id = excluded.run_id, updated_at = excluded.updated_at, remote_id = excluded.remote_id
+    run_id = excluded.run_id, updated_at = excluded.updated_at,
+    remote_id = coalesce(excluded.remote_id, items.remote_id), is_draft = excluded.is_draft,
+    received_at = excluded.received_at, sent_at = excluded.sent_at,
+    internet_message_id = excluded.internet_message_id
 WHERE items.state != 'delivered'
 ";
 

@@ -1,11 +1,14 @@
-//! One item's trip through convert and the sink: render once, write to every missing mailbox with
-//! retries, and describe the outcome as ledger rows. Runs as its own task so items proceed in parallel.
+//! One item's trip through convert and the sinks: render once, write to every missing mailbox of every
+//! target with retries, judge what each mailbox reports back, and describe the outcome as ledger rows (one
+//! per item, mailbox and target). Runs as its own task so items proceed in parallel.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::convert::{self, ConvertError};
-use crate::ledger::{Outcome, RowState, NO_MAILBOX};
-use crate::model::{Item, SkipReason};
+use crate::ledger::{Outcome, ReadBack, RowState, NO_MAILBOX};
+use crate::model::{Item, SkipReason, TargetCounts};
+use crate::sinks::graph::mailbox_state_problem;
 use crate::sinks::{Envelope, Sink, SinkError, Written};
 use crate::test_hooks::{self, CrashPoint};
 
@@ -14,25 +17,32 @@ use super::RetryPolicy;
 pub(super) enum ItemVerdict {
     /// Newly written to at least one mailbox (the others were already there).
     Delivered(Vec<String>),
+    /// Reached a mailbox only as a draft (the connector allows drafts); not delivered.
+    Draft(Vec<String>),
     AlreadyPresent(Vec<String>),
     Skipped(SkipReason, String),
     /// At least one destination failed: (reason, detail).
     Failed(String, String),
 }
 
+/// One ledger row, with the target it belongs to.
+pub(super) type TargetRow = (Arc<str>, Outcome);
+
 pub(super) struct ItemResult {
     pub key: String,
     pub verdict: ItemVerdict,
-    pub rows: Vec<Outcome>,
-    /// Objects newly created.
+    pub rows: Vec<TargetRow>,
+    /// Objects newly created, over every target.
     pub created: u64,
+    /// Per target: what its writes did.
+    pub counts: Vec<(Arc<str>, TargetCounts)>,
     /// A sink error that will fail every other item too (refused credentials, bad settings).
     pub fatal: Fatal,
 }
 
 impl ItemResult {
-    pub fn new(key: String, verdict: ItemVerdict, rows: Vec<Outcome>) -> ItemResult {
-        ItemResult { key, verdict, rows, created: 0, fatal: Fatal(None) }
+    pub fn new(key: String, verdict: ItemVerdict, rows: Vec<TargetRow>) -> ItemResult {
+        ItemResult { key, verdict, rows, created: 0, counts: Vec::new(), fatal: Fatal(None) }
     }
 }
 
@@ -50,11 +60,18 @@ impl Fatal {
     }
 }
 
+/// One target's part of an item: the mailboxes it still lacks, and which of them must be looked up first.
+pub(super) struct Destination {
+    pub sink: Arc<dyn Sink>,
+    pub target: Arc<str>,
+    /// (mailbox, look first).
+    pub mailboxes: Vec<(String, bool)>,
+}
+
 pub(super) struct Task {
     pub item: Item,
-    pub mailboxes: Vec<String>,
+    pub destinations: Vec<Destination>,
     pub folder: Arc<str>,
-    pub sink: Arc<dyn Sink>,
     pub retry: RetryPolicy,
 }
 
@@ -68,9 +85,27 @@ pub(super) fn panicked(key: String, e: &tokio::task::JoinError) -> ItemResult {
     ItemResult::new(key, ItemVerdict::Failed("internal".into(), detail), vec![])
 }
 
+/// The worst outcome so far of one item over its destinations.
+#[derive(Default)]
+struct Tally {
+    created: u64,
+    drafts: Vec<String>,
+    failure: Option<(String, String)>,
+    fatal: Option<SinkError>,
+}
+
 impl Task {
     pub async fn run(self) -> ItemResult {
-        let Task { item, mailboxes, folder, sink, retry } = self;
+        let Task { item, destinations, folder, retry } = self;
+        let all_mailboxes: Vec<String> = destinations
+            .iter()
+            .flat_map(|d| d.mailboxes.iter().map(|(m, _)| m.clone()))
+            .fold(Vec::new(), |mut seen, m| {
+                if !seen.contains(&m) {
+                    seen.push(m);
+                }
+                seen
+            });
         let rendered = if item.attachments.is_empty() {
             convert::render(&item)
         } else {
@@ -85,58 +120,154 @@ impl Task {
         };
         let rendered = match rendered {
             Ok(r) => r,
-            Err(e) => return not_rendered(&item, &mailboxes, e),
+            Err(e) => {
+                let targets: Vec<Arc<str>> = destinations.iter().map(|d| d.target.clone()).collect();
+                return not_rendered(&item, &all_mailboxes, &targets, e);
+            }
         };
         test_hooks::reached(CrashPoint::Converted);
 
-        let mut rows = Vec::with_capacity(mailboxes.len());
-        let mut created = 0u64;
-        let mut failure: Option<SinkError> = None;
-        for mailbox in &mailboxes {
-            let envelope = Envelope {
-                mailbox,
-                folder: &folder,
-                key: &item.key,
-                source: item.source.as_str(),
-                source_id: &item.source_id,
-                bytes: &rendered.bytes,
-                sha256: &rendered.sha256,
-            };
-            let mut row = Outcome::for_item(&item, mailbox, RowState::Delivered);
-            row.object_name = Some(envelope.object_name());
-            row.sha256 = Some(rendered.sha256.clone());
-            row.size = Some(rendered.bytes.len() as u64);
-            match retry.run(|| sink.put_tracked(&envelope), |e| e.is_permanent()).await {
-                Ok(delivery) => {
-                    if delivery.written == Written::Created {
-                        test_hooks::reached(CrashPoint::Uploaded);
-                        created += 1;
+        let mut rows = Vec::new();
+        let mut counts = Vec::new();
+        let mut tally = Tally::default();
+        for destination in &destinations {
+            let mut target_counts = TargetCounts::default();
+            for (mailbox, look_first) in &destination.mailboxes {
+                let row =
+                    deliver_one(&item, &rendered, destination, &folder, mailbox, *look_first, retry).await;
+                let (row, outcome) = row;
+                match outcome {
+                    Wrote::Created => {
+                        target_counts.delivered += 1;
+                        tally.created += 1;
                     }
-                    row.remote_id = delivery.remote_id;
+                    Wrote::Present => target_counts.already_present += 1,
+                    Wrote::Draft => {
+                        target_counts.drafts += 1;
+                        tally.created += 1;
+                        tally.drafts.push(mailbox.clone());
+                    }
+                    Wrote::Failed(reason, detail, error) => {
+                        target_counts.failed += 1;
+                        tally.failure.get_or_insert((reason, detail));
+                        if let Some(error) = error {
+                            tally.fatal.get_or_insert(error);
+                        }
+                    }
                 }
-                Err(e) => {
-                    row.state = RowState::Failed;
-                    row.reason = Some(e.reason().into());
-                    row.detail = Some(e.to_string());
-                    // Kept so the item can be replayed even when its source cannot give it again (X).
-                    row.original = serde_json::to_string(&item).ok();
-                    failure.get_or_insert(e);
-                }
+                rows.push((destination.target.clone(), row));
             }
-            rows.push(row);
+            counts.push((destination.target.clone(), target_counts));
         }
-        let verdict = match &failure {
-            Some(e) => ItemVerdict::Failed(e.reason().into(), e.to_string()),
-            None if created > 0 => ItemVerdict::Delivered(mailboxes),
-            None => ItemVerdict::AlreadyPresent(mailboxes),
+        let verdict = match tally.failure {
+            Some((reason, detail)) => ItemVerdict::Failed(reason, detail),
+            None if !tally.drafts.is_empty() => ItemVerdict::Draft(tally.drafts),
+            None if tally.created > 0 => ItemVerdict::Delivered(all_mailboxes),
+            None => ItemVerdict::AlreadyPresent(all_mailboxes),
         };
-        ItemResult { key: item.key.clone(), verdict, rows, created, fatal: Fatal(failure) }
+        ItemResult {
+            key: item.key.clone(),
+            verdict,
+            rows,
+            created: tally.created,
+            counts,
+            fatal: Fatal(tally.fatal),
+        }
+    }
+}
+
+/// What one write came to.
+enum Wrote {
+    Created,
+    Present,
+    Draft,
+    Failed(String, String, Option<SinkError>),
+}
+
+/// Writes the rendered item to one mailbox of one target, with retries; an attempt after an ambiguous
+/// failure looks first, so a write that did land is found rather than made twice. A mailbox that reports
+/// the message as a draft (not allowed) or at the wrong time fails the row, with the message left in place.
+async fn deliver_one(
+    item: &Item,
+    rendered: &convert::Rendered,
+    destination: &Destination,
+    folder: &str,
+    mailbox: &str,
+    look_first: bool,
+    retry: RetryPolicy,
+) -> (Outcome, Wrote) {
+    let mut row = Outcome::for_item(item, mailbox, RowState::Delivered);
+    let base = Envelope {
+        mailbox,
+        folder,
+        key: &item.key,
+        source: item.source.as_str(),
+        source_id: &item.source_id,
+        bytes: &rendered.bytes,
+        sha256: &rendered.sha256,
+        look_first,
+    };
+    row.object_name = Some(base.object_name());
+    row.sha256 = Some(rendered.sha256.clone());
+    row.size = Some(rendered.bytes.len() as u64);
+    let tried = AtomicBool::new(false);
+    let sink = &destination.sink;
+    let result = retry
+        .run(
+            || {
+                let again = tried.swap(true, Ordering::SeqCst);
+                let envelope = Envelope { look_first: look_first || again, ..base };
+                async move { sink.put_tracked(&envelope).await }
+            },
+            |e| e.is_permanent(),
+        )
+        .await;
+    let failed = |mut row: Outcome, reason: String, detail: String, error: Option<SinkError>| {
+        row.state = RowState::Failed;
+        row.reason = Some(reason.clone());
+        row.detail = Some(detail.clone());
+        // Kept so the item can be replayed even when its source cannot give it again (X).
+        row.original = serde_json::to_string(item).ok();
+        (row, Wrote::Failed(reason, detail, error))
+    };
+    match result {
+        Ok(delivery) => {
+            row.remote_id = delivery.remote_id;
+            let created = delivery.written == Written::Created;
+            if created {
+                test_hooks::reached(CrashPoint::Uploaded);
+            }
+            let Some(state) = delivery.mailbox_state else {
+                return (row, if created { Wrote::Created } else { Wrote::Present });
+            };
+            row.read_back = Some(ReadBack {
+                is_draft: state.is_draft,
+                received_at: state.received.clone(),
+                sent_at: state.sent.clone(),
+                internet_message_id: state.internet_message_id.clone(),
+            });
+            let allow_drafts = sink.allows_drafts();
+            let item_time = item.timestamp.to_rfc3339();
+            if let Some((reason, detail)) = mailbox_state_problem(&state, &item_time, allow_drafts) {
+                let detail = format!("{mailbox}: {detail}");
+                return failed(row, reason.to_string(), detail, None);
+            }
+            match (state.is_draft, created) {
+                (true, _) => (row, Wrote::Draft),
+                (false, true) => (row, Wrote::Created),
+                (false, false) => (row, Wrote::Present),
+            }
+        }
+        Err(e) => {
+            let (reason, detail) = (e.reason().to_string(), e.to_string());
+            failed(row, reason, detail, Some(e))
+        }
     }
 }
 
 /// The item could not be rendered: oversize items are held (skipped) with their original kept; an
 /// unreadable attachment fails the item so the next run tries again.
-fn not_rendered(item: &Item, mailboxes: &[String], e: ConvertError) -> ItemResult {
+fn not_rendered(item: &Item, mailboxes: &[String], targets: &[Arc<str>], e: ConvertError) -> ItemResult {
     let detail = format!("{e} (meant for {})", mailboxes.join(", "));
     let (state, verdict, reason) = match e {
         ConvertError::Oversize { .. } => (
@@ -154,5 +285,6 @@ fn not_rendered(item: &Item, mailboxes: &[String], e: ConvertError) -> ItemResul
     row.reason = Some(reason);
     row.detail = Some(detail);
     row.original = serde_json::to_string(item).ok();
-    ItemResult::new(item.key.clone(), verdict, vec![row])
+    let rows = targets.iter().map(|target| (target.clone(), row.clone())).collect();
+    ItemResult::new(item.key.clone(), verdict, rows)
 }

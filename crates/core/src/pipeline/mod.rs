@@ -7,6 +7,7 @@ mod deliver;
 pub mod progress;
 pub mod retry;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -22,7 +23,7 @@ use crate::model::{Item, RunSummary, SkipReason};
 use crate::sinks::Sink;
 use crate::sources::Source;
 use crate::test_hooks::{self, CrashPoint};
-use deliver::{ItemResult, ItemVerdict};
+use deliver::{ItemResult, ItemVerdict, TargetRow};
 
 /// How a run behaves; none of it is secret.
 #[derive(Debug, Clone)]
@@ -48,7 +49,8 @@ pub struct Job<'a> {
     pub source_label: String,
     pub source: Box<dyn Source>,
     pub resolver: Arc<Resolver>,
-    pub sink: Arc<dyn Sink>,
+    /// Every target of the run: one fetch fans out to each (mailboxes through Graph, an archive copy...).
+    pub sinks: Vec<Arc<dyn Sink>>,
     pub ledger: &'a Ledger,
     pub options: PipelineOptions,
     pub progress: ProgressFn,
@@ -63,23 +65,39 @@ fn now() -> String {
 /// archived whatever happens; an error that stops the run early (a source that cannot be read further,
 /// storage credentials refused) is returned after everything in flight has been recorded.
 pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
-    let Job { source_label, mut source, resolver, sink, ledger, options, progress, cancel } = job;
+    let Job { source_label, mut source, resolver, sinks, ledger, options, progress, cancel } = job;
     let _lock = ledger.lock_for_run()?;
-    let target = sink.target_id();
-    let run_id = ledger.start_run(&source_label, &target, &now())?;
+    let targets: Vec<(Arc<str>, Arc<dyn Sink>)> =
+        sinks.into_iter().map(|sink| (Arc::<str>::from(sink.target_id()), sink)).collect();
+    let target_label = targets.iter().map(|(t, _)| t.as_ref()).collect::<Vec<_>>().join(", ");
+    let run_id = ledger.start_run(&source_label, &target_label, &now())?;
     let mut summary = RunSummary { run_id, ..RunSummary::default() };
-    progress(Progress::Started { run_id, source: source_label.clone(), target: target.clone() });
-
-    if let Err(e) = options.retry.run(|| sink.prepare(), |e| e.is_permanent()).await {
-        ledger.finish_run(&summary, "failed", &now())?;
-        return Err(e.into());
+    for (target, _) in &targets {
+        summary.targets.insert(target.to_string(), Default::default());
     }
+    progress(Progress::Started { run_id, source: source_label.clone(), target: target_label.clone() });
+    if targets.is_empty() {
+        ledger.finish_run(&summary, "failed", &now())?;
+        return Err(crate::config::ConfigError::Invalid {
+            field: "targets".into(),
+            message: "the run has no target; choose where the messages go".into(),
+        }
+        .into());
+    }
+
+    for (_, sink) in &targets {
+        if let Err(e) = options.retry.run(|| sink.prepare(), |e| e.is_permanent()).await {
+            ledger.finish_run(&summary, "failed", &now())?;
+            return Err(e.into());
+        }
+    }
+    let mut known_mailboxes = KnownMailboxes::default();
 
     let folder: Arc<str> =
         options.folder.clone().unwrap_or_else(|| source.kind().default_folder().to_string()).into();
     let concurrency = options.concurrency.max(1);
     let mut in_flight = FuturesUnordered::new();
-    let mut pending: Vec<Outcome> = Vec::with_capacity(options.batch_size);
+    let mut pending: Vec<TargetRow> = Vec::with_capacity(options.batch_size);
     let mut stop: Option<Error> = None;
     let mut source_done = false;
     report_warnings(source.as_mut(), &mut summary, &progress);
@@ -98,14 +116,13 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                     test_hooks::reached(CrashPoint::Fetched);
                     summary.fetched += 1;
                     progress(Progress::Fetched { key: item.key.clone(), fetched: summary.fetched });
-                    match plan(&item, &resolver, ledger, &target)? {
+                    match plan(&item, &resolver, ledger, &targets, &mut known_mailboxes)? {
                         Plan::Done(result) => account(result, &mut summary, &mut pending, &progress),
-                        Plan::Deliver { mailboxes } => {
+                        Plan::Deliver { destinations } => {
                             let task = deliver::Task {
                                 item,
-                                mailboxes,
+                                destinations,
                                 folder: folder.clone(),
-                                sink: sink.clone(),
                                 retry: options.retry,
                             };
                             // A worker that panics fails its own item (the next run retries it);
@@ -133,11 +150,10 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
         account(result, &mut summary, &mut pending, &progress);
         if pending.len() >= options.batch_size {
-            ledger.record(&target, run_id, &now(), &pending)?;
-            pending.clear();
+            record(ledger, run_id, &mut pending)?;
         }
     }
-    ledger.record(&target, run_id, &now(), &pending)?;
+    record(ledger, run_id, &mut pending)?;
     // Checkpoints move only when everything the source handed on is in the ledger and nothing failed, so a
     // stopped, cancelled or partly failed run fetches the same window again (the ledger de-duplicates).
     if stop.is_none() && !summary.cancelled && summary.failed_total() == 0 {
@@ -174,49 +190,134 @@ fn report_warnings(source: &mut dyn Source, summary: &mut RunSummary, progress: 
 enum Plan {
     /// Nothing to write: the outcome is known already.
     Done(ItemResult),
-    /// Render once and write to these mailboxes.
-    Deliver { mailboxes: Vec<String> },
+    /// Render once and write to these mailboxes of these targets.
+    Deliver { destinations: Vec<deliver::Destination> },
 }
 
-/// Decides, without touching the sink, what an item needs: unmapped items are held with their reason,
-/// items the ledger has delivered everywhere are already present, the rest go to the mailboxes missing.
-fn plan(item: &Item, resolver: &Resolver, ledger: &Ledger, target: &str) -> Result<Plan, Error> {
+/// Per (target, mailbox): whether the ledger had delivered anything there before this run, asked once. A
+/// ledger new for a mailbox cannot vouch for any item there, so every write to it looks first all run long.
+#[derive(Default)]
+struct KnownMailboxes(HashMap<(Arc<str>, String), bool>);
+
+impl KnownMailboxes {
+    fn knows(&mut self, ledger: &Ledger, target: &Arc<str>, mailbox: &str) -> Result<bool, Error> {
+        if let Some(known) = self.0.get(&(target.clone(), mailbox.to_string())) {
+            return Ok(*known);
+        }
+        let known = ledger.knows_mailbox(target, mailbox)?;
+        self.0.insert((target.clone(), mailbox.to_string()), known);
+        Ok(known)
+    }
+}
+
+/// Decides, without touching a sink, what an item needs: unmapped items are held with their reason, items
+/// the ledger has delivered everywhere are already present, the rest go to the mailboxes missing in each
+/// target. A write looks in the mailbox first only when the ledger tried that (item, mailbox) before or
+/// knows nothing of that mailbox yet; on the happy path it costs one request.
+fn plan(
+    item: &Item,
+    resolver: &Resolver,
+    ledger: &Ledger,
+    targets: &[(Arc<str>, Arc<dyn Sink>)],
+    known: &mut KnownMailboxes,
+) -> Result<Plan, Error> {
     match resolver.resolve(item) {
         Resolution::Unmapped { reason } => {
             let mut row = Outcome::for_item(item, NO_MAILBOX, RowState::Skipped);
             row.reason = Some(SkipReason::Unmapped.as_str().into());
             row.detail = Some(reason.clone());
             row.original = serde_json::to_string(item).ok();
+            let rows = targets.iter().map(|(target, _)| (target.clone(), row.clone())).collect();
             Ok(Plan::Done(ItemResult::new(
                 item.key.clone(),
                 ItemVerdict::Skipped(SkipReason::Unmapped, reason),
-                vec![row],
+                rows,
             )))
         }
         Resolution::Mailboxes(mailboxes) => {
-            let delivered = ledger.delivered_mailboxes(target, &item.key)?;
-            let missing: Vec<String> = mailboxes.into_iter().filter(|m| !delivered.contains(m)).collect();
-            if missing.is_empty() {
+            let mut destinations = Vec::new();
+            for (target, sink) in targets {
+                let delivered = ledger.delivered_mailboxes(target, &item.key)?;
+                let missing: Vec<&String> = mailboxes.iter().filter(|m| !delivered.contains(m)).collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let attempted = ledger.attempted_mailboxes(target, &item.key)?;
+                let mut wanted = Vec::with_capacity(missing.len());
+                for mailbox in missing {
+                    let look_first = attempted.contains(mailbox) || !known.knows(ledger, target, mailbox)?;
+                    wanted.push((mailbox.clone(), look_first));
+                }
+                destinations.push(deliver::Destination {
+                    sink: sink.clone(),
+                    target: target.clone(),
+                    mailboxes: wanted,
+                });
+            }
+            if destinations.is_empty() {
                 Ok(Plan::Done(ItemResult::new(
                     item.key.clone(),
-                    ItemVerdict::AlreadyPresent(delivered),
+                    ItemVerdict::AlreadyPresent(mailboxes),
                     vec![],
                 )))
             } else {
-                Ok(Plan::Deliver { mailboxes: missing })
+                Ok(Plan::Deliver { destinations })
             }
         }
     }
 }
 
+/// Commits the queued rows, one transaction per target.
+fn record(ledger: &Ledger, run_id: i64, pending: &mut Vec<TargetRow>) -> Result<(), Error> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let now = now();
+    let mut by_target: Vec<(Arc<str>, Vec<Outcome>)> = Vec::new();
+    for (target, row) in pending.drain(..) {
+        match by_target.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, rows)) => rows.push(row),
+            None => by_target.push((target, vec![row])),
+        }
+    }
+    for (target, rows) in by_target {
+        ledger.record(&target, run_id, &now, &rows)?;
+    }
+    Ok(())
+}
+
 /// Adds one item's result to the summary, queues its ledger rows and reports it.
-fn account(result: ItemResult, summary: &mut RunSummary, pending: &mut Vec<Outcome>, progress: &ProgressFn) {
+fn account(
+    result: ItemResult,
+    summary: &mut RunSummary,
+    pending: &mut Vec<TargetRow>,
+    progress: &ProgressFn,
+) {
     let key = result.key;
+    for (target, counts) in &result.counts {
+        let total = summary.targets.entry(target.to_string()).or_default();
+        total.delivered += counts.delivered;
+        total.already_present += counts.already_present;
+        total.drafts += counts.drafts;
+        total.failed += counts.failed;
+    }
     match result.verdict {
         ItemVerdict::Delivered(mailboxes) => {
             summary.delivered += 1;
             summary.deliveries += result.created;
             progress(Progress::Delivered { key, mailboxes, already_present: false });
+        }
+        ItemVerdict::Draft(mailboxes) => {
+            summary.drafts += 1;
+            summary.deliveries += result.created;
+            progress(Progress::Skipped {
+                key,
+                reason: "draft".into(),
+                detail: format!(
+                    "stored only as a draft (drafts are allowed for this connector) in {}",
+                    mailboxes.join(", ")
+                ),
+            });
         }
         ItemVerdict::AlreadyPresent(mailboxes) => {
             summary.already_present += 1;

@@ -24,6 +24,10 @@ pub struct Envelope<'a> {
     pub bytes: &'a [u8],
     /// SHA-256 of `bytes`, lowercase hex.
     pub sha256: &'a str,
+    /// Look for the object before writing it: the ledger has tried this item for this mailbox before, knows
+    /// nothing of this mailbox yet, or an earlier attempt of this run ended ambiguously. Targets whose
+    /// writes are create-only by name (blob, dir) may ignore it; Graph, which names nothing, uses it.
+    pub look_first: bool,
 }
 
 impl Envelope<'_> {
@@ -47,11 +51,26 @@ pub enum Written {
     AlreadyPresent,
 }
 
-/// What a write did, with the id the target gave the object when it has one (Graph's message id).
+/// What a write did, with the id the target gave the object when it has one (Graph's message id), and for a
+/// mailbox, the state the mailbox reports the message in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub written: Written,
     pub remote_id: Option<String>,
+    pub mailbox_state: Option<MailboxState>,
+}
+
+/// A message as its mailbox holds it, read back from Graph: what compliance depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailboxState {
+    pub is_draft: bool,
+    /// `receivedDateTime` (RFC 3339, UTC).
+    pub received: Option<String>,
+    /// `sentDateTime` (RFC 3339, UTC).
+    pub sent: Option<String>,
+    pub internet_message_id: Option<String>,
+    /// How it was created: `importMime`, `json` or `mime-draft`; `None` when found rather than created.
+    pub route: Option<&'static str>,
 }
 
 /// An object found in a sink, for `verify`.
@@ -99,6 +118,12 @@ pub enum SinkError {
          `docket mailboxes check`), or give the user a mailbox; the item is kept and a later run delivers it."
     )]
     MailboxNotFound { mailbox: String, detail: String },
+    #[error(
+        "Microsoft 365 refused Docket access to {mailbox} ({detail}). An Exchange application access policy \
+         or RBAC for Applications scope leaves this mailbox out: add it to the policy's group (or remove the \
+         restriction), then run again. Other mailboxes are not affected; the item is kept."
+    )]
+    MailboxRefused { mailbox: String, detail: String },
     #[error("Microsoft Graph failed on {name}: {detail}")]
     Graph { name: String, detail: String, transient: bool },
 }
@@ -113,7 +138,9 @@ impl SinkError {
             SinkError::Transient { .. } | SinkError::Other { .. } => Code::Storage,
             SinkError::Config(_) => Code::BadConfig,
             SinkError::GraphAuth { .. } => Code::EntraAuth,
-            SinkError::MailboxNotFound { .. } | SinkError::Graph { .. } => Code::Graph,
+            SinkError::MailboxNotFound { .. }
+            | SinkError::MailboxRefused { .. }
+            | SinkError::Graph { .. } => Code::Graph,
         }
     }
 
@@ -138,6 +165,7 @@ impl SinkError {
             SinkError::Config(_) => "config",
             SinkError::GraphAuth { .. } => "graph_auth",
             SinkError::MailboxNotFound { .. } => "mailbox_not_found",
+            SinkError::MailboxRefused { .. } => "mailbox_access_denied",
             SinkError::Graph { .. } => "graph",
         }
     }
@@ -159,7 +187,12 @@ pub trait Sink: Send + Sync {
     /// `put`, also returning the id the target gave the object (recorded in the ledger). Targets without
     /// such ids need not implement it.
     async fn put_tracked(&self, envelope: &Envelope<'_>) -> Result<Delivery, SinkError> {
-        Ok(Delivery { written: self.put(envelope).await?, remote_id: None })
+        Ok(Delivery { written: self.put(envelope).await?, remote_id: None, mailbox_state: None })
+    }
+    /// Whether a message this target stores as a draft counts (apart) rather than failing: only a mailbox
+    /// target whose connector allows drafts says yes.
+    fn allows_drafts(&self) -> bool {
+        false
     }
 }
 

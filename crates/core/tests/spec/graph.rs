@@ -16,7 +16,7 @@ use docket_core::model::RunSummary;
 use docket_core::model::SourceKind;
 use docket_core::pipeline::{self, Job, PipelineOptions, RetryPolicy};
 use docket_core::secrets::Sensitive;
-use docket_core::sinks::graph::{GraphSink, ImportMode};
+use docket_core::sinks::graph::{GraphRoutes, GraphSink};
 use docket_core::sinks::Sink;
 use docket_core::sources::FakeSource;
 use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, SECRET, TENANT};
@@ -27,6 +27,8 @@ use crate::pipeline::item;
 
 const OWNER: &str = "owner@contoso.com";
 const ALICE: &str = "alice@contoso.com";
+/// A Global-cloud tenant: importMime first, the JSON route where it is refused; drafts not allowed.
+const GLOBAL: GraphRoutes = GraphRoutes { import_mime: true, allow_drafts: false };
 
 struct Tenant {
     entra: FakeEntra,
@@ -56,8 +58,8 @@ impl Tenant {
         .expect("a Graph client")
     }
 
-    fn sink(&self, mode: ImportMode) -> Arc<GraphSink> {
-        Arc::new(GraphSink::new(self.client(), TENANT, mode))
+    fn sink(&self, routes: GraphRoutes) -> Arc<GraphSink> {
+        Arc::new(GraphSink::new(self.client(), TENANT, routes))
     }
 }
 
@@ -84,7 +86,7 @@ async fn run_items(
         source_label: "whatsapp:spec".into(),
         source: Box::new(FakeSource::new(SourceKind::WhatsApp, items)),
         resolver: Arc::new(resolver),
-        sink,
+        sinks: vec![sink],
         ledger,
         options: PipelineOptions {
             folder: Some("Chat Archive".into()),
@@ -108,7 +110,7 @@ async fn every_message_lands_in_the_named_folder_of_each_mapped_mailbox_with_its
     let tenant = tenant();
     let dir = tempfile::tempdir().expect("tempdir");
     let ledger = Ledger::open(dir.path()).expect("ledger");
-    let sink = tenant.sink(ImportMode::Auto);
+    let sink = tenant.sink(GLOBAL);
 
     let summary = run(sink.clone(), &ledger, resolver(dir.path()), 20).await;
 
@@ -137,11 +139,11 @@ async fn a_rerun_creates_no_duplicate_even_with_an_empty_ledger() {
     let tenant = tenant();
     let dir = tempfile::tempdir().expect("tempdir");
     let first_ledger = Ledger::open(&dir.path().join("a")).expect("ledger");
-    run(tenant.sink(ImportMode::Auto), &first_ledger, resolver(dir.path()), 10).await;
+    run(tenant.sink(GLOBAL), &first_ledger, resolver(dir.path()), 10).await;
 
-    let again = run(tenant.sink(ImportMode::Auto), &first_ledger, resolver(dir.path()), 10).await;
+    let again = run(tenant.sink(GLOBAL), &first_ledger, resolver(dir.path()), 10).await;
     let fresh_ledger = Ledger::open(&dir.path().join("b")).expect("ledger");
-    let fresh = run(tenant.sink(ImportMode::Auto), &fresh_ledger, resolver(dir.path()), 10).await;
+    let fresh = run(tenant.sink(GLOBAL), &fresh_ledger, resolver(dir.path()), 10).await;
 
     assert_eq!((again.already_present, again.deliveries), (10, 0));
     assert_eq!((fresh.already_present, fresh.deliveries), (10, 0), "found by Message-ID in the folder");
@@ -161,7 +163,7 @@ async fn a_429_storm_is_ridden_out_without_loss_or_an_early_retry() {
     let ledger = Ledger::open(dir.path()).expect("ledger");
     tenant.graph.storm(6, 1, 429);
 
-    let summary = run(tenant.sink(ImportMode::Auto), &ledger, resolver(dir.path()), 12).await;
+    let summary = run(tenant.sink(GLOBAL), &ledger, resolver(dir.path()), 12).await;
 
     assert_eq!((summary.delivered, summary.deliveries), (12, 24), "{summary:?}");
     assert!(summary.failed.is_empty(), "{summary:?}");
@@ -178,7 +180,7 @@ async fn a_503_with_retry_after_is_treated_like_a_429() {
     let ledger = Ledger::open(dir.path()).expect("ledger");
     tenant.graph.storm(3, 1, 503);
 
-    let summary = run(tenant.sink(ImportMode::Auto), &ledger, resolver(dir.path()), 4).await;
+    let summary = run(tenant.sink(GLOBAL), &ledger, resolver(dir.path()), 4).await;
 
     assert_eq!(summary.deliveries, 8, "{summary:?}");
     assert_eq!(tenant.graph.violations(), Vec::<String>::new());
@@ -190,7 +192,7 @@ async fn tokens_are_renewed_before_they_expire() {
     tenant.entra.set_token_lifetime(Duration::from_secs(2));
     let dir = tempfile::tempdir().expect("tempdir");
     let ledger = Ledger::open(dir.path()).expect("ledger");
-    let sink = tenant.sink(ImportMode::Auto);
+    let sink = tenant.sink(GLOBAL);
 
     run(sink.clone(), &ledger, resolver(dir.path()), 3).await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
@@ -202,20 +204,44 @@ async fn tokens_are_renewed_before_they_expire() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_import_mime_the_message_is_created_from_mime_as_a_draft() {
+async fn without_import_mime_messages_are_created_as_received_mail_through_the_json_route() {
     let tenant = tenant();
     tenant.graph.disable_import_mime();
     let dir = tempfile::tempdir().expect("tempdir");
     let ledger = Ledger::open(dir.path()).expect("ledger");
-    let sink = tenant.sink(ImportMode::Auto);
+    let sink = tenant.sink(GLOBAL);
 
     let summary = run(sink.clone(), &ledger, resolver(dir.path()), 5).await;
 
-    assert_eq!(summary.deliveries, 10);
-    assert_eq!(sink.mode(), ImportMode::DraftFallback);
+    assert_eq!((summary.delivered, summary.drafts, summary.deliveries), (5, 0, 10), "{summary:?}");
     let messages = tenant.graph.messages(OWNER, "Chat Archive");
     assert_eq!(messages.len(), 5);
-    assert!(messages.iter().all(|m| m.is_draft), "POST .../messages always makes drafts (documented)");
+    assert!(messages.iter().all(|m| !m.is_draft), "PidTagMessageFlags set at creation: not drafts");
+    assert!(messages
+        .iter()
+        .all(|m| m.received_date_time.is_some() && m.received_date_time == m.sent_date_time));
+    let rows = ledger.mailbox_rows(&sink.target_id()).expect("rows");
+    assert!(rows.iter().all(|r| r.read_back.as_ref().is_some_and(|b| !b.is_draft)), "read back and kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_come_only_when_the_connector_allows_them_and_are_counted_apart() {
+    let tenant = tenant();
+    tenant.graph.disable_import_mime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = Ledger::open(dir.path()).expect("ledger");
+    let sink = tenant.sink(GraphRoutes { import_mime: true, allow_drafts: true });
+
+    let summary = run(sink, &ledger, resolver(dir.path()), 5).await;
+
+    assert_eq!((summary.delivered, summary.drafts), (0, 5), "drafts are never delivered: {summary:?}");
+    let counts = summary.targets.get(&format!("graph:{TENANT}")).expect("per-target counts");
+    assert_eq!((counts.delivered, counts.drafts), (0, 10));
+    let messages = tenant.graph.messages(OWNER, "Chat Archive");
+    assert!(
+        messages.iter().all(|m| m.is_draft),
+        "POST .../messages with MIME always makes drafts (documented)"
+    );
     let mime = String::from_utf8_lossy(&messages[0].mime).into_owned();
     assert!(mime.contains("Message-ID: <") && mime.contains("X-Docket-"), "the MIME arrives whole");
 }
@@ -232,7 +258,7 @@ async fn a_mailbox_the_directory_does_not_know_fails_its_rows_and_is_kept_for_a_
         source_label: "whatsapp:ghost".into(),
         source: Box::new(FakeSource::new(SourceKind::WhatsApp, items)),
         resolver: Arc::new(resolver),
-        sink: tenant.sink(ImportMode::Auto),
+        sinks: vec![tenant.sink(GLOBAL)],
         ledger: &ledger,
         options: PipelineOptions { folder: None, ..PipelineOptions::default() },
         progress: Arc::new(|_| {}),
@@ -385,8 +411,7 @@ async fn the_per_mailbox_request_budget_is_kept_and_the_double_notices_a_client_
     let started = std::time::Instant::now();
 
     let kept =
-        run(Arc::new(GraphSink::new(Arc::new(client), TENANT, ImportMode::Auto)), &ledger, owner_only(), 4)
-            .await;
+        run(Arc::new(GraphSink::new(Arc::new(client), TENANT, GLOBAL)), &ledger, owner_only(), 4).await;
 
     assert_eq!(kept.deliveries, 4);
     assert!(started.elapsed() >= Duration::from_secs(2), "the budget made it wait: {:?}", started.elapsed());
@@ -395,7 +420,7 @@ async fn the_per_mailbox_request_budget_is_kept_and_the_double_notices_a_client_
     // The same work from a client that assumes a larger budget is caught by the double.
     let ledger = Ledger::open(&dir.path().join("ignored")).expect("ledger");
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    run_items(tenant.sink(ImportMode::Auto), &ledger, owner_only(), 10..14).await;
+    run_items(tenant.sink(GLOBAL), &ledger, owner_only(), 10..14).await;
     assert!(
         tenant.graph.violations().iter().any(|v| v.contains("more than 6 requests")),
         "{:?}",
@@ -446,7 +471,7 @@ async fn no_more_than_four_requests_are_in_flight_for_one_mailbox_and_the_double
     let ledger = Ledger::open(dir.path()).expect("ledger");
 
     // Sixteen items at once, all for one mailbox: the pipeline would send sixteen requests together.
-    let summary = run(tenant.sink(ImportMode::Auto), &ledger, owner_only(), 16).await;
+    let summary = run(tenant.sink(GLOBAL), &ledger, owner_only(), 16).await;
 
     assert_eq!(summary.deliveries, 16);
     assert_eq!(tenant.graph.violations(), Vec::<String>::new());

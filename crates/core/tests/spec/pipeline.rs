@@ -86,7 +86,7 @@ impl Harness {
             source_label: "whatsapp:/fixtures/desk.txt".into(),
             source: Box::new(FakeSource::new(SourceKind::WhatsApp, items)),
             resolver: Arc::new(resolver),
-            sink,
+            sinks: vec![sink],
             ledger: &self.ledger,
             options: PipelineOptions {
                 retry: fast_retry(),

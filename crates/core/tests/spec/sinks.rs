@@ -41,6 +41,7 @@ impl Message {
             source_id: &self.source_id,
             bytes: &self.bytes,
             sha256: &self.sha256,
+            look_first: false,
         }
     }
 }

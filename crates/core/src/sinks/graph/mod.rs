@@ -1,37 +1,62 @@
-//! `GraphSink`: delivers each message straight into a mailbox folder through Microsoft Graph, with the app's
-//! client-credentials token. Per (mailbox, folder) it finds or creates the folder once; per message it first
-//! looks the Message-ID up in the folder (`$filter=internetMessageId eq '...'`) and skips it when present, so
-//! a re-run creates no duplicate; then it imports the MIME with the beta `importMime` action (a normal,
-//! non-draft message), or, where that action is missing or not permitted, creates it with
-//! `POST .../messages` and base64 MIME, which Exchange always stores as a draft. Throttling (`Retry-After`,
-//! 4 requests per mailbox, 10,000 per 10 minutes) lives in the Graph client. It never deletes or changes a
-//! message.
+//! `GraphSink`: delivers each message into a mailbox folder through Microsoft Graph, with the app's
+//! client-credentials token, as a normal received message with the item's own time, and reads its state
+//! back. Never a draft unless the admin allowed drafts.
+//!
+//! How a message is created, chosen per mailbox (never for the whole run):
+//! - `importMime` (beta; Global cloud only; `Mail-Advanced.ReadWrite.All`): Graph documents that it creates
+//!   "a non-draft message ... directly from MIME content" and keeps the full MIME. Used where the cloud has
+//!   it, until Graph refuses it for a mailbox (403: RBAC for Applications can scope the permission away
+//!   from some mailboxes), and while the base64 body stays under Graph's 4 MB request limit.
+//! - The JSON route (`json_message`) everywhere else: a `message` resource with `PidTagMessageFlags` set at
+//!   creation (read, not unsent), the delivery and submit times, Docket's key and digest, and attachments
+//!   of 3 MB or more through upload sessions (`upload`). Items up to the 10 MB item limit are delivered.
+//! - A MIME create (`POST .../messages` with base64 MIME), which Exchange always stores as a draft, only
+//!   when the connector allows drafts and `importMime` is out of reach; such messages are counted apart.
+//!
+//! Idempotence is mailbox-wide: before creating, when the pipeline says the item may exist already
+//! (`Envelope::look_first`), the message is looked up by Docket's item-key property in every folder; with
+//! the same digest it is already present, with another it is a conflict. On the happy path an item costs
+//! one request. A refusal for one mailbox (an access policy, no mailbox) fails that mailbox's deliveries
+//! and changes nothing for the others. Throttling (`Retry-After`, 4 requests per mailbox, 10,000 per 10
+//! minutes) lives in the Graph client. It never deletes or changes a message Docket did not just create.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, Ordering};
+mod json_message;
+mod lookup;
+mod upload;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use reqwest::Method;
 use tokio::sync::OnceCell;
 
-use super::{object_name, Delivery, Envelope, Sink, SinkError, StoredObject, Written};
+pub use json_message::{header_property_id, DIGEST_HEADER, KEY_HEADER, REQUEST_LIMIT};
+pub use lookup::Found;
+
+use super::{object_name, Delivery, Envelope, MailboxState, Sink, SinkError, StoredObject, Written};
 use crate::identity::{Body, GraphClient, GraphError, GraphVersion, IdentityError};
 
-/// How messages are created.
+/// How a connector lets messages be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportMode {
-    /// `importMime` (beta) while it works; the draft fallback once Graph says it is missing or not permitted.
-    Auto,
-    /// `importMime` only: a missing action or permission is an error.
-    ImportMime,
-    /// `POST .../messages` with MIME only (messages are drafts).
-    DraftFallback,
+pub struct GraphRoutes {
+    /// The cloud has `importMime` (Microsoft documents it for the Global service only).
+    pub import_mime: bool,
+    /// The admin allowed drafts: where `importMime` is out of reach, keep the full MIME as a draft instead
+    /// of creating a non-draft through the JSON route.
+    pub allow_drafts: bool,
 }
 
-const MODE_AUTO: u8 = 0;
-const MODE_IMPORT: u8 = 1;
-const MODE_DRAFT: u8 = 2;
+impl GraphRoutes {
+    /// The routes of a cloud, with drafts not allowed.
+    pub fn for_cloud(cloud: &crate::identity::Cloud) -> GraphRoutes {
+        GraphRoutes { import_mime: cloud.has_import_mime(), allow_drafts: false }
+    }
+}
+
+/// Room under the 4 MB limit kept for the request line and headers.
+const MIME_MARGIN: usize = 16 * 1024;
 
 type FolderCell = Arc<OnceCell<String>>;
 
@@ -39,7 +64,11 @@ type FolderCell = Arc<OnceCell<String>>;
 pub struct GraphSink {
     graph: Arc<GraphClient>,
     tenant_id: String,
-    mode: AtomicU8,
+    routes: GraphRoutes,
+    /// Graph said the action does not exist (a cloud or tenant without it): learned once.
+    no_import_mime: AtomicBool,
+    /// Mailboxes for which Graph refused `importMime`.
+    json_only: Mutex<HashSet<String>>,
     folders: Mutex<HashMap<(String, String), FolderCell>>,
     /// (mailbox, folder) pairs `list` reads, for `verify`.
     watched: Mutex<Vec<(String, String)>>,
@@ -50,33 +79,30 @@ impl std::fmt::Debug for GraphSink {
         f.debug_struct("GraphSink")
             .field("tenant", &self.tenant_id)
             .field("graph", &self.graph)
+            .field("routes", &self.routes)
             .finish_non_exhaustive()
     }
 }
 
 impl GraphSink {
-    pub fn new(graph: Arc<GraphClient>, tenant_id: &str, mode: ImportMode) -> GraphSink {
-        let mode = match mode {
-            ImportMode::Auto => MODE_AUTO,
-            ImportMode::ImportMime => MODE_IMPORT,
-            ImportMode::DraftFallback => MODE_DRAFT,
-        };
+    pub fn new(graph: Arc<GraphClient>, tenant_id: &str, routes: GraphRoutes) -> GraphSink {
         GraphSink {
             graph,
             tenant_id: tenant_id.trim().to_ascii_lowercase(),
-            mode: AtomicU8::new(mode),
+            routes,
+            no_import_mime: AtomicBool::new(!routes.import_mime),
+            json_only: Mutex::new(HashSet::new()),
             folders: Mutex::new(HashMap::new()),
             watched: Mutex::new(Vec::new()),
         }
     }
 
-    /// The mode in effect now (`Auto` turns into `DraftFallback` when `importMime` is unavailable).
-    pub fn mode(&self) -> ImportMode {
-        match self.mode.load(Ordering::SeqCst) {
-            MODE_IMPORT => ImportMode::ImportMime,
-            MODE_DRAFT => ImportMode::DraftFallback,
-            _ => ImportMode::Auto,
-        }
+    pub fn routes(&self) -> GraphRoutes {
+        self.routes
+    }
+
+    pub fn graph(&self) -> &Arc<GraphClient> {
+        &self.graph
     }
 
     /// Makes `list` (and so `docket verify`) read this mailbox folder.
@@ -86,6 +112,25 @@ impl GraphSink {
         if !watched.contains(&pair) {
             watched.push(pair);
         }
+    }
+
+    /// The message Graph knows by `id` in `mailbox`, or else the one carrying `key` anywhere in it (a moved
+    /// message may get a new id), with its state: what `verify` checks.
+    pub async fn read_back(
+        &self,
+        mailbox: &str,
+        id: Option<&str>,
+        key: &str,
+    ) -> Result<Option<Found>, SinkError> {
+        let name = format!("{mailbox}/{key}");
+        if let Some(id) = id {
+            if let Some(found) =
+                lookup::get(&self.graph, mailbox, id).await.map_err(|e| failure(e, mailbox, &name))?
+            {
+                return Ok(Some(found));
+            }
+        }
+        lookup::find_by_key(&self.graph, mailbox, key).await.map_err(|e| failure(e, mailbox, &name))
     }
 
     /// The folder's id, found or created once per run.
@@ -135,81 +180,160 @@ impl GraphSink {
         }
     }
 
-    /// The Graph id of the message with this Message-ID in the folder, if there is one.
-    async fn find_message(
-        &self,
-        mailbox: &str,
-        folder_id: &str,
-        message_id: &str,
-    ) -> Result<Option<String>, GraphError> {
-        let filter = format!("internetMessageId eq '{}'", message_id.replace('\'', "''"));
-        let url = self.graph.query_url(
-            GraphVersion::V1,
-            &["users", mailbox, "mailFolders", folder_id, "messages"],
-            &[("$filter", &filter), ("$select", "id,internetMessageId")],
-        );
-        let found = self.graph.list(url, Some(mailbox)).await?;
-        Ok(found.iter().find_map(|m| m["id"].as_str().map(str::to_string)))
+    fn import_mime_possible(&self, mailbox: &str) -> bool {
+        !self.no_import_mime.load(Ordering::SeqCst)
+            && !self.json_only.lock().unwrap_or_else(|p| p.into_inner()).contains(mailbox)
     }
 
-    async fn create(&self, mailbox: &str, folder_id: &str, mime: &str) -> Result<String, GraphError> {
-        let body = Body::Text(mime.to_string());
-        if self.mode.load(Ordering::SeqCst) != MODE_DRAFT {
+    /// Creates the message by the first route that works for this mailbox; the answer is Graph's message.
+    async fn create(&self, envelope: &Envelope<'_>, folder_id: &str) -> Result<Found, GraphError> {
+        let mailbox = envelope.mailbox;
+        let mime = json_message::mime_with_identity(envelope.bytes, envelope.key, envelope.sha256);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&mime);
+        let fits = encoded.len() + MIME_MARGIN <= REQUEST_LIMIT;
+        if fits && self.import_mime_possible(mailbox) {
             let url = self
                 .graph
                 .url(GraphVersion::Beta, &["users", mailbox, "mailFolders", folder_id, "importMime"]);
-            match self.graph.send(Method::POST, url, Some(mailbox), &body).await {
-                Ok(answer) => return created_id(answer.json, "importMime"),
-                // Requests already in flight when another switched the mode land here too.
-                Err(e) if unavailable(&e) && self.mode.load(Ordering::SeqCst) != MODE_IMPORT => {
-                    if self.mode.swap(MODE_DRAFT, Ordering::SeqCst) == MODE_AUTO {
-                        tracing::warn!(
-                            error = %e,
-                            "importMime is not available; messages are created with POST .../messages and are drafts"
+            match self.graph.send(Method::POST, url, Some(mailbox), &Body::Text(encoded.clone())).await {
+                Ok(answer) => return created(&answer.json, "importMime"),
+                Err(e) if action_missing(&e) => {
+                    if !self.no_import_mime.swap(true, Ordering::SeqCst) {
+                        tracing::info!(
+                            "importMime is not available here; messages are created through the JSON route"
                         );
                     }
+                }
+                Err(e @ GraphError::Forbidden { .. }) => {
+                    tracing::info!(%mailbox, error = %e, "importMime refused for this mailbox; using the JSON route for it");
+                    self.json_only.lock().unwrap_or_else(|p| p.into_inner()).insert(mailbox.to_string());
                 }
                 Err(e) => return Err(e),
             }
         }
+        if fits && self.routes.allow_drafts {
+            let url =
+                self.graph.url(GraphVersion::V1, &["users", mailbox, "mailFolders", folder_id, "messages"]);
+            let answer = self.graph.send(Method::POST, url, Some(mailbox), &Body::Text(encoded)).await?;
+            return created(&answer.json, "mime-draft");
+        }
+        self.create_json(envelope, folder_id).await
+    }
+
+    /// The JSON route. With large attachments the digest is stamped only after the last one is on, so a
+    /// message interrupted half-way is found without a digest and completed rather than copied.
+    async fn create_json(&self, envelope: &Envelope<'_>, folder_id: &str) -> Result<Found, GraphError> {
+        let mailbox = envelope.mailbox;
+        let mut message =
+            json_message::build(envelope.bytes, envelope.key, envelope.sha256).map_err(|e| {
+                GraphError::Unexpected { request: "POST .../messages".into(), detail: e.to_string() }
+            })?;
+        let deferred_digest = !message.large.is_empty();
+        if deferred_digest {
+            if let Some(props) = message.body["singleValueExtendedProperties"].as_array_mut() {
+                let digest_id = header_property_id(DIGEST_HEADER);
+                props.retain(|p| p["id"] != digest_id.as_str());
+            }
+        }
         let url = self.graph.url(GraphVersion::V1, &["users", mailbox, "mailFolders", folder_id, "messages"]);
-        let answer = self.graph.send(Method::POST, url, Some(mailbox), &body).await?;
-        created_id(answer.json, "messages")
+        let answer = self.graph.send(Method::POST, url, Some(mailbox), &Body::Json(message.body)).await?;
+        let mut found = created(&answer.json, "json")?;
+        if deferred_digest {
+            self.finish_large(mailbox, &found.id, &message.large, envelope.sha256).await?;
+            found.sha256 = Some(envelope.sha256.to_string());
+        }
+        Ok(found)
+    }
+
+    /// Uploads the attachments that could not travel inline, then stamps the digest.
+    async fn finish_large(
+        &self,
+        mailbox: &str,
+        message_id: &str,
+        large: &[json_message::LargeAttachment],
+        sha256: &str,
+    ) -> Result<(), GraphError> {
+        for attachment in large {
+            upload::attach(&self.graph, mailbox, message_id, attachment).await?;
+        }
+        let url = self.graph.url(GraphVersion::V1, &["users", mailbox, "messages", message_id]);
+        let body = Body::Json(serde_json::json!({
+            "singleValueExtendedProperties": [{ "id": header_property_id(DIGEST_HEADER), "value": sha256 }]
+        }));
+        self.graph.send(Method::PATCH, url, Some(mailbox), &body).await?;
+        Ok(())
+    }
+
+    /// A message found by its key before writing: the same digest is already present; a message still
+    /// without one was interrupted while its attachments went up on the JSON route, and is completed.
+    async fn settle_found(&self, envelope: &Envelope<'_>, found: Found) -> Result<Delivery, SinkError> {
+        let name = envelope.object_name();
+        match found.sha256.as_deref() {
+            Some(sha) if sha == envelope.sha256 => Ok(Delivery {
+                written: Written::AlreadyPresent,
+                remote_id: Some(found.id),
+                mailbox_state: Some(found.state),
+            }),
+            Some(sha) => {
+                Err(SinkError::Conflict { name, stored: sha.to_string(), new: envelope.sha256.to_string() })
+            }
+            None => {
+                let message =
+                    json_message::build(envelope.bytes, envelope.key, envelope.sha256).map_err(|e| {
+                        SinkError::Graph { name: name.clone(), detail: e.to_string(), transient: false }
+                    })?;
+                let have = self
+                    .attachment_names(envelope.mailbox, &found.id)
+                    .await
+                    .map_err(|e| failure(e, envelope.mailbox, &name))?;
+                let missing: Vec<_> = message.large.into_iter().filter(|a| !have.contains(&a.name)).collect();
+                self.finish_large(envelope.mailbox, &found.id, &missing, envelope.sha256)
+                    .await
+                    .map_err(|e| failure(e, envelope.mailbox, &name))?;
+                Ok(Delivery {
+                    written: Written::Created,
+                    remote_id: Some(found.id),
+                    mailbox_state: Some(found.state),
+                })
+            }
+        }
+    }
+
+    async fn attachment_names(&self, mailbox: &str, message_id: &str) -> Result<HashSet<String>, GraphError> {
+        let url = self.graph.query_url(
+            GraphVersion::V1,
+            &["users", mailbox, "messages", message_id, "attachments"],
+            &[("$select", "id,name,size")],
+        );
+        let found = self.graph.list(url, Some(mailbox)).await?;
+        Ok(found.iter().filter_map(|a| a["name"].as_str().map(str::to_string)).collect())
     }
 }
 
-/// Graph's answer to an action it does not have (`Resource not found for the segment`), or a permission the
-/// app was not granted (`Mail-Advanced.ReadWrite.All`): the draft fallback applies.
-fn unavailable(error: &GraphError) -> bool {
+/// Graph's answer to an action it does not have (`Resource not found for the segment`): the cloud or tenant
+/// lacks `importMime`.
+fn action_missing(error: &GraphError) -> bool {
     match error {
-        GraphError::Forbidden { .. } => true,
-        GraphError::NotFound { code, .. } => code != "ErrorItemNotFound" && code != "ErrorInvalidUser",
         GraphError::Status { status: 400, code, message, .. } => {
             code == "BadRequest" && message.contains("Resource not found for the segment")
+        }
+        GraphError::NotFound { code, .. } => {
+            code != "ErrorItemNotFound"
+                && code != "ErrorInvalidUser"
+                && !code.starts_with("MailboxNotEnabled")
         }
         GraphError::Status { status: 405 | 501, .. } => true,
         _ => false,
     }
 }
 
-fn created_id(json: serde_json::Value, action: &str) -> Result<String, GraphError> {
-    json["id"].as_str().map(str::to_string).ok_or_else(|| GraphError::Unexpected {
-        request: format!("POST .../{action}"),
+fn created(json: &serde_json::Value, route: &'static str) -> Result<Found, GraphError> {
+    let mut found = lookup::parse(json).ok_or_else(|| GraphError::Unexpected {
+        request: format!("POST .../{route}"),
         detail: "no message id in the answer".into(),
-    })
-}
-
-/// The `Message-ID` of the rendered message (with its angle brackets), read from its header.
-fn message_id_of(bytes: &[u8]) -> Option<String> {
-    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(bytes.len());
-    let head = String::from_utf8_lossy(&bytes[..end]).replace("\r\n ", " ").replace("\r\n\t", " ");
-    head.lines().find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.trim()
-            .eq_ignore_ascii_case("message-id")
-            .then(|| value.trim().to_string())
-            .filter(|v| !v.is_empty())
-    })
+    })?;
+    found.state.route = Some(route);
+    Ok(found)
 }
 
 fn failure(error: GraphError, mailbox: &str, name: &str) -> SinkError {
@@ -227,6 +351,9 @@ fn failure(error: GraphError, mailbox: &str, name: &str) -> SinkError {
             ) || code.starts_with("MailboxNotEnabled") =>
         {
             SinkError::MailboxNotFound { mailbox: mailbox.to_string(), detail: format!("{code}: {message}") }
+        }
+        GraphError::Forbidden { code, message, .. } if code == "ErrorAccessDenied" => {
+            SinkError::MailboxRefused { mailbox: mailbox.to_string(), detail: format!("{code}: {message}") }
         }
         e => SinkError::Graph { name: name.to_string(), transient: e.is_transient(), detail: e.to_string() },
     }
@@ -247,34 +374,40 @@ impl Sink for GraphSink {
         Ok(self.put_tracked(envelope).await?.written)
     }
 
+    fn allows_drafts(&self) -> bool {
+        self.routes.allow_drafts
+    }
+
     async fn put_tracked(&self, envelope: &Envelope<'_>) -> Result<Delivery, SinkError> {
         let name = envelope.object_name();
         let mailbox = envelope.mailbox;
-        let Some(message_id) = message_id_of(envelope.bytes) else {
-            return Err(SinkError::Graph {
-                name,
-                detail: "the message has no Message-ID header".into(),
-                transient: false,
-            });
-        };
         let folder_id = self.folder_id(mailbox, envelope.folder).await?;
-        if let Some(id) = self
-            .find_message(mailbox, &folder_id, &message_id)
-            .await
-            .map_err(|e| failure(e, mailbox, &name))?
-        {
-            return Ok(Delivery { written: Written::AlreadyPresent, remote_id: Some(id) });
+        if envelope.look_first {
+            let found = lookup::find_by_key(&self.graph, mailbox, envelope.key)
+                .await
+                .map_err(|e| failure(e, mailbox, &name))?;
+            if let Some(found) = found {
+                return self.settle_found(envelope, found).await;
+            }
         }
-        let mime = base64::engine::general_purpose::STANDARD.encode(envelope.bytes);
-        let id = self.create(mailbox, &folder_id, &mime).await.map_err(|e| failure(e, mailbox, &name))?;
-        Ok(Delivery { written: Written::Created, remote_id: Some(id) })
+        let found = self.create(envelope, &folder_id).await.map_err(|e| failure(e, mailbox, &name))?;
+        Ok(Delivery {
+            written: Written::Created,
+            remote_id: Some(found.id),
+            mailbox_state: Some(found.state),
+        })
     }
 
-    /// The messages in the watched folders, named as the other sinks name objects. Graph keeps no digest of the
-    /// bytes Docket sent (Exchange rewrites MIME), so `sha256` is `None`.
+    /// The messages in the watched folders, named as the other sinks name objects, with the digest Docket
+    /// stamped on them (Exchange rewrites MIME, so the bytes themselves cannot be hashed).
     async fn list(&self) -> Result<Vec<StoredObject>, SinkError> {
         let watched = self.watched.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut objects = Vec::new();
+        let expand = format!(
+            "singleValueExtendedProperties($filter=id eq '{}' or id eq '{}')",
+            header_property_id(KEY_HEADER),
+            header_property_id(DIGEST_HEADER)
+        );
         for (mailbox, folder) in watched {
             let name = format!("{mailbox}/{folder}");
             let Some(folder_id) =
@@ -283,33 +416,54 @@ impl Sink for GraphSink {
                 continue;
             };
             let segments = ["users", mailbox.as_str(), "mailFolders", folder_id.as_str(), "messages"];
-            let url =
-                self.graph.query_url(GraphVersion::V1, &segments, &[("$select", "id,internetMessageId")]);
+            let url = self.graph.query_url(
+                GraphVersion::V1,
+                &segments,
+                &[("$select", "id,internetMessageId,isDraft"), ("$expand", &expand)],
+            );
             for message in
                 self.graph.list(url, Some(&mailbox)).await.map_err(|e| failure(e, &mailbox, &name))?
             {
                 let id = message["internetMessageId"].as_str().unwrap_or_default();
                 let key =
                     id.trim_start_matches('<').trim_end_matches('>').trim_end_matches("@docket.invalid");
-                objects.push(StoredObject {
-                    name: object_name(&mailbox, &folder, key),
-                    sha256: None,
-                    size: 0,
-                });
+                let sha256 = lookup::parse(&message).and_then(|found| found.sha256);
+                objects.push(StoredObject { name: object_name(&mailbox, &folder, key), sha256, size: 0 });
             }
         }
         Ok(objects)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_message_id_is_read_from_the_header_block_only() {
-        let mime = b"From: a@b\r\nMessage-ID:\r\n <k1@docket.invalid>\r\n\r\nMessage-ID: <body@x>\r\n";
-        assert_eq!(message_id_of(mime).as_deref(), Some("<k1@docket.invalid>"));
-        assert_eq!(message_id_of(b"From: a@b\r\n\r\nbody"), None);
+/// The state a freshly created or found message must be in to count as archived: not a draft (unless
+/// drafts are allowed) and received within a minute of the item's time.
+pub fn mailbox_state_problem(
+    state: &MailboxState,
+    item_time: &str,
+    allow_drafts: bool,
+) -> Option<(&'static str, String)> {
+    if state.is_draft && !allow_drafts {
+        return Some((
+            "draft",
+            "Microsoft 365 stored the message as a draft, which is not archived as received mail; \
+             the message is left in place and not counted as delivered"
+                .into(),
+        ));
+    }
+    let expected = chrono::DateTime::parse_from_rfc3339(item_time).ok()?.with_timezone(&chrono::Utc);
+    if state.is_draft {
+        return None;
+    }
+    match lookup::seconds_off(state.received.as_deref(), &expected) {
+        Some(off) if off <= 60 => None,
+        Some(off) => Some((
+            "wrong_time",
+            format!(
+                "the mailbox shows the message received at {} ({off} s from the item's time {item_time}); it is \
+                 left in place and not counted as delivered",
+                state.received.as_deref().unwrap_or("?")
+            ),
+        )),
+        None => Some(("wrong_time", "the mailbox gives the message no received time".into())),
     }
 }
