@@ -166,7 +166,10 @@ impl Directory {
             return graph_error(400, "ErrorMimeContentInvalid", "The MIME content is invalid.");
         };
         let mut extended = BTreeMap::new();
-        for (name, value) in fields.iter().filter(|(n, _)| n.len() > 2 && n[..2].eq_ignore_ascii_case("x-")) {
+        for (name, value) in fields
+            .iter()
+            .filter(|(n, _)| n.len() > 2 && n.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-")))
+        {
             if let Some(id) = PropertyId::parse(&format!("String {{{PS_INTERNET_HEADERS}}} Name {name}")) {
                 extended.insert(id.key(), value.clone());
             }
