@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use docket_core::connector::{ConnectorSettings, ConnectorStore, ImportRequest, ImportTarget, Schedule};
+use docket_core::connector::{ConnectorSettings, ConnectorStore, PlanTarget, RunPlan, Schedule};
 use docket_core::model::SourceKind;
 use docket_desktop::SCHEDULER_EVENT;
 use serde_json::{json, Value};
@@ -132,7 +132,7 @@ fn a_connector_with_a_secret_smuggled_into_its_settings_is_refused() {
 fn the_scheduler_runs_a_due_connector_once_and_tells_the_window_each_step() {
     let state = tempfile::tempdir().expect("temp dir");
     let archive = tempfile::tempdir().expect("temp dir");
-    let request = ImportRequest {
+    let request = RunPlan {
         source_kind: SourceKind::WhatsApp,
         location: text(&workspace_file("samples/whatsapp")),
         timezone: "Europe/London".into(),
@@ -142,7 +142,8 @@ fn the_scheduler_runs_a_due_connector_once_and_tells_the_window_each_step() {
         owner_mailbox: None,
         folder: None,
         default_region: None,
-        target: ImportTarget::Dir { path: text(archive.path()) },
+        targets: vec![PlanTarget::Dir { path: text(archive.path()) }],
+        concurrency: docket_core::connector::DEFAULT_CONCURRENCY,
     };
     let store = ConnectorStore::new(state.path());
     let settings = |name: &str, schedule| ConnectorSettings {

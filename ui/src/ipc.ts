@@ -12,7 +12,7 @@ import type {
   ConnectorSettings,
   DateOrder,
   DayCount,
-  ImportRequest,
+  RunPlan,
   IpcError,
   KeychainStatus,
   LedgerRow,
@@ -133,7 +133,7 @@ export function previewSource(
 }
 
 /** Runs one import; `onProgress` receives every progress event while it runs. */
-export function startImport(request: ImportRequest, onProgress: (event: Progress) => void): Promise<RunSummary> {
+export function startImport(request: RunPlan, onProgress: (event: Progress) => void): Promise<RunSummary> {
   const channel = new Channel<Progress>();
   channel.onmessage = onProgress;
   return call<RunSummary>('start_import', { request, onProgress: channel });
@@ -260,7 +260,7 @@ export async function onFileDrop(onDrop: (paths: string[]) => void): Promise<() 
 }
 
 /** The first items of the request's export with the mailboxes its mapping would deliver each to. */
-export function previewRouting(request: ImportRequest, limit = 10): Promise<RoutedItem[]> {
+export function previewRouting(request: RunPlan, limit = 10): Promise<RoutedItem[]> {
   return call<RoutedItem[]>('preview_routing', { request, limit });
 }
 
@@ -307,7 +307,7 @@ export function appConsentStart(tenantId: string, clientId: string, cloud: Cloud
 
 /** Looks up every mailbox the request's mapping can produce, with the app's own token (stored client secret). */
 export function checkMailboxes(
-  request: ImportRequest,
+  request: RunPlan,
   tenantId: string,
   clientId: string,
   cloud: Cloud | null = null,

@@ -245,7 +245,8 @@ describe('the setup wizard', () => {
       owner_mailbox: 'compliance@contoso.com',
       folder: null,
       default_region: null,
-      target: { kind: 'azure', container: 'whatsapp-archive' },
+      targets: [{ kind: 'azure', container: 'whatsapp-archive' }],
+      concurrency: 16,
     });
     await page.evaluate(async () => {
       const d = window.__ipcDouble;
@@ -500,7 +501,7 @@ describe('the setup wizard', () => {
     await page.getByRole('button', { name: 'Finish and import' }).click();
     await page.getByTestId('live-import').waitFor();
     const saved = await page.evaluate(() => window.__ipcDouble.connectors[0].settings);
-    assert.deepEqual(saved.request.target, { kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b' });
+    assert.deepEqual(saved.request.targets, [{ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', allow_drafts: false }]);
     assert.equal(saved.entra.secret_expires_at, '2027-02-20T00:00:00Z');
     assert.equal(saved.consent.status, 'granted');
     assert.ok(!JSON.stringify(saved).includes('Rg7~'), 'no secret is saved');

@@ -1,10 +1,11 @@
 //! `docket-bench`: Docket's performance proof. Prints P1 (convert+hash rate on one core), P5 (one message near
 //! the 10 MB limit into Azurite), P2 (the pipeline end to end into Azurite), P6 (time to the first progress
 //! event, and to the first new upload after `kill -9`), P4 (peak memory of a real `docket run`), P3 (a
-//! large backlog into Azurite) and M1 (a mapping CSV of many countries checked), each beside a baseline
-//! measured in the same run, then a Markdown table. It starts its own Azurite instances (from the
-//! workspace's `node_modules`) and runs the release `docket` binary built beside it; it does not touch any
-//! real storage account.
+//! large backlog into Azurite), M1 (a mapping CSV of many countries checked) and G1 (delivery through
+//! Microsoft Graph into 1 and 20 mailboxes of the Graph double, against Graph's per-mailbox limits), each
+//! beside a baseline measured in the same run, then a Markdown table. It starts its own Azurite instances
+//! (from the workspace's `node_modules`) and Entra ID and Graph doubles, and runs the release `docket`
+//! binary built beside it; it does not touch any real storage account or tenant.
 //!
 //! `cargo build --release -p docket-cli -p docket-bench && target/release/docket-bench [--quick]`
 //! (`scripts/bench [--quick]` does both)
@@ -13,6 +14,7 @@ mod azurite_scaling;
 mod backlog;
 mod child;
 mod convert_rate;
+mod graph_rate;
 mod large_item;
 mod mapping_rate;
 mod memory;
@@ -42,6 +44,8 @@ struct Sizes {
     backlog_limit_secs: u64,
     /// M1: rows in each mapping CSV.
     mapping_rows: usize,
+    /// G1: messages delivered per mailbox in the measured runs (1 mailbox, then 20).
+    graph_per_mailbox: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -55,6 +59,7 @@ const FULL: Sizes = Sizes {
     backlog_items: 200_000,
     backlog_limit_secs: 10 * 60,
     mapping_rows: 10_000,
+    graph_per_mailbox: 400,
 };
 /// Small enough for CI to smoke-run in about a minute.
 const QUICK: Sizes = Sizes {
@@ -68,6 +73,7 @@ const QUICK: Sizes = Sizes {
     backlog_items: 3_000,
     backlog_limit_secs: 120,
     mapping_rows: 2_000,
+    graph_per_mailbox: 80,
 };
 
 fn main() -> ExitCode {
@@ -94,9 +100,9 @@ fn main() -> ExitCode {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: docket-bench [--quick] [--only P1..P6|M1] | --azurite-scaling [BLOBS]\n  \
+                    "usage: docket-bench [--quick] [--only P1..P6|M1|G1] | --azurite-scaling [BLOBS]\n  \
                      --quick  small counts, for a CI smoke run\n  \
-                     --only ID  one figure (P1, P2, P3, P4, P5, P6 or M1)\n  \
+                     --only ID  one figure (P1, P2, P3, P4, P5, P6, M1 or G1)\n  \
                      --azurite-scaling  how Azurite's PUT rate changes as it fills (disk and in-memory)"
                 );
                 return ExitCode::SUCCESS;
@@ -156,6 +162,12 @@ fn run(sizes: &Sizes, only: Option<&str>) -> Result<(), BenchError> {
         }
         if want("P6") {
             for figure in startup::measure(sizes.startup_items, sizes.restart_rows).await? {
+                println!("{}", figure.line());
+                figures.push(figure);
+            }
+        }
+        if want("G1") {
+            for figure in graph_rate::measure(sizes.graph_per_mailbox).await? {
                 println!("{}", figure.line());
                 figures.push(figure);
             }

@@ -13,6 +13,8 @@ pub enum Unit {
     Seconds,
     /// Lower is better: peak resident memory in MB (10^6 bytes).
     Megabytes,
+    /// Lower is better: requests sent per delivered message.
+    RequestsPerItem,
 }
 
 /// What a figure must reach to pass.
@@ -28,6 +30,8 @@ pub enum Target {
     MegabytesAtMost(f64),
     /// The measured value is at most this multiple of the baseline (memory staying flat).
     TimesBaselineAtMost(f64),
+    /// The measured requests per item are at most this many.
+    RequestsPerItemAtMost(f64),
 }
 
 /// One measured figure and its same-run baseline.
@@ -44,12 +48,12 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// Measured over baseline for rates, baseline over measured for times: 1.0 means as fast as the
-    /// baseline, below 1.0 slower.
+    /// Measured over baseline for rates, baseline over measured for times, memory and requests per item:
+    /// 1.0 means as good as the baseline, below 1.0 worse.
     pub fn ratio(&self) -> f64 {
         match self.unit {
             Unit::PerSecond => self.measured / self.baseline,
-            Unit::Seconds | Unit::Megabytes => self.baseline / self.measured,
+            Unit::Seconds | Unit::Megabytes | Unit::RequestsPerItem => self.baseline / self.measured,
         }
     }
 
@@ -60,6 +64,7 @@ impl Figure {
             Target::RatioAtLeast(floor) => self.ratio() >= floor,
             Target::MegabytesAtMost(ceiling) => self.measured <= ceiling,
             Target::TimesBaselineAtMost(times) => self.measured <= self.baseline * times,
+            Target::RequestsPerItemAtMost(ceiling) => self.measured <= ceiling,
         }
     }
 
@@ -68,6 +73,7 @@ impl Figure {
             Unit::PerSecond => format!("{}/s", thousands(v)),
             Unit::Seconds => format!("{v:.3} s"),
             Unit::Megabytes => format!("{v:.1} MB"),
+            Unit::RequestsPerItem => format!("{v:.3} requests/item"),
         }
     }
 
@@ -78,6 +84,7 @@ impl Figure {
             Target::RatioAtLeast(floor) => format!("ratio >= {:.0}%", floor * 100.0),
             Target::MegabytesAtMost(ceiling) => format!("<= {ceiling} MB"),
             Target::TimesBaselineAtMost(times) => format!("<= {times}x baseline"),
+            Target::RequestsPerItemAtMost(ceiling) => format!("<= {ceiling} requests/item"),
         }
     }
 
@@ -157,5 +164,21 @@ mod tests {
         };
         assert!(f.met());
         assert!((f.ratio() - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_requests_per_item_target_compares_the_measured_count_and_inverts_the_ratio() {
+        let f = Figure {
+            id: "G1",
+            what: "x".into(),
+            unit: Unit::RequestsPerItem,
+            measured: 1.25,
+            baseline_label: "one request".into(),
+            baseline: 1.0,
+            target: Target::RequestsPerItemAtMost(1.2),
+        };
+        assert!(!f.met());
+        assert!((f.ratio() - 0.8).abs() < 1e-9);
+        assert_eq!(f.value(f.measured), "1.250 requests/item");
     }
 }

@@ -131,6 +131,10 @@ pub struct RunArgs {
     /// non-draft through the JSON route. Drafts are counted apart (`drafts`), never as delivered.
     #[arg(long)]
     pub allow_drafts: bool,
+    /// Print the run plan (the same description of a run the desktop app saves with a connector) as JSON on
+    /// stdout, with the ledger label of its source, and exit without running.
+    #[arg(long)]
+    pub show_plan: bool,
     /// The folder holding Docket's ledger (default: the platform data folder, or DOCKET_STATE_DIR).
     #[arg(long)]
     pub state: Option<PathBuf>,

@@ -9,6 +9,7 @@ mod out;
 mod args;
 mod commands;
 mod exit;
+mod plan;
 mod progress_bar;
 mod target;
 

@@ -1,7 +1,7 @@
 //! Commands of the wizard's live checks: the storage probe, the mapping CSV check and the source preview.
 //! Each only reports what it found; none of them writes archived data.
 
-use docket_core::connector::{self, ImportRequest, RoutedItem, SourcePreview};
+use docket_core::connector::{self, RoutedItem, RunPlan, SourcePreview};
 use docket_core::mapping::{MappingOptions, MappingReport, MappingTable};
 use docket_core::model::SourceKind;
 use docket_core::sinks::azure_blob::ProbeReport;
@@ -44,10 +44,7 @@ pub async fn preview_source(
 
 /// The first items of the request's export with the mailboxes its mapping would deliver each to.
 #[tauri::command]
-pub async fn preview_routing(
-    request: ImportRequest,
-    limit: Option<usize>,
-) -> Result<Vec<RoutedItem>, IpcError> {
+pub async fn preview_routing(request: RunPlan, limit: Option<usize>) -> Result<Vec<RoutedItem>, IpcError> {
     let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
     off_ui_thread(move || connector::preview_routing(&request, limit)).await
 }

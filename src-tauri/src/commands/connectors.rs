@@ -66,7 +66,7 @@ pub async fn held_items<R: Runtime>(
 ) -> Result<Vec<LedgerRow>, IpcError> {
     let folder = app.state_folder().clone();
     off_ui_thread(move || {
-        let label = connector::source_label(&folder.connectors().get(&id)?.settings.request);
+        let label = folder.connectors().get(&id)?.settings.request.label();
         Ok(folder.open_ledger()?.held_for_source(&label, limit.min(MAX_VIEW_ROWS))?)
     })
     .await
@@ -82,7 +82,7 @@ pub async fn daily_counts<R: Runtime>(
     let folder = app.state_folder().clone();
     off_ui_thread(move || {
         let label = match id {
-            Some(id) => Some(connector::source_label(&folder.connectors().get(&id)?.settings.request)),
+            Some(id) => Some(folder.connectors().get(&id)?.settings.request.label()),
             None => None,
         };
         Ok(folder.open_ledger()?.daily_counts(label.as_deref(), days.min(MAX_VIEW_ROWS as u32))?)

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use docket_core::connector::{self, ImportRequest, ImportTarget};
+use docket_core::connector::{self, RunPlan};
 use docket_core::ledger::LedgerError;
 use docket_core::model::RunSummary;
 use docket_core::pipeline::{Progress, ProgressFn};
@@ -27,7 +27,7 @@ pub(crate) enum RunKind {
 /// Runs `request` in the app's ledger, unless another run holds the import slot (then code `ledger`).
 pub(crate) async fn run_request<R: Runtime>(
     app: &AppHandle<R>,
-    request: &ImportRequest,
+    request: &RunPlan,
     kind: RunKind,
     progress: ProgressFn,
 ) -> Result<RunSummary, IpcError> {
@@ -37,7 +37,6 @@ pub(crate) async fn run_request<R: Runtime>(
         .begin()
         .ok_or_else(|| docket_core::Error::from(LedgerError::Busy(ledger.path().with_extension("lock"))))?;
     let store = app.secret_vault().store();
-    let request = &with_effective_cloud(request);
     let summary = match kind {
         RunKind::Import => {
             connector::run_import(request, store.as_ref(), &ledger, progress, running.token()).await
@@ -47,16 +46,6 @@ pub(crate) async fn run_request<R: Runtime>(
         }
     };
     Ok(summary?)
-}
-
-/// The request with a Graph target's cloud as the environment overrides it (`DOCKET_GRAPH_BASE`...), as the
-/// wizard's checks use it.
-fn with_effective_cloud(request: &ImportRequest) -> ImportRequest {
-    let mut request = request.clone();
-    if let ImportTarget::Graph { cloud, .. } = &mut request.target {
-        *cloud = super::identity::effective_cloud(Some(cloud.clone()));
-    }
-    request
 }
 
 /// Forwards progress to a channel. A closed window drops the channel; the run goes on and the ledger still
@@ -71,7 +60,7 @@ pub(crate) fn to_channel(channel: Channel<Progress>) -> ProgressFn {
 #[tauri::command]
 pub async fn start_import<R: Runtime>(
     app: AppHandle<R>,
-    request: ImportRequest,
+    request: RunPlan,
     on_progress: Channel<Progress>,
 ) -> Result<RunSummary, IpcError> {
     run_request(&app, &request, RunKind::Import, to_channel(on_progress)).await

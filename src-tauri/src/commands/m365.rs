@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use docket_core::connector::{self, ts_rs, GraphApp, ImportRequest};
+use docket_core::connector::{self, ts_rs, GraphApp, RunPlan};
 use docket_core::identity::{
     self, AppSummary, ClientSecretInfo, Cloud, ConsentStart, MailboxReport, RegisteredApp,
 };
@@ -149,7 +149,7 @@ pub async fn app_consent_start<R: Runtime>(
 #[tauri::command]
 pub async fn check_mailboxes<R: Runtime>(
     app: AppHandle<R>,
-    request: ImportRequest,
+    request: RunPlan,
     tenant_id: String,
     client_id: String,
     cloud: Option<Cloud>,

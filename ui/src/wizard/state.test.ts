@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import whatsappGraphPlan from './plans/whatsapp-graph.json';
+import xGraphPlan from './plans/x-graph.json';
+
 import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidance';
 import { prerequisites } from './connectors';
 import {
@@ -139,7 +142,8 @@ describe('the finished wizard describes one import without secrets', () => {
       owner_mailbox: 'compliance@contoso.com',
       folder: null,
       default_region: null,
-      target: { kind: 'azure', container: 'whatsapp-archive' },
+      targets: [{ kind: 'azure', container: 'whatsapp-archive' }],
+      concurrency: 16,
     });
     expect(JSON.stringify(importRequest(state))).not.toMatch(/secret|AccountKey|sig=/i);
   });
@@ -224,7 +228,7 @@ describe('saved connectors', () => {
       cloud: null,
       secret_expires_at: null,
     });
-    expect(settings.request.target).toEqual({ kind: 'azure', container: 'whatsapp-archive' });
+    expect(settings.request.targets).toEqual([{ kind: 'azure', container: 'whatsapp-archive' }]);
     // The only key that names a secret is its expiry date, which is not secret.
     expect(JSON.stringify(settings).replace('"secret_expires_at"', '')).not.toMatch(/secret|AccountKey|sig=/i);
   });
@@ -309,7 +313,7 @@ describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
 
   it('a Graph import targets the Entra app with its IDs, and Finish keeps the secret expiry and app consent', () => {
     const state = graphReady();
-    expect(importRequest(state).target).toEqual({ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT });
+    expect(importRequest(state).targets).toEqual([{ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT, allow_drafts: false }]);
     const settings = connectorSettings(state);
     expect(settings.entra?.secret_expires_at).toBe('2027-05-21T09:00:00Z');
     expect(settings.consent?.status).toBe('granted');
@@ -318,6 +322,29 @@ describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
     expect(again.entra.appConsent?.status).toBe('granted');
     expect(again.entra.secretExpiresAt).toBe('2027-05-21T09:00:00Z');
     expect(importRequest(again)).toEqual(settings.request);
+  });
+
+  it('X with Graph delivery goes to the mailboxes through Graph, not to an empty Azure container', () => {
+    const state = graphReady();
+    state.connector = 'x';
+    state.source.xAccount = { id: '1', username: 'contoso', name: 'Contoso' } as WizardState['source']['xAccount'];
+    const plan = importRequest(state);
+    expect(plan.source_kind).toBe('x');
+    expect(plan.targets).toEqual([{ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT, allow_drafts: false }]);
+  });
+
+  it('builds the same run plan as `docket run` for the same connector (shared fixtures)', () => {
+    const whatsapp = graphReady();
+    whatsapp.source.dateOrderNeeded = true;
+    whatsapp.source.dateOrder = 'dmy';
+    whatsapp.mapping.csvPath = ' /maps/people.csv ';
+    whatsapp.mapping.ownerMailbox = 'compliance@contoso.com';
+    expect(importRequest(whatsapp)).toEqual(whatsappGraphPlan.plan);
+    const x = graphReady();
+    x.connector = 'x';
+    x.source.xAccount = { id: '1', username: 'contoso', name: 'Contoso' } as WizardState['source']['xAccount'];
+    x.mapping.ownerMailbox = 'compliance@contoso.com';
+    expect(importRequest(x)).toEqual(xGraphPlan.plan);
   });
 
   it('the mailbox check waits for a checked app and a clean mapping, and goes stale when they change', () => {

@@ -1,5 +1,5 @@
 // The setup wizard's state and rules: which steps there are, what each step needs before Next is enabled,
-// and the ImportRequest the finished wizard describes. Pure data and functions, so Vitest checks them
+// and the RunPlan the finished wizard describes. Pure data and functions, so Vitest checks them
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
 import type { AppCheck, ConsentResult } from './identity-types';
@@ -7,7 +7,8 @@ import type { MailboxReport } from '../generated/MailboxReport';
 import type {
   ConnectorSettings,
   DateOrder,
-  ImportRequest,
+  PlanTarget,
+  RunPlan,
   MappingReport,
   ProbeReport,
   SavedConnector,
@@ -308,11 +309,23 @@ export function firstUnreadyStep(state: WizardState, prerequisiteIds: readonly s
 }
 
 /** The import the finished wizard describes. It carries no secret: the shell reads those from the keychain. */
-export function importRequest(state: WizardState): ImportRequest {
+export function importRequest(state: WizardState): RunPlan {
   const s = state.source;
   const m = state.mapping;
   const csv = m.csvPath.trim();
   const owner = m.ownerMailbox.trim();
+  const targets: PlanTarget[] =
+    state.storage.target === 'graph'
+      ? [
+          {
+            kind: 'graph',
+            cloud: 'global',
+            tenant_id: state.entra.tenantId.trim(),
+            client_id: state.entra.clientId.trim(),
+            allow_drafts: false,
+          },
+        ]
+      : [{ kind: 'azure', container: state.storage.container.trim() }];
   if (state.connector === 'x') {
     // Everything goes to the one mailbox the admin chose, as Microsoft's X connector does.
     return {
@@ -325,7 +338,8 @@ export function importRequest(state: WizardState): ImportRequest {
       owner_mailbox: owner === '' ? null : owner,
       folder: null,
       default_region: null,
-      target: { kind: 'azure', container: state.storage.container.trim() },
+      targets,
+      concurrency: 16,
     };
   }
   return {
@@ -338,10 +352,8 @@ export function importRequest(state: WizardState): ImportRequest {
     owner_mailbox: owner === '' ? null : owner,
     folder: null,
     default_region: null,
-    target:
-      state.storage.target === 'graph'
-        ? { kind: 'graph', cloud: 'global', tenant_id: state.entra.tenantId.trim(), client_id: state.entra.clientId.trim() }
-        : { kind: 'azure', container: state.storage.container.trim() },
+    targets,
+    concurrency: 16,
   };
 }
 
@@ -405,6 +417,8 @@ export function connectorSettings(state: WizardState): ConnectorSettings {
 export function stateFromConnector(saved: SavedConnector, timezone = defaultTimezone()): WizardState {
   const base = initialState(timezone);
   const { request, entra, consent, schedule, name } = saved.settings;
+  const graphTarget = request.targets.some((t) => t.kind === 'graph');
+  const azureTarget = request.targets.find((t) => t.kind === 'azure');
   return {
     ...base,
     connector: request.source_kind,
@@ -413,7 +427,7 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
       tenantId: entra?.tenant_id ?? '',
       clientId: entra?.client_id ?? '',
       secretExpiresAt: entra?.secret_expires_at ?? null,
-      appConsent: request.target.kind === 'graph' ? consent : null,
+      appConsent: graphTarget ? consent : null,
     },
     source: {
       ...base.source,
@@ -424,8 +438,8 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
     },
     storage: {
       ...base.storage,
-      target: request.target.kind === 'graph' ? 'graph' : 'azure',
-      container: request.target.kind === 'azure' ? request.target.container : '',
+      target: graphTarget ? 'graph' : 'azure',
+      container: azureTarget?.kind === 'azure' ? azureTarget.container : '',
     },
     mapping: {
       ...base.mapping,
@@ -433,7 +447,7 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
       ownerMailbox: request.owner_mailbox ?? '',
       csvPath: request.mapping_csv ?? '',
     },
-    consent: request.target.kind === 'graph' ? null : consent,
+    consent: graphTarget ? null : consent,
     editingId: saved.id,
     name,
     schedule,

@@ -6,9 +6,9 @@ use docket_core::config::ConfigError;
 use docket_core::convert;
 use docket_core::mapping::Resolution;
 
-use super::prepare;
 use crate::args::PreviewArgs;
 use crate::exit::{self, Exit};
+use crate::plan::{self, EnvThenKeychain};
 
 pub async fn preview(args: PreviewArgs) -> Exit {
     match preview_inner(&args).await {
@@ -18,16 +18,19 @@ pub async fn preview(args: PreviewArgs) -> Exit {
 }
 
 async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
-    let mut prepared = prepare(&args.source, None, docket_core::pipeline::progress::silent())?;
+    let plan = plan::from_flags(&args.source, None)?;
+    plan.validate_source()?;
+    let resolver = plan.resolver()?;
+    let mut source = plan.open_source(&EnvThenKeychain, None, None)?;
     let wanted = args.item.max(1);
     let mut index = 0;
-    while let Some(item) = prepared.source.next_item().await? {
+    while let Some(item) = source.next_item().await? {
         index += 1;
         if index < wanted {
             continue;
         }
         let folder = args.source.folder.clone().unwrap_or_else(|| item.source.default_folder().to_string());
-        match prepared.resolver.resolve(&item) {
+        match resolver.resolve(&item) {
             Resolution::Mailboxes(m) => {
                 errln!("item {index} ({}) goes to {} in folder {folder:?}", item.key, m.join(", "))
             }

@@ -1,16 +1,20 @@
 //! `docket run`: import a source into a target.
 
+use docket_core::connector;
 use docket_core::ledger::Ledger;
 use docket_core::model::RunSummary;
-use docket_core::pipeline::{self, Job, PipelineOptions};
 use tokio_util::sync::CancellationToken;
 
-use super::{prepare, state_dir};
+use super::state_dir;
 use crate::args::RunArgs;
 use crate::exit::{self, Exit};
-use crate::{progress_bar, target};
+use crate::plan::{self, EnvThenKeychain, TargetFlags};
+use crate::progress_bar;
 
 pub async fn run(args: RunArgs) -> Exit {
+    if args.show_plan {
+        return show_plan(&args);
+    }
     match run_inner(&args).await {
         Ok(summary) => {
             print_summary(&summary, args.json);
@@ -24,41 +28,33 @@ pub async fn run(args: RunArgs) -> Exit {
     }
 }
 
-async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
-    let mut sinks = Vec::with_capacity(args.targets.len());
-    let mut folder = args.source.folder.clone();
-    for spec in &args.targets {
-        let opened = target::open_with(spec, &args.cloud, args.allow_drafts)?;
-        if let Some(from_target) = &opened.folder {
-            match &folder {
-                Some(flag) if flag != from_target => {
-                    return Err(docket_core::config::ConfigError::Invalid {
-                        field: "--folder".into(),
-                        message: format!(
-                        "--target names folder {from_target:?} but the folder is already {flag:?}; give the \
-                             folder once"
-                    ),
-                    }
-                    .into())
-                }
-                _ => folder = Some(from_target.clone()),
-            }
-        }
-        if sinks
-            .iter()
-            .any(|s: &std::sync::Arc<dyn docket_core::sinks::Sink>| s.target_id() == opened.sink.target_id())
-        {
-            return Err(docket_core::config::ConfigError::Invalid {
-                field: "--target".into(),
-                message: format!("{spec:?} is given twice; give each target once"),
-            }
-            .into());
-        }
-        sinks.push(opened.sink);
+fn target_flags(args: &RunArgs) -> TargetFlags<'_> {
+    TargetFlags {
+        targets: &args.targets,
+        cloud: &args.cloud,
+        allow_drafts: args.allow_drafts,
+        concurrency: args.concurrency,
     }
+}
+
+/// `--show-plan`: the validated plan and its label, and nothing run.
+fn show_plan(args: &RunArgs) -> Exit {
+    let plan = match plan::from_flags(&args.source, Some(target_flags(args))) {
+        Ok(plan) => plan,
+        Err(e) => return exit::report(&e, true),
+    };
+    if let Err(e) = plan.validate() {
+        return exit::report(&e.into(), true);
+    }
+    outln!("{}", serde_json::json!({ "label": plan.label(), "plan": plan }));
+    Exit::Ok
+}
+
+async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
+    let plan = plan::from_flags(&args.source, Some(target_flags(args)))?;
     let ledger = Ledger::open(&state_dir(&args.state))?;
     let progress = progress_bar::for_stderr();
-    let prepared = prepare(&args.source, Some(&ledger), progress.clone())?;
+    let opened = plan.open(&EnvThenKeychain, &ledger, progress.clone())?;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -70,18 +66,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
             }
         }
     });
-    let options = PipelineOptions { folder, concurrency: args.concurrency, ..PipelineOptions::default() };
-    pipeline::run(Job {
-        source_label: prepared.label,
-        source: prepared.source,
-        resolver: prepared.resolver,
-        sinks,
-        ledger: &ledger,
-        options,
-        progress,
-        cancel,
-    })
-    .await
+    connector::run_opened(opened, &ledger, progress, cancel).await
 }
 
 fn print_summary(summary: &RunSummary, json: bool) {

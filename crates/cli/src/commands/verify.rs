@@ -4,14 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use docket_core::connector::PlanTarget;
 use docket_core::ledger::Ledger;
 use docket_core::sinks::graph::{mailbox_state_problem, GraphSink};
+use docket_core::sinks::Sink;
 use serde::Serialize;
 
 use super::state_dir;
 use crate::args::VerifyArgs;
 use crate::exit::{self, Exit};
-use crate::target;
+use crate::plan::{self, EnvThenKeychain};
 
 #[derive(Debug, Default, Serialize)]
 struct VerifyReport {
@@ -78,13 +80,15 @@ pub async fn verify(args: VerifyArgs) -> Exit {
 }
 
 async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Error> {
-    let opened = target::open(&args.target, &args.cloud)?;
-    let sink = opened.sink;
+    let (planned, _) = plan::target_from_flag(&args.target, plan::cloud_name(&args.cloud)?, false)?;
     let ledger = Ledger::open(&state_dir(&args.state))?;
-    let target = sink.target_id();
-    if let Some(graph) = &opened.graph {
-        return verify_mailboxes(graph, &ledger, target).await;
+    if matches!(planned, PlanTarget::Graph { .. }) {
+        let graph = planned.open_graph(&EnvThenKeychain)?;
+        let target = graph.target_id();
+        return verify_mailboxes(&graph, &ledger, target).await;
     }
+    let sink = planned.open(&EnvThenKeychain)?;
+    let target = sink.target_id();
     let rows = ledger.delivered(&target)?;
     let objects: BTreeMap<String, Option<String>> =
         sink.list().await?.into_iter().map(|o| (o.name, o.sha256)).collect();

@@ -17,7 +17,7 @@ use azure_storage::shared_access_signature::SasToken as _;
 use azure_storage::{CloudLocation, StorageCredentials};
 use azure_storage_blobs::prelude::ClientBuilder;
 use base64::Engine as _;
-use docket_core::connector::{self, ImportRequest, ImportTarget, AZURE_CLIENT_SECRET_ENTRY};
+use docket_core::connector::{self, PlanTarget, RunPlan, AZURE_CLIENT_SECRET_ENTRY};
 use docket_core::identity::Cloud;
 use docket_core::model::SourceKind;
 use docket_core::secrets::{names, MemSecretStore, SecretStore, Sensitive};
@@ -328,7 +328,7 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     store.set(names::STORAGE_CONNECTION, &Sensitive::new(good_connection.clone())).expect("stored");
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
-    let request = ImportRequest {
+    let request = RunPlan {
         source_kind: SourceKind::WhatsApp,
         location: zip.display().to_string(),
         timezone: "UTC".into(),
@@ -338,7 +338,8 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
         owner_mailbox: Some(OWNER.into()),
         folder: None,
         default_region: None,
-        target: ImportTarget::Azure { container: unique_container("canaries-app") },
+        targets: vec![PlanTarget::Azure { container: unique_container("canaries-app") }],
+        concurrency: connector::DEFAULT_CONCURRENCY,
     };
     let ledger = docket_core::ledger::Ledger::open(&tmp.path().join("app-state")).expect("ledger");
     let summary = rt

@@ -12,4 +12,5 @@ mod graph_target;
 mod harness;
 mod mailbox_delivery;
 mod proof;
+mod run_plan;
 mod x_source;

@@ -11,7 +11,6 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::saved::{ConnectorStore, SavedConnector};
-use super::source_label;
 use crate::config::ConfigError;
 use crate::error::Error;
 use crate::ledger::{DayCount, Ledger, LedgerRow, RunRecord};
@@ -83,7 +82,7 @@ fn schedule_state<Tz: TimeZone>(
     ledger: &Ledger,
     tz: &Tz,
 ) -> Result<(String, Option<RunRecord>, Option<String>), Error> {
-    let label = source_label(&connector.settings.request);
+    let label = connector.settings.request.label();
     let last_run = ledger.runs_for_source(&label, 1)?.into_iter().next();
     let last_start = last_run
         .as_ref()

@@ -41,7 +41,7 @@ pub fn app_graph_client(secrets: &dyn SecretStore, app: &GraphApp) -> Result<Arc
             field: "client secret".into(),
             message:
                 "no client secret is stored yet; register the app or paste its client secret in the Entra ID \
-                      step and save it"
+                      step and save it (the command line also reads DOCKET_CLIENT_SECRET)"
                     .into(),
         }
         .into());

@@ -7,11 +7,9 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{preview, resolver_for, ImportRequest};
-use crate::config;
+use super::{preview, RunPlan};
 use crate::error::Error;
 use crate::mapping::Resolution;
-use crate::sources::ExportOptions;
 
 /// One sample item and where it would go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -27,10 +25,10 @@ pub struct RoutedItem {
 }
 
 /// The first `limit` items of the request's export (at most `preview::MAX_PREVIEW_ITEMS`), routed.
-pub fn preview_routing(request: &ImportRequest, limit: usize) -> Result<Vec<RoutedItem>, Error> {
-    let resolver = resolver_for(request)?;
-    let timezone = config::parse_timezone(request.timezone.trim())?;
-    let options = ExportOptions { timezone, date_order: request.date_order };
+pub fn preview_routing(request: &RunPlan, limit: usize) -> Result<Vec<RoutedItem>, Error> {
+    request.validate_source()?;
+    let resolver = request.resolver()?;
+    let options = request.export_options()?;
     let location =
         std::path::absolute(request.location.trim()).unwrap_or_else(|_| request.location.trim().into());
     let items = preview::open(request.source_kind, Path::new(&location), &options)?;

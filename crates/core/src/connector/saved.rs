@@ -1,5 +1,5 @@
 //! Saved connectors: what the wizard's Finish creates and the dashboard lists, edits and deletes. Each holds
-//! the import's settings (an `ImportRequest`, which carries no secret), the Entra ID app's IDs, the consent
+//! the import's settings (an `RunPlan`, which carries no secret), the Entra ID app's IDs, the consent
 //! result and a schedule. They live in `connectors.json` in the state folder, written whole through a temporary
 //! file and a rename, so a crash never leaves half a file. Deleting a connector removes only its settings:
 //! the ledger and every archived message stay.
@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::ImportRequest;
+use super::RunPlan;
 use crate::config::ConfigError;
 use crate::error::Error;
 use crate::identity::{Cloud, ConsentResult};
@@ -115,7 +115,7 @@ pub struct EntraApp {
 pub struct ConnectorSettings {
     /// The name the dashboard shows, e.g. "WhatsApp – sales team".
     pub name: String,
-    pub request: ImportRequest,
+    pub request: RunPlan,
     pub entra: Option<EntraApp>,
     pub consent: Option<ConsentResult>,
     pub schedule: Schedule,

@@ -16,7 +16,7 @@ pub fn config(out_dir: &Path) -> Config {
 
 /// Writes the declarations of every core type that crosses IPC (and those they use) into `cfg`'s folder.
 pub fn export(cfg: &Config) -> Result<(), ExportError> {
-    super::ImportRequest::export_all(cfg)?;
+    super::RunPlan::export_all(cfg)?;
     super::SourcePreview::export_all(cfg)?;
     super::SecretName::export_all(cfg)?;
     super::SecretStatus::export_all(cfg)?;

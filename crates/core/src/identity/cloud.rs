@@ -27,6 +27,41 @@ pub enum Cloud {
     Custom { authority: String, graph: String },
 }
 
+/// One of Microsoft's clouds by name: what a saved plan, IPC and `--cloud` may choose. Unlike `Cloud` it has no
+/// custom endpoints, so nothing a webview or a file sends can point Docket's tokens at another host; test
+/// doubles and private endpoints come only from the environment (`config::env`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CloudName {
+    #[default]
+    Global,
+    UsGovHigh,
+    UsGovDod,
+    China,
+}
+
+impl CloudName {
+    pub fn cloud(self) -> Cloud {
+        match self {
+            CloudName::Global => Cloud::Global,
+            CloudName::UsGovHigh => Cloud::UsGovHigh,
+            CloudName::UsGovDod => Cloud::UsGovDod,
+            CloudName::China => Cloud::China,
+        }
+    }
+
+    /// The cloud a `--cloud` value names: `global`, `gcc-high`, `dod` or `china`.
+    pub fn from_name(name: &str) -> Option<CloudName> {
+        match Cloud::from_name(name)? {
+            Cloud::Global => Some(CloudName::Global),
+            Cloud::UsGovHigh => Some(CloudName::UsGovHigh),
+            Cloud::UsGovDod => Some(CloudName::UsGovDod),
+            Cloud::China => Some(CloudName::China),
+            Cloud::Custom { .. } => None,
+        }
+    }
+}
+
 impl Cloud {
     /// The Entra ID authority base, without a trailing slash.
     pub fn authority(&self) -> &str {

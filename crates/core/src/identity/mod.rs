@@ -22,7 +22,7 @@ pub use app_registration::{
     RegisteredApp, SecretExpiryWarning, DOCKET_GRAPH_ROLES, GRAPH_RESOURCE_APP_ID, SECRET_WARNING_DAYS,
 };
 pub use app_token::{refresh_after, AppCredentials, AppTokenSource, TokenProvider};
-pub use cloud::{Cloud, CloudEndpoints};
+pub use cloud::{Cloud, CloudEndpoints, CloudName};
 pub use consent::{
     admin_consent_url, app_admin_consent_url, begin_admin_consent, begin_app_admin_consent,
     confirmed_by_admin, new_consent_state, ConsentMethod, ConsentResult, ConsentStart, ConsentStatus,

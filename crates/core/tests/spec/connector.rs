@@ -1,4 +1,4 @@
-//! Spec: the connector the desktop app calls. An `ImportRequest` (no secret in it) runs the same import
+//! Spec: the connector the desktop app calls. An `RunPlan` (no secret in it) runs the same import
 //! `docket run` runs, with the storage connection string taken from the secret store; the source preview
 //! lists what a run would read; the storage check reports on Azurite and refuses a wrong key without
 //! repeating it; known secrets are write-only; and every error code crosses IPC by its stable name.
@@ -6,9 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use docket_core::connector::{
-    self, CancellationToken, ImportRequest, ImportTarget, SecretName, SecretStatus,
-};
+use docket_core::connector::{self, CancellationToken, PlanTarget, RunPlan, SecretName, SecretStatus};
 use docket_core::ledger::Ledger;
 use docket_core::model::SourceKind;
 use docket_core::pipeline::Progress;
@@ -26,8 +24,8 @@ fn sample_chat() -> String {
     workspace_file("samples/whatsapp/WhatsApp Chat with Trading Desk.txt").to_string_lossy().into_owned()
 }
 
-fn request_into(target: ImportTarget) -> ImportRequest {
-    ImportRequest {
+fn request_into(target: PlanTarget) -> RunPlan {
+    RunPlan {
         source_kind: SourceKind::WhatsApp,
         location: sample_chat(),
         timezone: "Europe/London".into(),
@@ -37,7 +35,8 @@ fn request_into(target: ImportTarget) -> ImportRequest {
         owner_mailbox: None,
         folder: None,
         default_region: None,
-        target,
+        targets: vec![target],
+        concurrency: connector::DEFAULT_CONCURRENCY,
     }
 }
 
@@ -64,7 +63,7 @@ async fn an_import_request_into_a_folder_runs_the_pipeline_and_records_the_run()
     let state = tempfile::tempdir().expect("temp dir");
     let archive = tempfile::tempdir().expect("temp dir");
     let ledger = Ledger::open(state.path()).expect("ledger");
-    let request = request_into(ImportTarget::Dir { path: archive.path().to_string_lossy().into_owned() });
+    let request = request_into(PlanTarget::Dir { path: archive.path().to_string_lossy().into_owned() });
     let (progress, events) = recorder();
 
     let summary = connector::run_import(
@@ -93,7 +92,7 @@ async fn an_import_request_into_a_folder_runs_the_pipeline_and_records_the_run()
 async fn an_import_to_azure_without_a_stored_connection_string_says_to_store_one() {
     let state = tempfile::tempdir().expect("temp dir");
     let ledger = Ledger::open(state.path()).expect("ledger");
-    let request = request_into(ImportTarget::Azure { container: "archive".into() });
+    let request = request_into(PlanTarget::Azure { container: "archive".into() });
 
     let error = connector::run_import(
         &request,
@@ -113,8 +112,7 @@ async fn an_import_to_azure_without_a_stored_connection_string_says_to_store_one
 async fn an_import_request_with_a_bad_owner_mailbox_is_refused_before_anything_runs() {
     let state = tempfile::tempdir().expect("temp dir");
     let ledger = Ledger::open(state.path()).expect("ledger");
-    let mut request =
-        request_into(ImportTarget::Dir { path: state.path().join("out").display().to_string() });
+    let mut request = request_into(PlanTarget::Dir { path: state.path().join("out").display().to_string() });
     request.owner_mailbox = Some("not an address".into());
 
     let error = connector::run_import(
@@ -134,15 +132,15 @@ async fn an_import_request_with_a_bad_owner_mailbox_is_refused_before_anything_r
 
 #[test]
 fn an_import_request_travels_as_json_without_any_secret_field() {
-    let request = request_into(ImportTarget::Azure { container: "archive".into() });
+    let request = request_into(PlanTarget::Azure { container: "archive".into() });
     let json = serde_json::to_value(&request).expect("serialises");
     assert_eq!(json["source_kind"], "whatsapp");
-    assert_eq!(json["target"], serde_json::json!({ "kind": "azure", "container": "archive" }));
-    let back: ImportRequest = serde_json::from_value(json).expect("deserialises");
+    assert_eq!(json["targets"], serde_json::json!([{ "kind": "azure", "container": "archive" }]));
+    let back: RunPlan = serde_json::from_value(json).expect("deserialises");
     assert_eq!(back, request);
     let mut with_secret = serde_json::to_value(&request).expect("serialises");
     with_secret["connection_string"] = "AccountKey=abc".into();
-    assert!(serde_json::from_value::<ImportRequest>(with_secret).is_err(), "unknown fields are refused");
+    assert!(serde_json::from_value::<RunPlan>(with_secret).is_err(), "unknown fields are refused");
 }
 
 #[test]

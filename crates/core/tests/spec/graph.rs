@@ -360,7 +360,7 @@ async fn the_connectors_graph_target_delivers_with_the_client_secret_from_the_ke
     )
     .expect("stored");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let request = connector::ImportRequest {
+    let request = connector::RunPlan {
         source_kind: SourceKind::WhatsApp,
         location: root.join("samples/whatsapp/WhatsApp Chat with Trading Desk.txt").display().to_string(),
         timezone: "Europe/London".into(),
@@ -370,12 +370,17 @@ async fn the_connectors_graph_target_delivers_with_the_client_secret_from_the_ke
         owner_mailbox: Some(OWNER.into()),
         folder: Some("Trading Desk".into()),
         default_region: None,
-        target: connector::ImportTarget::Graph {
-            cloud: tenant.cloud(),
+        targets: vec![connector::PlanTarget::Graph {
+            cloud: docket_core::identity::CloudName::Global,
             tenant_id: TENANT.into(),
             client_id: CLIENT_ID.into(),
-        },
+            allow_drafts: false,
+        }],
+        concurrency: connector::DEFAULT_CONCURRENCY,
     };
+    // A plan names only Microsoft's clouds; the doubles come in through the environment, as in the app's tests.
+    std::env::set_var(docket_core::config::env::AUTHORITY_BASE, &tenant.entra.authority);
+    std::env::set_var(docket_core::config::env::GRAPH_BASE, &tenant.graph.base);
 
     let summary =
         connector::run_import(&request, &store, &ledger, Arc::new(|_| {}), CancellationToken::new())

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Timelike, Utc};
 use docket_core::connector::{
-    self, CancellationToken, ConnectorSettings, ConnectorStore, ImportRequest, ImportTarget, Schedule,
+    self, CancellationToken, ConnectorSettings, ConnectorStore, PlanTarget, RunPlan, Schedule,
 };
 use docket_core::ledger::Ledger;
 use docket_core::model::SourceKind;
@@ -20,8 +20,8 @@ fn workspace_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative)
 }
 
-fn request(archive: &Path, mapping: Option<&str>) -> ImportRequest {
-    ImportRequest {
+fn request(archive: &Path, mapping: Option<&str>) -> RunPlan {
+    RunPlan {
         source_kind: SourceKind::WhatsApp,
         location: workspace_file("samples/whatsapp/WhatsApp Chat with Trading Desk.txt")
             .to_string_lossy()
@@ -33,11 +33,12 @@ fn request(archive: &Path, mapping: Option<&str>) -> ImportRequest {
         owner_mailbox: None,
         folder: None,
         default_region: None,
-        target: ImportTarget::Dir { path: archive.to_string_lossy().into_owned() },
+        targets: vec![PlanTarget::Dir { path: archive.to_string_lossy().into_owned() }],
+        concurrency: connector::DEFAULT_CONCURRENCY,
     }
 }
 
-fn settings(request: ImportRequest, schedule: Schedule) -> ConnectorSettings {
+fn settings(request: RunPlan, schedule: Schedule) -> ConnectorSettings {
     ConnectorSettings {
         name: "WhatsApp – trading desk".into(),
         request,
@@ -103,7 +104,7 @@ fn a_saved_connector_is_listed_edited_in_place_and_deleted_without_touching_the_
     let summary = summary.expect("import");
     assert!(summary.delivered > 0);
     let files_before = eml_count(archive.path());
-    let label = connector::source_label(&saved.settings.request);
+    let label = saved.settings.request.label();
     let totals_before = ledger.source_totals(&label).expect("totals");
 
     store.delete(&first.id).expect("deleted");
@@ -291,7 +292,7 @@ async fn held_items_replay_with_the_changed_mapping_without_reading_the_source_a
         .expect("first run");
     let held = first.skipped.get("unmapped").copied().unwrap_or(0);
     assert!(held > 0 && first.delivered == 0, "{first:?}");
-    let label = connector::source_label(&unmapped);
+    let label = unmapped.label();
     assert_eq!(ledger.held_for_source(&label, 1000).expect("held").len() as u64, held);
 
     std::fs::remove_file(&export).expect("source gone");
@@ -324,7 +325,7 @@ async fn the_reconciliation_csv_has_a_row_per_ledger_row_and_the_run_log_balance
         connector::run_import(&req, &MemSecretStore::default(), &ledger, silent(), CancellationToken::new())
             .await
             .expect("import");
-    let label = connector::source_label(&req);
+    let label = req.label();
     let totals = ledger.source_totals(&label).expect("totals");
 
     let csv_path = state.path().join("reconciliation.csv");
