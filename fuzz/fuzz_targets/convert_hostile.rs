@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{FixedOffset, TimeZone};
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use docket_core::model::{Attachment, AttachmentContent, Item, ItemKind, Participant, SourceKind};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,6 @@
 //! hostile values must come back as an error or a well-formed message, never a panic.
 #![no_main]
 
-use docket_core::convert;
 use docket_core::model::ItemKind;
 use docket_core::sources::x::records::decode_items;
 use docket_core::sources::x::XAccount;
@@ -19,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let account = XAccount { id: "1512345678901234567".into(), username: "contoso".into(), name: "Contoso".into() };
     if let Ok(items) = decode_items(json, kind, &account) {
         for item in items {
-            if let Ok(rendered) = convert::render(&item) {
+            if let Ok(rendered) = docket_core::attachments::load_and_render(&item) {
                 assert!(mail_parser::MessageParser::default().parse(&rendered.bytes).is_some());
             }
         }

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use docket_core::sinks::object_name;
 use docket_core::sources::{DateOrder, ExportOptions};
 use docket_testkit::azurite::Azurite;

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use chrono::{FixedOffset, TimeZone};
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use docket_core::model::{Item, ItemKind, Participant, SourceKind};
 use sha2::{Digest, Sha256};
 

@@ -98,9 +98,9 @@ pub async fn measure(per_mailbox: usize) -> Result<Vec<Figure>, BenchError> {
             unit: Unit::PerSecond,
             measured: run.delivered as f64 / run.secs,
             baseline_label: format!(
-                "Graph's ceiling: {} × {MAX_CONCURRENT_PER_MAILBOX} in flight / {} ms = {limit:.0} requests/s \
-                 ÷ {:.3} requests/item (10,000 per 10 min = {sustained:.1}/s per mailbox binds only after \
-                 ~{:.0} min)",
+                "Graph's ceiling: {} × {MAX_CONCURRENT_PER_MAILBOX} in flight / {} ms = {limit:.0} \
+                 requests/s ÷ {:.3} requests/item (10,000 per 10 min = {sustained:.1}/s per mailbox binds \
+                 only after ~{:.0} min)",
                 run.mailboxes,
                 LATENCY.as_millis(),
                 run.requests_per_item(),

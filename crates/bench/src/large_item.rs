@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use docket_core::model::{Attachment, AttachmentContent, Item};
 use docket_core::sinks::azure_blob::BlobSink;
 use docket_core::sinks::{object_name, Envelope, Sink, Written};

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use docket_core::ledger::Ledger;
 use docket_core::mapping::Resolver;
 use docket_core::model::SourceKind;

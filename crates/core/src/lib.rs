@@ -2,9 +2,11 @@
 //! the pipeline that joins them. This crate knows nothing about Tauri or terminals: progress leaves it through
 //! an injected callback, and secrets enter it through the `SecretStore` trait.
 
+pub mod attachments;
 pub mod config;
 pub mod connector;
 pub mod convert;
+pub mod digest;
 pub mod error;
 pub mod identity;
 pub mod ledger;
@@ -12,6 +14,8 @@ pub mod logging;
 pub mod mapping;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
+pub mod retry;
 pub mod secrets;
 pub mod sinks;
 pub mod sources;

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use docket_core::config::ConfigError;
-use docket_core::convert;
 use docket_core::mapping::Resolution;
 
 use crate::args::PreviewArgs;
@@ -38,7 +37,7 @@ async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
                 errln!("item {index} ({}) is not imported: {reason}", item.key)
             }
         }
-        return match convert::render(&item) {
+        return match docket_core::attachments::load_and_render(&item) {
             Ok(rendered) => {
                 let mut out = std::io::stdout().lock();
                 let written = out.write_all(&rendered.bytes).and_then(|_| out.flush());

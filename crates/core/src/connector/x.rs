@@ -11,11 +11,11 @@ use crate::error::Error;
 use crate::ledger::Ledger;
 use crate::pipeline::ProgressFn;
 use crate::secrets::SecretStore;
-use crate::sources::x::XClient;
 pub use crate::sources::x::{
     ClientPolicy, RateLimitStatus, RateLimits, XAccount, XCredentials, XError, XSettings, XSource, DAILY_CAP,
     DEFAULT_API_BASE,
 };
+use crate::sources::x::{Endpoint, XClient, XHistory};
 
 /// Keychain entries of the four X credentials.
 pub const API_KEY_ENTRY: &str = "x-api-key";
@@ -131,5 +131,24 @@ pub fn open_source(
     progress: Option<ProgressFn>,
 ) -> Result<XSource, Error> {
     let credentials = credentials_from_store(secrets)?;
-    XSource::open(settings, credentials, ledger, limits, progress)
+    let history = match ledger {
+        Some(ledger) => history(ledger, &settings)?,
+        None => XHistory::default(),
+    };
+    XSource::open(settings, credentials, history, limits, progress)
+}
+
+/// The account's checkpoints and the X items delivered in the last 24 hours, read from the ledger.
+pub fn history(ledger: &Ledger, settings: &XSettings) -> Result<XHistory, Error> {
+    let namespace = settings.checkpoint_source();
+    let mut history = XHistory::default();
+    for endpoint in Endpoint::ALL {
+        if let Some(value) = ledger.checkpoint(&namespace, endpoint.checkpoint_name())? {
+            history.checkpoints.insert(endpoint.checkpoint_name().to_string(), value);
+        }
+    }
+    let day_ago = (chrono::Utc::now() - chrono::Duration::hours(24))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    history.delivered_last_day = ledger.delivered_since(crate::model::SourceKind::X.as_str(), &day_ago)?;
+    Ok(history)
 }

@@ -1,5 +1,5 @@
 //! The message body: the text/plain and text/html alternatives (notes shown in both), the attachment
-//! parts with their size checks, and MIME boundaries fixed by the item's key. Headers live in `headers`;
+//! parts (from bytes loaded before conversion), and MIME boundaries fixed by the item's key. Headers live in `headers`;
 //! transfer encoding is left to `mail-builder`.
 
 use std::borrow::Cow;
@@ -9,8 +9,8 @@ use mail_builder::mime::{BodyPart, MimePart};
 use sha2::{Digest, Sha256};
 
 use super::headers::header_text;
-use super::ConvertError;
-use crate::model::{AttachmentContent, AttachmentTooLarge, Item, MAX_MESSAGE_BYTES};
+use crate::attachments::AttachmentBytes;
+use crate::model::Item;
 
 /// An attachment read and checked, ready to become a MIME part.
 pub(super) struct LoadedAttachment {
@@ -119,7 +119,7 @@ pub(super) fn html_text(item: &Item, placeholder: Option<&str>) -> String {
 }
 
 /// The file name as shown and sent: one line, never empty.
-fn attachment_file_name(name: &str) -> Cow<'_, str> {
+pub(crate) fn attachment_file_name(name: &str) -> Cow<'_, str> {
     match header_text(name) {
         name if name.is_empty() => Cow::Borrowed("attachment"),
         name => name,
@@ -149,54 +149,17 @@ fn attachment_content_type(value: &str) -> Cow<'static, str> {
     }
 }
 
-/// Reads every attachment the source included, in order. Missing files are left out (a note already says
-/// so). Fails on an attachment over the 10 MB limit, before reading it when its size is known, and when
-/// the attachments together are over it.
-pub(super) fn load_attachments(item: &Item) -> Result<Vec<LoadedAttachment>, ConvertError> {
-    let oversize_attachment = |name: &str, size: u64| ConvertError::Oversize {
-        what: format!("the attachment {} of item {}", attachment_file_name(name), header_text(&item.key)),
-        size,
-    };
-    for attachment in &item.attachments {
-        if let Some(size) = attachment.known_size().filter(|&size| size > MAX_MESSAGE_BYTES as u64) {
-            return Err(oversize_attachment(&attachment.name, size));
-        }
-        // Media a source left at its URL because it would not fit in the message (X video).
-        if let AttachmentContent::Remote { size: Some(size), .. } = &attachment.content {
-            return Err(oversize_attachment(&attachment.name, *size));
-        }
-    }
-    let mut loaded = Vec::with_capacity(item.attachments.len());
-    let mut total: u64 = 0;
-    for attachment in &item.attachments {
-        let bytes = attachment.load().map_err(|source| {
-            match source.get_ref().and_then(|inner| inner.downcast_ref::<AttachmentTooLarge>()) {
-                Some(too_large) => oversize_attachment(&attachment.name, too_large.size),
-                None => ConvertError::Attachment {
-                    name: attachment_file_name(&attachment.name).into_owned(),
-                    source,
-                },
-            }
-        })?;
-        let Some(bytes) = bytes else { continue };
-        let size = bytes.len() as u64;
-        if size > MAX_MESSAGE_BYTES as u64 {
-            return Err(oversize_attachment(&attachment.name, size));
-        }
-        total = total.saturating_add(size);
-        if total > MAX_MESSAGE_BYTES as u64 {
-            return Err(ConvertError::Oversize {
-                what: format!("the attachments of item {} together", header_text(&item.key)),
-                size: total,
-            });
-        }
-        loaded.push(LoadedAttachment {
-            name: attachment_file_name(&attachment.name).into_owned(),
-            content_type: attachment_content_type(&attachment.content_type),
-            bytes,
-        });
-    }
-    Ok(loaded)
+/// The attachments' bytes (loaded by `attachments::load` before conversion) as MIME-ready parts: names and
+/// types made safe for headers.
+pub(super) fn prepare_attachments(loaded: Vec<AttachmentBytes>) -> Vec<LoadedAttachment> {
+    loaded
+        .into_iter()
+        .map(|a| LoadedAttachment {
+            name: attachment_file_name(&a.name).into_owned(),
+            content_type: attachment_content_type(&a.content_type),
+            bytes: a.bytes,
+        })
+        .collect()
 }
 
 /// A boundary fixed by the key. It contains `=_`, which quoted-printable and base64 output never do; the

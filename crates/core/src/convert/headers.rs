@@ -34,7 +34,7 @@ fn breaks_a_header(c: char) -> bool {
 
 /// `value` as one safe header line: every control character becomes a space and the ends are trimmed.
 /// Borrows when nothing needs changing, which is the common case.
-pub(super) fn header_text(value: &str) -> Cow<'_, str> {
+pub(crate) fn header_text(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim();
     if !trimmed.chars().any(breaks_a_header) {
         return Cow::Borrowed(trimmed);

@@ -15,7 +15,11 @@ use mail_builder::headers::text::Text;
 use mail_builder::MessageBuilder;
 use sha2::{Digest, Sha256};
 
+use crate::attachments::AttachmentBytes;
 use crate::model::{Item, MAX_MESSAGE_BYTES};
+
+pub(crate) use body::attachment_file_name;
+pub(crate) use headers::header_text;
 
 /// A rendered message: the exact `.eml` bytes and their SHA-256 (lowercase hex).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,14 +106,15 @@ pub fn message_id(key: &str) -> String {
     id
 }
 
-/// Renders one item as one email. The output depends on nothing but the item (and the attachment bytes it
-/// points at), so a re-run writes byte-identical messages.
-pub fn render(item: &Item) -> Result<Rendered, ConvertError> {
+/// Renders one item as one email, with its attachments' bytes already loaded (`attachments::load`; or use
+/// `attachments::load_and_render`). No I/O: the output depends on nothing but the item and those bytes, so a
+/// re-run writes byte-identical messages.
+pub fn render(item: &Item, attachments: Vec<AttachmentBytes>) -> Result<Rendered, ConvertError> {
     let date = headers::rfc5322_date(&item.timestamp).ok_or_else(|| ConvertError::Date {
         key: headers::header_text(&item.key).into_owned(),
         when: item.timestamp.to_rfc3339(),
     })?;
-    let attachments = body::load_attachments(item)?;
+    let attachments = body::prepare_attachments(attachments);
     let placeholder = body::empty_text_placeholder(item);
     let subject = headers::subject(item, placeholder.as_deref());
     let plain = body::plain_text(item, placeholder.as_deref());

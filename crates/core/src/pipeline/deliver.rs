@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::attachments;
 use crate::convert::{self, ConvertError};
 use crate::ledger::{Outcome, ReadBack, RowState, NO_MAILBOX};
 use crate::model::{Item, SkipReason, TargetCounts};
@@ -106,18 +107,19 @@ impl Task {
                 }
                 seen
             });
-        let rendered = if item.attachments.is_empty() {
-            convert::render(&item)
+        let loaded = if item.attachments.is_empty() {
+            Ok(Vec::new())
         } else {
-            // Attachments are read from disk or zip: keep that off the async workers.
+            // Attachments are read from disk or zip before conversion: keep that off the async workers.
             let copy = item.clone();
-            tokio::task::spawn_blocking(move || convert::render(&copy)).await.unwrap_or_else(|e| {
+            tokio::task::spawn_blocking(move || attachments::load(&copy)).await.unwrap_or_else(|e| {
                 Err(ConvertError::Attachment {
                     name: "?".into(),
                     source: std::io::Error::other(e.to_string()),
                 })
             })
         };
+        let rendered = loaded.and_then(|loaded| convert::render(&item, loaded));
         let rendered = match rendered {
             Ok(r) => r,
             Err(e) => {

@@ -4,8 +4,9 @@
 //! sources, sinks and the ledger are handed to it.
 
 mod deliver;
-pub mod progress;
-pub mod retry;
+
+/// Progress events and the retry policy live in leaf modules (sources use them too); re-exported here.
+pub use crate::{progress, retry};
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Envelope, Sink, SinkError, StoredObject, Written};
-use crate::sources::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// The file name suffix of archived messages; anything else in the tree is ignored by `list`.
 const MESSAGE_SUFFIX: &str = ".eml";

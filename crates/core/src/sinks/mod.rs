@@ -228,7 +228,7 @@ impl Sink for MemSink {
             Some(existing) if existing.as_slice() == envelope.bytes => Ok(Written::AlreadyPresent),
             Some(existing) => Err(SinkError::Conflict {
                 name,
-                stored: crate::sources::sha256_hex(existing),
+                stored: crate::digest::sha256_hex(existing),
                 new: envelope.sha256.to_string(),
             }),
             None => {
@@ -244,7 +244,7 @@ impl Sink for MemSink {
             .into_iter()
             .map(|(name, bytes)| StoredObject {
                 name,
-                sha256: Some(crate::sources::sha256_hex(&bytes)),
+                sha256: Some(crate::digest::sha256_hex(&bytes)),
                 size: bytes.len() as u64,
             })
             .collect())

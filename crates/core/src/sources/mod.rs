@@ -170,10 +170,8 @@ pub fn open_export(
     }
 }
 
-/// SHA-256 of bytes as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+/// SHA-256 of bytes as lowercase hex (re-exported from the leaf `digest` module).
+pub use crate::digest::sha256_hex;
 
 /// The deterministic key of an item.
 ///

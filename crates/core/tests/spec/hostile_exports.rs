@@ -6,7 +6,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use docket_core::convert::{render, ConvertError};
+use docket_core::attachments::load_and_render as render;
+use docket_core::convert::ConvertError;
 use docket_core::model::{AttachmentContent, Item, MAX_MESSAGE_BYTES};
 use docket_core::sources::{whatsapp_export, ExportOptions};
 

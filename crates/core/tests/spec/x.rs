@@ -489,7 +489,7 @@ fn the_fuzz_seeds_decode_into_items_that_render() {
     assert_eq!(post.text, "@alice_trades Market update https://contoso.com/notes");
     assert!(post.reply_to.is_some() && post.references.len() == 2, "reply and quote threaded: {post:?}");
     assert!(post.recipients.iter().any(|p| p.display_name == "@alice_trades"));
-    let rendered = docket_core::convert::render(post).expect("renders");
+    let rendered = docket_core::attachments::load_and_render(post).expect("renders");
     let text = String::from_utf8_lossy(&rendered.bytes);
     assert!(
         text.contains("In-Reply-To:") && text.contains("X-Docket-X-Metrics: likes=3; reposts=1"),

@@ -12,7 +12,8 @@ use super::error::XError;
 use super::oauth1::{authorization_header, Freshness, XCredentials};
 use super::rate_limit::{RateLimits, RESET_MARGIN};
 use super::schema::{Problem, UserAnswer};
-use crate::pipeline::{Progress, ProgressFn, RetryPolicy};
+use crate::progress::{Progress, ProgressFn};
+use crate::retry::RetryPolicy;
 
 /// X's production API.
 pub const DEFAULT_API_BASE: &str = "https://api.x.com";

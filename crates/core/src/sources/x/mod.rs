@@ -17,4 +17,4 @@ pub use client::{ClientPolicy, Download, XAccount, XClient, DEFAULT_API_BASE};
 pub use error::XError;
 pub use oauth1::XCredentials;
 pub use rate_limit::{RateLimitStatus, RateLimits};
-pub use source::{Endpoint, ReachLimits, XSettings, XSource, DAILY_CAP};
+pub use source::{Endpoint, ReachLimits, XHistory, XSettings, XSource, DAILY_CAP};

@@ -7,25 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
-
 /// Extra wait after a reset time, which X gives in whole seconds, so a request never lands just before it.
 pub const RESET_MARGIN: Duration = Duration::from_millis(250);
 
-/// One endpoint's rate-limit state, as the dashboard shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub struct RateLimitStatus {
-    /// The endpoint, e.g. `GET /2/users/:id/tweets`.
-    pub endpoint: String,
-    /// Requests allowed per window (`x-rate-limit-limit`), when X said.
-    pub limit: Option<u32>,
-    /// Requests left in this window (`x-rate-limit-remaining`).
-    pub remaining: Option<u32>,
-    /// When the window resets (`x-rate-limit-reset`), RFC 3339 UTC.
-    pub reset_at: Option<String>,
-    /// The earliest time Docket sends the next request to this endpoint, RFC 3339 UTC; none means now.
-    pub next_request_at: Option<String>,
-}
+pub use crate::progress::RateLimitStatus;
 
 #[derive(Debug, Clone, Default)]
 struct Window {

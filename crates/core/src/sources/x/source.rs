@@ -15,9 +15,8 @@ use super::records::{dm_item, id_order, post_item, Lookup, Pending};
 use super::schema::{DmEvent, Page, Tweet};
 pub use super::settings::{Endpoint, ReachLimits, XSettings, DAILY_CAP};
 use crate::error::Error;
-use crate::ledger::Ledger;
 use crate::model::{Item, ItemKind, SourceKind};
-use crate::pipeline::ProgressFn;
+use crate::progress::ProgressFn;
 use crate::sources::{Checkpoint, ExportError, Source};
 
 const TWEET_FIELDS: &str =
@@ -63,14 +62,23 @@ fn bad(endpoint: Endpoint, detail: String) -> ExportError {
     x_error(XError::BadResponse { endpoint: endpoint.label().to_string(), detail })
 }
 
+/// What earlier runs left for this account: each endpoint's checkpoint (by its checkpoint name) and how many X
+/// items were delivered in the last 24 hours (for the daily cap). Values, not the ledger: a source never reads
+/// the ledger itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct XHistory {
+    pub checkpoints: BTreeMap<String, String>,
+    pub delivered_last_day: u64,
+}
+
 impl XSource {
-    /// Builds the source. With a ledger, the checkpoints and the last 24 hours' deliveries come from it;
-    /// without one (a preview), everything reachable is fetched. Rate-limit state goes to `limits` (and, as
-    /// `Progress::RateLimit`, to `progress`).
+    /// Builds the source. `history` holds the checkpoints and the last 24 hours' deliveries (the caller reads
+    /// them from the ledger; the default, for a preview, fetches everything reachable). Rate-limit state goes
+    /// to `limits` (and, as `Progress::RateLimit`, to `progress`).
     pub fn open(
         settings: XSettings,
         credentials: XCredentials,
-        ledger: Option<&Ledger>,
+        history: XHistory,
         limits: RateLimits,
         progress: Option<ProgressFn>,
     ) -> Result<XSource, Error> {
@@ -78,19 +86,13 @@ impl XSource {
         if let Some(progress) = progress {
             client = client.with_progress(progress);
         }
-        let namespace = settings.checkpoint_source();
         let mut since = BTreeMap::new();
-        let mut delivered_last_day = 0;
-        if let Some(ledger) = ledger {
-            for endpoint in Endpoint::ALL {
-                if let Some(value) = ledger.checkpoint(&namespace, endpoint.checkpoint_name())? {
-                    since.insert(endpoint, value);
-                }
+        for endpoint in Endpoint::ALL {
+            if let Some(value) = history.checkpoints.get(endpoint.checkpoint_name()) {
+                since.insert(endpoint, value.clone());
             }
-            let day_ago = (Utc::now() - chrono::Duration::hours(24))
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            delivered_last_day = ledger.delivered_since(SourceKind::X.as_str(), &day_ago)?;
         }
+        let delivered_last_day = history.delivered_last_day;
         let allowance = settings.daily_cap.saturating_sub(delivered_last_day);
         let mut source = XSource {
             client,

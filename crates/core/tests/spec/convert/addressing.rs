@@ -2,7 +2,7 @@
 
 use super::*;
 use chrono::Datelike;
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 use mail_parser::MimeHeaders;
 
 #[test]

@@ -1,7 +1,8 @@
 //! Spec: convert, content. Bodies, notes and attachments, and the 10 MB limits on them.
 
 use super::*;
-use docket_core::convert::{render, ConvertError};
+use docket_core::attachments::load_and_render as render;
+use docket_core::convert::ConvertError;
 use docket_core::model::MAX_MESSAGE_BYTES;
 use mail_parser::MimeHeaders;
 

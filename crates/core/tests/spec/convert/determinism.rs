@@ -1,7 +1,7 @@
 //! Spec: convert, determinism. The same item always gives the same bytes, pinned by golden files.
 
 use super::*;
-use docket_core::convert::render;
+use docket_core::attachments::load_and_render as render;
 
 fn golden(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert").join(name)

@@ -1,7 +1,8 @@
 //! Spec: convert, safety. Hostile or odd input can neither add a header nor break the MIME structure.
 
 use super::*;
-use docket_core::convert::{message_id, render};
+use docket_core::attachments::load_and_render as render;
+use docket_core::convert::message_id;
 use mail_parser::MimeHeaders;
 
 #[test]

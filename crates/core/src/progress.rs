@@ -1,12 +1,12 @@
 //! Progress events: a tagged enum handed to an injected callback. The shell forwards them over a Tauri
-//! channel and the CLI draws a progress bar; the pipeline knows neither.
+//! channel and the CLI draws a progress bar; the pipeline knows neither. A leaf module: sources (X's rate
+//! limits) report through it too, so it imports nothing above the model.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::model::RunSummary;
-use crate::sources::x::RateLimitStatus;
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
@@ -54,4 +54,19 @@ pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 /// A callback that ignores every event.
 pub fn silent() -> ProgressFn {
     Arc::new(|_| {})
+}
+
+/// One endpoint's rate-limit state, as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RateLimitStatus {
+    /// The endpoint, e.g. `GET /2/users/:id/tweets`.
+    pub endpoint: String,
+    /// Requests allowed per window (`x-rate-limit-limit`), when X said.
+    pub limit: Option<u32>,
+    /// Requests left in this window (`x-rate-limit-remaining`).
+    pub remaining: Option<u32>,
+    /// When the window resets (`x-rate-limit-reset`), RFC 3339 UTC.
+    pub reset_at: Option<String>,
+    /// The earliest time Docket sends the next request to this endpoint, RFC 3339 UTC; none means now.
+    pub next_request_at: Option<String>,
 }
