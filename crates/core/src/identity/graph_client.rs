@@ -194,8 +194,13 @@ impl GraphClient {
         let scope = mailbox.unwrap_or("").to_string();
         let mut throttled = 0u32;
         let mut refreshed = false;
+        let body_bytes = match body {
+            Body::None => 0,
+            Body::Json(value) => serde_json::to_vec(value).map(|b| b.len()).unwrap_or(0),
+            Body::Text(text) => text.len(),
+        };
         loop {
-            let slot = self.throttle.acquire(&scope).await;
+            let slot = self.throttle.acquire_with_body(&scope, body_bytes).await;
             let token = self.tokens.token().await?;
             let mut builder = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose());
             builder = match body {
@@ -266,7 +271,7 @@ impl GraphClient {
         let range = format!("bytes {start}-{}/{total}", start + bytes.len().saturating_sub(1));
         let mut throttled = 0u32;
         loop {
-            let slot = self.throttle.acquire(mailbox).await;
+            let slot = self.throttle.acquire_with_body(mailbox, bytes.len()).await;
             let response = self
                 .http
                 .put(upload_url.clone())

@@ -1,5 +1,6 @@
 //! Graph's throttling rules for one app, kept per mailbox: at most 4 requests in flight, at most 10,000 requests
-//! per 10 minutes, and after a 429/503 nothing more until its `Retry-After` has passed. It only waits; it sends
+//! per 10 minutes, at most 150 MB uploaded per 5 minutes, and after a 429/503 nothing more until its
+//! `Retry-After` has passed (Microsoft's documented Outlook service limits). It only waits; it sends
 //! nothing and decides nothing about retries (the Graph client does).
 
 use std::collections::{HashMap, VecDeque};
@@ -17,11 +18,20 @@ pub struct ThrottlePolicy {
     /// Requests per `window`.
     pub budget: usize,
     pub window: Duration,
+    /// Request-body bytes per `upload_window` (PATCH, POST and PUT bodies all count).
+    pub upload_bytes: usize,
+    pub upload_window: Duration,
 }
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        ThrottlePolicy { max_concurrent: 4, budget: 10_000, window: Duration::from_secs(600) }
+        ThrottlePolicy {
+            max_concurrent: 4,
+            budget: 10_000,
+            window: Duration::from_secs(600),
+            upload_bytes: 150 * 1024 * 1024,
+            upload_window: Duration::from_secs(300),
+        }
     }
 }
 
@@ -34,6 +44,8 @@ struct ScopeState {
     /// timed when its answer came back, which is never before Graph counted it, so the window Docket keeps
     /// is never shorter than Graph's.
     budget: Mutex<Window>,
+    /// Body bytes sent, and when, within the upload window.
+    uploads: Mutex<VecDeque<(Instant, usize)>>,
 }
 
 #[derive(Debug, Default)]
@@ -87,6 +99,7 @@ impl Throttle {
                     permits: Arc::new(Semaphore::new(self.policy.max_concurrent.max(1))),
                     not_before: Mutex::new(None),
                     budget: Mutex::new(Window::default()),
+                    uploads: Mutex::new(VecDeque::new()),
                 })
             })
             .clone()
@@ -95,8 +108,17 @@ impl Throttle {
     /// Waits until a request for `scope` may be sent: a free slot, any `Retry-After` passed, and room in the
     /// budget; then counts the request against the budget.
     pub async fn acquire(&self, scope: &str) -> Slot {
+        self.acquire_with_body(scope, 0).await
+    }
+
+    /// `acquire` for a request carrying `body_bytes`: it also waits until the mailbox's upload window has
+    /// room for them (a body larger than the whole budget goes alone, once the window is empty).
+    pub async fn acquire_with_body(&self, scope: &str, body_bytes: usize) -> Slot {
         let state = self.scope(scope);
         let permit = state.permits.clone().acquire_owned().await.ok();
+        if body_bytes > 0 {
+            self.reserve_upload(&state, body_bytes).await;
+        }
         loop {
             let gate = *state.not_before.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(until) = gate.filter(|t| *t > Instant::now()) {
@@ -124,6 +146,32 @@ impl Throttle {
         }
     }
 
+    async fn reserve_upload(&self, state: &ScopeState, bytes: usize) {
+        loop {
+            let wait = {
+                let mut uploads = state.uploads.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                while uploads
+                    .front()
+                    .is_some_and(|(t, _)| now.duration_since(*t) >= self.policy.upload_window)
+                {
+                    uploads.pop_front();
+                }
+                let used: usize = uploads.iter().map(|(_, n)| n).sum();
+                if uploads.is_empty() || used + bytes <= self.policy.upload_bytes {
+                    uploads.push_back((now, bytes));
+                    None
+                } else {
+                    uploads.front().map(|(oldest, _)| *oldest + self.policy.upload_window)
+                }
+            };
+            match wait {
+                None => return,
+                Some(until) => tokio::time::sleep_until(until).await,
+            }
+        }
+    }
+
     /// Holds every request for `scope` back until `until` (a `Retry-After`).
     pub fn hold_until(&self, scope: &str, until: Instant) {
         let state = self.scope(scope);
@@ -140,8 +188,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_budget_holds_requests_until_the_window_moves_on() {
-        let throttle =
-            Throttle::new(ThrottlePolicy { max_concurrent: 4, budget: 3, window: Duration::from_secs(60) });
+        let throttle = Throttle::new(ThrottlePolicy {
+            budget: 3,
+            window: Duration::from_secs(60),
+            ..ThrottlePolicy::default()
+        });
         let start = Instant::now();
         for _ in 0..3 {
             drop(throttle.acquire("a@contoso.com").await);
@@ -167,6 +218,21 @@ mod tests {
         slots.pop();
         let fifth = tokio::time::timeout(Duration::from_secs(1), throttle.acquire("a@contoso.com")).await;
         assert!(fifth.is_ok(), "a freed slot lets it go");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn uploads_stay_within_150_mb_per_5_minutes_per_mailbox() {
+        let throttle = Throttle::default();
+        let start = Instant::now();
+        let chunk = 4 * 1024 * 1024 - 1;
+        for _ in 0..37 {
+            drop(throttle.acquire_with_body("a@contoso.com", chunk).await);
+        }
+        assert_eq!(Instant::now(), start, "37 chunks of just under 4 MB fit in 150 MB");
+        drop(throttle.acquire_with_body("a@contoso.com", chunk).await);
+        assert!(Instant::now() >= start + Duration::from_secs(300), "the 38th waits for the window");
+        drop(throttle.acquire_with_body("b@contoso.com", chunk).await);
+        assert!(Instant::now() < start + Duration::from_secs(301), "another mailbox has its own budget");
     }
 
     #[tokio::test(start_paused = true)]

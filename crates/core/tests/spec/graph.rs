@@ -225,6 +225,40 @@ async fn without_import_mime_messages_are_created_as_received_mail_through_the_j
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailbox_where_import_mime_loses_the_time_fails_that_item_and_takes_the_json_route() {
+    let tenant = tenant();
+    tenant.graph.stamp_import_time_as_received();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = Ledger::open(dir.path()).expect("ledger");
+    let options =
+        PipelineOptions { folder: Some("Chat Archive".into()), concurrency: 1, ..PipelineOptions::default() };
+    let summary = pipeline::run(Job {
+        source_label: "whatsapp:spec".into(),
+        source: Box::new(FakeSource::new(SourceKind::WhatsApp, (0..4).map(|n| Ok(item(n))).collect())),
+        resolver: Arc::new(owner_only()),
+        sinks: vec![tenant.sink(GLOBAL)],
+        ledger: &ledger,
+        options,
+        progress: Arc::new(|_| {}),
+        cancel: CancellationToken::new(),
+    })
+    .await
+    .expect("the run completes");
+
+    assert_eq!(
+        summary.failed.get("wrong_time"),
+        Some(&1),
+        "the first item is reported, not delivered: {summary:?}"
+    );
+    assert_eq!(summary.delivered, 3, "{summary:?}");
+    let messages = tenant.graph.messages(OWNER, "Chat Archive");
+    assert_eq!(messages.len(), 4, "the wrong-time message is left in place, nothing deleted");
+    assert_eq!(messages.iter().filter(|m| m.route == "json").count(), 3, "the rest took the JSON route");
+    let held = ledger.held(None, 10).expect("held");
+    assert!(held.iter().any(|h| h.detail.as_deref().is_some_and(|d| d.contains("received at"))), "{held:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_come_only_when_the_connector_allows_them_and_are_counted_apart() {
     let tenant = tenant();
     tenant.graph.disable_import_mime();
@@ -408,7 +442,12 @@ async fn the_per_mailbox_request_budget_is_kept_and_the_double_notices_a_client_
         client_id: CLIENT_ID.into(),
         client_secret: Sensitive::new(SECRET.into()),
     };
-    let policy = ThrottlePolicy { max_concurrent: 4, budget: 6, window: Duration::from_secs(2) };
+    let policy = ThrottlePolicy {
+        max_concurrent: 4,
+        budget: 6,
+        window: Duration::from_secs(2),
+        ..ThrottlePolicy::default()
+    };
     let tokens = Arc::new(AppTokenSource::new(credentials));
     let client = GraphClient::with_policy(&tenant.cloud(), tokens, policy).expect("client");
     let dir = tempfile::tempdir().expect("tempdir");

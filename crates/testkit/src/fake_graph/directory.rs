@@ -77,6 +77,9 @@ pub(crate) struct Directory {
     /// app id -> service principal object id.
     pub(crate) service_principals: BTreeMap<String, String>,
     pub(crate) import_mime_enabled: bool,
+    /// `importMime` stamps the import time as the received time instead of the MIME `Date` (Microsoft does
+    /// not document which it keeps; tests use this to prove Docket notices).
+    pub(crate) import_stamps_now: bool,
     /// Mailboxes (UPN or id, lowercase) an application access policy blocks for this app.
     pub(crate) blocked: BTreeSet<String>,
     /// Mailboxes RBAC for Applications keeps `Mail-Advanced.ReadWrite.All` (and so `importMime`) from.
@@ -125,6 +128,7 @@ impl Directory {
             applications: Vec::new(),
             service_principals: BTreeMap::new(),
             import_mime_enabled: true,
+            import_stamps_now: false,
             blocked: BTreeSet::new(),
             import_refused: BTreeSet::new(),
             uploads: HashMap::new(),

@@ -149,6 +149,11 @@ impl FakeGraph {
         self.shared.lock().dir.import_mime_enabled = false;
     }
 
+    /// Makes `importMime` give each message the import time as its received time, not its `Date`.
+    pub fn stamp_import_time_as_received(&self) {
+        self.shared.lock().dir.import_stamps_now = true;
+    }
+
     /// Makes `importMime` for `mailbox` answer 403 ErrorAccessDenied while everything else there works (RBAC
     /// for Applications can scope Mail-Advanced.ReadWrite.All away from some mailboxes).
     pub fn refuse_import_mime_for(&self, mailbox: &str) {

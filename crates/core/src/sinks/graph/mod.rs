@@ -196,7 +196,11 @@ impl GraphSink {
                 .graph
                 .url(GraphVersion::Beta, &["users", mailbox, "mailFolders", folder_id, "importMime"]);
             match self.graph.send(Method::POST, url, Some(mailbox), &Body::Text(encoded.clone())).await {
-                Ok(answer) => return created(&answer.json, "importMime"),
+                Ok(answer) => {
+                    let found = created(&answer.json, "importMime")?;
+                    self.check_import_time(mailbox, envelope.bytes, &found);
+                    return Ok(found);
+                }
                 Err(e) if action_missing(&e) => {
                     if !self.no_import_mime.swap(true, Ordering::SeqCst) {
                         tracing::info!(
@@ -218,6 +222,24 @@ impl GraphSink {
             return created(&answer.json, "mime-draft");
         }
         self.create_json(envelope, folder_id).await
+    }
+
+    /// Microsoft does not document which received time `importMime` gives a message. If a mailbox shows one
+    /// that is not the message's own `Date`, the item is reported (`wrong_time`, by the pipeline) and the rest
+    /// of that mailbox's items take the JSON route, which sets the time explicitly.
+    fn check_import_time(&self, mailbox: &str, bytes: &[u8], found: &Found) {
+        let Some(date) = mail_parser::MessageParser::default()
+            .parse_headers(bytes)
+            .and_then(|m| m.date().map(|d| d.to_timestamp()))
+        else {
+            return;
+        };
+        let Some(expected) = chrono::DateTime::from_timestamp(date, 0) else { return };
+        let off = lookup::seconds_off(found.state.received.as_deref(), &expected);
+        if off.is_none_or(|seconds| seconds > 60) {
+            tracing::warn!(%mailbox, "importMime gave a message a received time other than its own; this mailbox now takes the JSON route");
+            self.json_only.lock().unwrap_or_else(|p| p.into_inner()).insert(mailbox.to_string());
+        }
     }
 
     /// The JSON route. With large attachments the digest is stamped only after the last one is on, so a

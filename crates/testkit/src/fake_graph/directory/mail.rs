@@ -185,8 +185,11 @@ impl Directory {
             .collect();
         let created = now();
         let date = mime::field(&fields, "Date").and_then(mime::date).map(graph_time);
-        let (received, sent) =
-            if import { (date.clone().unwrap_or(created.clone()), date) } else { (created.clone(), None) };
+        let (received, sent) = match import {
+            true if self.import_stamps_now => (created.clone(), date),
+            true => (date.clone().unwrap_or(created.clone()), date),
+            false => (created.clone(), None),
+        };
         let from = mime::field(&fields, "From").and_then(|v| mime::addresses(v).into_iter().next());
         let to_recipients = mime::field(&fields, "To").map(mime::addresses).unwrap_or_default();
         let cc_recipients = mime::field(&fields, "Cc").map(mime::addresses).unwrap_or_default();
