@@ -105,9 +105,10 @@ pub struct SourceArgs {
     /// The mailbox folder (default: WhatsApp Archiver, Telegram Archiver or Twitter).
     #[arg(long)]
     pub folder: Option<String>,
-    /// The IANA time zone the export's wall-clock times are in (exports carry none). Default: UTC.
-    #[arg(long, default_value = "UTC")]
-    pub timezone: String,
+    /// The IANA time zone the export's wall-clock times are in (a WhatsApp export carries none). Without it
+    /// the times are read as UTC and the run warns.
+    #[arg(long)]
+    pub timezone: Option<String>,
     /// Day/month order, for exports whose dates are all ambiguous: dmy, mdy or ymd.
     #[arg(long)]
     pub date_order: Option<String>,

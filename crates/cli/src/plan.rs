@@ -64,7 +64,7 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
     let mut plan = RunPlan {
         source_kind: spec.kind,
         location,
-        timezone: source.timezone.clone(),
+        timezone: source.timezone.clone().unwrap_or_default(),
         date_order,
         mapping_csv: source.mapping.as_ref().map(|p| p.display().to_string()),
         auto_map: !source.no_auto_map,
@@ -74,7 +74,9 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
         targets: Vec::new(),
         concurrency: docket_core::connector::DEFAULT_CONCURRENCY,
     };
-    docket_core::config::parse_timezone(plan.timezone.trim())?;
+    if let Some(zone) = &source.timezone {
+        docket_core::config::parse_timezone(zone.trim())?;
+    }
     if let Some(flags) = targets {
         plan.concurrency = u32::try_from(flags.concurrency).unwrap_or(u32::MAX);
         let cloud = cloud_name(flags.cloud)?;

@@ -12,7 +12,8 @@ export type RunPlan = { source_kind: SourceKind,
  */
 location: string, 
 /**
- * The IANA zone (or `UTC`) the export's wall-clock times are in.
+ * The IANA zone (or `UTC`) the export's wall-clock times are in; empty when nobody said, which reads
+ * them as UTC and warns (a WhatsApp export carries no zone, and compliance data is not dated silently).
  */
 timezone: string, 
 /**

@@ -60,3 +60,34 @@ fn a_plan_names_every_missing_app_variable_at_once() {
     let text = String::from_utf8_lossy(&output.stdout).into_owned() + &stderr(&output);
     assert!(text.contains("DOCKET_TENANT_ID") && text.contains("DOCKET_CLIENT_ID"), "{text}");
 }
+
+#[test]
+fn a_whatsapp_run_with_no_time_zone_warns_that_it_read_the_times_as_utc() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (zip, _) = docket_testkit::exports::write_android_zip(tmp.path(), "Zone", 3, false).expect("zip");
+    let base = ["run", "--source", &format!("whatsapp:{}", zip.display()), "--mailbox", "owner@contoso.com"];
+    let mut without: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+    let target = format!("dir:{}", tmp.path().join("out").display());
+    without.extend(["--target", &target, "--json", "--state"].map(String::from));
+    without.push(tmp.path().join("a").display().to_string());
+
+    let output = docket().args(&without).output().expect("runs");
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warnings = json(&output)["warnings"].clone();
+    assert!(
+        warnings
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w.as_str().is_some_and(|w| w.contains("read as UTC")))),
+        "{warnings}"
+    );
+    assert!(stderr(&output).contains("--timezone"), "the warning says what to do");
+
+    let mut with = without.clone();
+    with.extend(["--timezone", "Europe/London"].map(String::from));
+    let state = with.iter().position(|a| a == "--state").expect("state") + 1;
+    with[state] = tmp.path().join("b").display().to_string();
+    let output = docket().args(&with).output().expect("runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(json(&output)["warnings"], serde_json::json!([]), "a given zone warns nothing");
+}

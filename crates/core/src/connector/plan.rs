@@ -58,7 +58,8 @@ pub struct RunPlan {
     pub source_kind: SourceKind,
     /// The export file or folder, or the X account.
     pub location: String,
-    /// The IANA zone (or `UTC`) the export's wall-clock times are in.
+    /// The IANA zone (or `UTC`) the export's wall-clock times are in; empty when nobody said, which reads
+    /// them as UTC and warns (a WhatsApp export carries no zone, and compliance data is not dated silently).
     pub timezone: String,
     /// Needed only when the export leaves the day/month order ambiguous.
     pub date_order: Option<DateOrder>,
@@ -180,7 +181,9 @@ impl RunPlan {
             let what = if self.source_kind == SourceKind::X { "account" } else { "export file or folder" };
             return Err(invalid("location", format!("no {what} is chosen")));
         }
-        config::parse_timezone(self.timezone.trim())?;
+        if !self.timezone.trim().is_empty() {
+            config::parse_timezone(self.timezone.trim())?;
+        }
         if let Some(mailbox) = trimmed(&self.owner_mailbox) {
             if crate::mapping::normalize_address(mailbox).is_err() {
                 return Err(invalid(
@@ -224,10 +227,25 @@ impl RunPlan {
 
     /// The export's reading options.
     pub fn export_options(&self) -> Result<ExportOptions, Error> {
-        Ok(ExportOptions {
-            timezone: config::parse_timezone(self.timezone.trim())?,
-            date_order: self.date_order,
-        })
+        let timezone = match self.timezone.trim() {
+            "" => chrono_tz::UTC,
+            zone => config::parse_timezone(zone)?,
+        };
+        Ok(ExportOptions { timezone, date_order: self.date_order })
+    }
+
+    /// What the plan assumes that the admin should hear about before the run's first item.
+    fn assumptions(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.source_kind == SourceKind::WhatsApp && self.timezone.trim().is_empty() {
+            warnings.push(
+                "no time zone was given and a WhatsApp export carries none, so its times were read as UTC; if \
+                 the exporting phone was set to another zone every message's time is off by that much: give \
+                 the zone (the wizard's time zone, or --timezone) and run again"
+                    .to_string(),
+            );
+        }
+        warnings
     }
 
     /// The source: an export read from disk, or the X account through its API (credentials from `secrets`,
@@ -250,7 +268,8 @@ impl RunPlan {
             )?));
         }
         let location = absolute(Path::new(self.location.trim()));
-        Ok(sources::open_export(self.source_kind, &location, &self.export_options()?)?)
+        let source = sources::open_export(self.source_kind, &location, &self.export_options()?)?;
+        Ok(sources::with_warnings(source, self.assumptions()))
     }
 
     /// Every target's sink, secrets read from `secrets`.

@@ -147,6 +147,42 @@ where
     }
 }
 
+/// A source that first hands the pipeline some warnings of the caller's (what was assumed when it was opened),
+/// then behaves exactly as `inner`.
+struct Warned {
+    inner: Box<dyn Source>,
+    warnings: Vec<String>,
+}
+
+#[async_trait::async_trait]
+impl Source for Warned {
+    fn kind(&self) -> SourceKind {
+        self.inner.kind()
+    }
+
+    async fn next_item(&mut self) -> Result<Option<Item>, ExportError> {
+        self.inner.next_item().await
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(self.inner.take_warnings());
+        warnings
+    }
+
+    fn checkpoints(&self) -> Vec<Checkpoint> {
+        self.inner.checkpoints()
+    }
+}
+
+/// `source`, reporting `warnings` before its own.
+pub fn with_warnings(source: Box<dyn Source>, warnings: Vec<String>) -> Box<dyn Source> {
+    if warnings.is_empty() {
+        return source;
+    }
+    Box::new(Warned { inner: source, warnings })
+}
+
 /// Opens an export of the given kind at `location` (a file or a folder of them).
 pub fn open_export(
     kind: SourceKind,
