@@ -6,39 +6,22 @@
 use std::path::Path;
 use std::process::Output;
 
-use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, SECRET, TENANT};
-use docket_testkit::fake_graph::FakeGraph;
+use docket_testkit::fake_entra::{CLIENT_ID, SECRET, TENANT};
 
-use super::harness::{docket, json, run_args, stderr};
+use super::harness::{docket, graph_tenant, json, run_args, stderr, GraphTenant};
 
 const OWNER: &str = "owner@contoso.com";
 const ALICE: &str = "alice@contoso.com";
 const BOB: &str = "bob@contoso.com";
 
-struct Tenant {
-    entra: FakeEntra,
-    graph: FakeGraph,
-}
+type Tenant = GraphTenant;
 
 fn tenant() -> Tenant {
-    let entra = FakeEntra::start();
-    let graph = FakeGraph::start(&entra);
-    for (upn, name) in [(OWNER, "Compliance Owner"), (ALICE, "Alice"), (BOB, "Bob")] {
-        graph.add_user(upn, name);
-    }
-    Tenant { entra, graph }
+    graph_tenant(&[(OWNER, "Compliance Owner"), (ALICE, "Alice"), (BOB, "Bob")])
 }
 
 fn run_docket(tenant: &Tenant, args: &[String]) -> Output {
-    docket()
-        .env("DOCKET_TENANT_ID", TENANT)
-        .env("DOCKET_CLIENT_ID", CLIENT_ID)
-        .env("DOCKET_CLIENT_SECRET", SECRET)
-        .env("DOCKET_AUTHORITY_BASE", &tenant.entra.authority)
-        .env("DOCKET_GRAPH_BASE", &tenant.graph.base)
-        .args(args)
-        .output()
-        .expect("the docket binary runs")
+    tenant.run(args)
 }
 
 fn mapping_csv(dir: &Path, rows: &[(&str, &str)]) -> String {

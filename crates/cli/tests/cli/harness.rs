@@ -70,3 +70,36 @@ pub fn assert_parses(name: &str, bytes: &[u8]) -> mail_parser::Message<'static> 
     assert!(message.body_text(0).is_some(), "{name}: no text body");
     message
 }
+
+/// An Entra ID double and a Graph double that trusts it, with users that have mailboxes.
+pub struct GraphTenant {
+    pub entra: docket_testkit::fake_entra::FakeEntra,
+    pub graph: docket_testkit::fake_graph::FakeGraph,
+}
+
+pub fn graph_tenant(users: &[(&str, &str)]) -> GraphTenant {
+    let entra = docket_testkit::fake_entra::FakeEntra::start();
+    let graph = docket_testkit::fake_graph::FakeGraph::start(&entra);
+    for (upn, name) in users {
+        graph.add_user(upn, name);
+    }
+    GraphTenant { entra, graph }
+}
+
+impl GraphTenant {
+    /// `docket` with the Docket app's IDs and secret in its environment and the doubles as its cloud.
+    pub fn docket(&self) -> Command {
+        use docket_testkit::fake_entra::{CLIENT_ID, SECRET, TENANT};
+        let mut cmd = docket();
+        cmd.env("DOCKET_TENANT_ID", TENANT)
+            .env("DOCKET_CLIENT_ID", CLIENT_ID)
+            .env("DOCKET_CLIENT_SECRET", SECRET)
+            .env("DOCKET_AUTHORITY_BASE", &self.entra.authority)
+            .env("DOCKET_GRAPH_BASE", &self.graph.base);
+        cmd
+    }
+
+    pub fn run(&self, args: &[String]) -> Output {
+        self.docket().args(args).output().expect("the docket binary runs")
+    }
+}

@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use docket_testkit::azurite::{unique_container, Azurite};
-use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, SECRET, TENANT};
-use docket_testkit::fake_graph::FakeGraph;
+use docket_testkit::fake_entra::TENANT;
 
-use super::harness::{docket, json, stderr};
+use super::harness::{graph_tenant, json, stderr, GraphTenant};
 
 const OWNER: &str = "owner@contoso.com";
 const PEOPLE: [(&str, &str, &str); 5] = [
@@ -29,31 +28,18 @@ const NO_IMPORT_MIME: &str = "erin@contoso.com";
 const FOLDER: &str = "WhatsApp Archiver";
 const BIG: usize = 5 * 1024 * 1024;
 
-struct Tenant {
-    entra: FakeEntra,
-    graph: FakeGraph,
-}
+type Tenant = GraphTenant;
 
 fn tenant() -> Tenant {
-    let entra = FakeEntra::start();
-    let graph = FakeGraph::start(&entra);
-    graph.add_user(OWNER, "Compliance Owner");
+    let tenant = graph_tenant(&[(OWNER, "Compliance Owner")]);
     for (name, _, upn) in PEOPLE {
-        graph.add_user(upn, name);
+        tenant.graph.add_user(upn, name);
     }
-    Tenant { entra, graph }
+    tenant
 }
 
 fn docket_for(tenant: &Tenant, args: &[String]) -> Output {
-    docket()
-        .env("DOCKET_TENANT_ID", TENANT)
-        .env("DOCKET_CLIENT_ID", CLIENT_ID)
-        .env("DOCKET_CLIENT_SECRET", SECRET)
-        .env("DOCKET_AUTHORITY_BASE", &tenant.entra.authority)
-        .env("DOCKET_GRAPH_BASE", &tenant.graph.base)
-        .args(args)
-        .output()
-        .expect("the docket binary runs")
+    tenant.run(args)
 }
 
 /// An iOS group export: one message from each participant, then Alice's 5 MB document. Returns the zip and
@@ -237,12 +223,8 @@ fn one_fetch_fills_the_mailboxes_and_the_azure_archive_copy() {
     let _ = &azure;
     let args = run_args(&zip, &csv, &tmp.path().join("state"), &["graph", &azure], &[]);
 
-    let run = docket()
-        .env("DOCKET_TENANT_ID", TENANT)
-        .env("DOCKET_CLIENT_ID", CLIENT_ID)
-        .env("DOCKET_CLIENT_SECRET", SECRET)
-        .env("DOCKET_AUTHORITY_BASE", &tenant.entra.authority)
-        .env("DOCKET_GRAPH_BASE", &tenant.graph.base)
+    let run = tenant
+        .docket()
         .env("DOCKET_STORAGE_CONNECTION_STRING", azurite.connection_string())
         .args(&args)
         .output()

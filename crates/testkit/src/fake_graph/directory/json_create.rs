@@ -16,7 +16,6 @@ use super::super::graph_error;
 use super::super::properties::{
     graph_time, now, system_time, PropertyId, DELIVERY_TIME, MESSAGE_FLAGS, MF_UNSENT, SUBMIT_TIME,
 };
-use super::mail::item_not_found;
 use super::messages::View;
 use super::{json_body, Context, Directory, StoredAttachment, StoredMessage};
 use crate::http_wire::Response;
@@ -176,12 +175,11 @@ impl Directory {
         id: &str,
         cx: &Context<'_>,
     ) -> Response {
-        let i = match self.mailbox(key, cx, &["Mail.ReadWrite"]) {
-            Ok(i) => i,
+        let (i, f, at) = match self.message_at(key, folder, id, cx, &["Mail.ReadWrite"]) {
+            Ok(found) => found,
             Err(response) => return response,
         };
         let Some(body) = json_body(cx.request).filter(Value::is_object) else { return unreadable() };
-        let Some((f, at)) = self.find(i, folder, id) else { return item_not_found() };
         if body.get("internetMessageHeaders").is_some() {
             return graph_error(
                 400,

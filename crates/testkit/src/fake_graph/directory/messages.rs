@@ -198,6 +198,21 @@ impl Directory {
         self.locate(user, id).filter(|(f, _)| wanted.is_none_or(|w| w == *f))
     }
 
+    /// The (user, folder, position) of message `id` in `key`'s mailbox (in `folder` when given), after the
+    /// mailbox and permission checks; or the answer Graph gives when it cannot be reached.
+    pub(super) fn message_at(
+        &mut self,
+        key: &str,
+        folder: Option<&str>,
+        id: &str,
+        cx: &Context<'_>,
+        permissions: &[&str],
+    ) -> Result<(usize, usize, usize), Response> {
+        let i = self.mailbox(key, cx, permissions)?;
+        let (f, at) = self.find(i, folder, id).ok_or_else(item_not_found)?;
+        Ok((i, f, at))
+    }
+
     /// Files a new message and answers 201 with it.
     pub(super) fn store(&mut self, user: usize, folder: usize, message: StoredMessage) -> Response {
         let json = Self::render(&message, &View::everything());

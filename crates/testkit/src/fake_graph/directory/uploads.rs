@@ -79,11 +79,10 @@ impl Directory {
         id: &str,
         cx: &Context<'_>,
     ) -> Response {
-        let i = match self.mailbox(key, cx, &["Mail.ReadWrite", "Mail.Read"]) {
-            Ok(i) => i,
+        let (i, f, at) = match self.message_at(key, folder, id, cx, &["Mail.ReadWrite", "Mail.Read"]) {
+            Ok(found) => found,
             Err(response) => return response,
         };
-        let Some((f, at)) = self.find(i, folder, id) else { return item_not_found() };
         let items = self.users[i].folders[f].messages[at].attachments.iter().map(attachment_json).collect();
         page(items, cx)
     }
@@ -95,11 +94,10 @@ impl Directory {
         id: &str,
         cx: &Context<'_>,
     ) -> Response {
-        let i = match self.mailbox(key, cx, &["Mail.ReadWrite"]) {
-            Ok(i) => i,
+        let (i, f, at) = match self.message_at(key, folder, id, cx, &["Mail.ReadWrite"]) {
+            Ok(found) => found,
             Err(response) => return response,
         };
-        let Some((f, at)) = self.find(i, folder, id) else { return item_not_found() };
         let Some(body) = json_body(cx.request) else {
             return graph_error(400, "BadRequest", "Unable to read JSON request payload.");
         };
@@ -123,11 +121,10 @@ impl Directory {
         id: &str,
         cx: &Context<'_>,
     ) -> Response {
-        let i = match self.mailbox(key, cx, &["Mail.ReadWrite"]) {
-            Ok(i) => i,
+        let (i, f, at) = match self.message_at(key, folder, id, cx, &["Mail.ReadWrite"]) {
+            Ok(found) => found,
             Err(response) => return response,
         };
-        let Some((f, at)) = self.find(i, folder, id) else { return item_not_found() };
         let item = json_body(cx.request).map(|b| b["AttachmentItem"].clone()).unwrap_or(Value::Null);
         if !item["attachmentType"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("file")) {
             return graph_error(400, "ErrorInvalidRequest", "AttachmentItem.attachmentType must be 'file'.");
