@@ -184,7 +184,7 @@ impl GraphClient {
         body: &Body,
     ) -> Result<GraphAnswer, GraphError> {
         let request = describe(&method, &url);
-        if !url.as_str().starts_with(&self.origin) {
+        if !self.same_origin(&url) {
             return Err(GraphError::Unexpected {
                 request,
                 detail: "the address is not on the configured Graph; Docket sends its token nowhere else"
@@ -304,6 +304,12 @@ impl GraphClient {
         }
     }
 
+    /// Whether `url` is on the configured Graph: the same scheme, host and port (a prefix test would let
+    /// `https://graph.microsoft.com.attacker.example` through).
+    fn same_origin(&self, url: &Url) -> bool {
+        Url::parse(&self.origin).is_ok_and(|origin| origin.origin() == url.origin())
+    }
+
     /// `GET` one object.
     pub async fn get(&self, url: Url, mailbox: Option<&str>) -> Result<serde_json::Value, GraphError> {
         Ok(self.send(Method::GET, url, mailbox, &Body::None).await?.json)
@@ -365,6 +371,27 @@ fn failure(request: String, status: StatusCode, json: &serde_json::Value) -> Gra
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct NoTokens;
+
+    #[async_trait::async_trait]
+    impl TokenProvider for NoTokens {
+        async fn token(&self) -> Result<crate::secrets::Sensitive<String>, IdentityError> {
+            Err(IdentityError::InvalidInput { field: "token", message: "none in this test".into() })
+        }
+        async fn invalidate(&self) {}
+    }
+
+    #[test]
+    fn only_the_configured_graph_origin_gets_a_token() {
+        let cloud = Cloud::Global;
+        let client = GraphClient::new(&cloud, Arc::new(NoTokens)).expect("client");
+        let ok = |u: &str| client.same_origin(&Url::parse(u).expect("url"));
+        assert!(ok("https://graph.microsoft.com/v1.0/users?$skiptoken=2"));
+        assert!(!ok("https://graph.microsoft.com.attacker.example/v1.0/users"), "a prefix is not an origin");
+        assert!(!ok("https://graph.microsoft.com:8443/v1.0/users"));
+        assert!(!ok("http://graph.microsoft.com/v1.0/users"));
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_falls_back_to_backoff() {

@@ -195,10 +195,26 @@ pub(super) fn parse_endpoint(field: &str, text: &str) -> Result<Url, SinkError> 
     Ok(url)
 }
 
-/// An endpoint must be http(s), name a host, and carry no user name or password.
+/// An endpoint must be https (plain http only on this computer, for the emulator: a SAS or a signed request
+/// must never cross a network in clear), name a host, and carry no user name or password.
 pub(super) fn check_origin(field: &str, url: &Url) -> Result<(), SinkError> {
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(config(format!("{field} must start with https:// (or http:// for a local emulator)")));
+    let loopback = match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(config(format!(
+            "{field} uses plain http:// to {}, which would send the SAS or signed requests unencrypted; use \
+                 https:// (plain http is accepted only for a local emulator on this computer)",
+            url.host_str().unwrap_or_default()
+        ))),
+        _ => {
+            return Err(config(format!("{field} must start with https:// (or http:// for a local emulator)")))
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(config(format!("{field} has no host name")));
@@ -233,4 +249,20 @@ pub(super) fn strip_quotes(text: &str) -> &str {
 
 pub(super) fn config(message: impl Into<String>) -> SinkError {
     SinkError::Config(message.into())
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_accepted_only_on_this_computer() {
+        let ok = |u: &str| check_origin("BlobEndpoint", &Url::parse(u).expect("url")).is_ok();
+        assert!(ok("https://acct.blob.core.windows.net"));
+        assert!(ok("http://127.0.0.1:10000/devstoreaccount1"));
+        assert!(ok("http://localhost:10000/devstoreaccount1"));
+        assert!(ok("http://[::1]:10000/devstoreaccount1"));
+        assert!(!ok("http://acct.blob.core.windows.net"), "a SAS must not travel in clear over a network");
+        assert!(!ok("http://10.0.0.5:10000/devstoreaccount1"));
+    }
 }
