@@ -198,17 +198,19 @@ impl BlobSink {
     ) -> Result<Written, SinkError> {
         let properties = blob.get_properties().await.map_err(|e| self.failure(&e, name))?.blob;
         let our_md5: [u8; 16] = Md5::digest(envelope.bytes).into();
-        let md5_differs =
-            properties.properties.content_md5.as_ref().is_some_and(|md5| *md5.as_slice() != our_md5);
+        // The recorded digest is trusted only when the blob's own Content-MD5 (which Azure checked on upload)
+        // matches these bytes: metadata alone can say anything.
+        let md5_matches =
+            properties.properties.content_md5.as_ref().is_some_and(|md5| *md5.as_slice() == our_md5);
         let recorded_sha256 = properties
             .metadata
             .as_ref()
             .and_then(|metadata| metadata.get(META_SHA256))
             .map(|value| decode_metadata_value(value));
         let stored = match recorded_sha256 {
-            Some(recorded) if !md5_differs => recorded,
-            // No digest recorded (uploaded by something else), or the content no longer matches its
-            // recorded MD5: hash what is really there.
+            Some(recorded) if md5_matches => recorded,
+            // No digest recorded (uploaded by something else), no Content-MD5 to vouch for the bytes (a blob
+            // put together from blocks), or one that differs: hash what is really there.
             _ => {
                 let bytes = self
                     .download(blob, properties.properties.content_length)

@@ -92,6 +92,25 @@ async fn a_blob_tampered_with_behind_dockets_back_is_a_conflict() {
 }
 
 #[tokio::test]
+async fn a_blob_without_content_md5_is_hashed_not_trusted_by_its_metadata() {
+    use azure_storage_blobs::blob::{BlobBlockType, BlockList};
+    let azurite = Azurite::start();
+    let sink = prepared_blob_sink(&azurite, "no-md5").await;
+    let message = Message::new("k1", "the real message");
+    let name = message.envelope().object_name();
+    let blob = azurite.raw_container_client(sink.container_name()).blob_client(name.clone());
+    // Put together from a block, so Azure records no Content-MD5; its metadata claims Docket's digest.
+    blob.put_block("b1", b"forged bytes with a borrowed digest".to_vec()).await.expect("put a block");
+    let list = BlockList { blocks: vec![BlobBlockType::new_uncommitted("b1")] };
+    let mut metadata = azure_core::request_options::Metadata::new();
+    metadata.insert(META_SHA256, message.sha256.clone());
+    blob.put_block_list(list).metadata(metadata).await.expect("commit the block");
+
+    let error = sink.put(&message.envelope()).await.expect_err("forged metadata is not proof");
+    assert!(matches!(error, SinkError::Conflict { .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn a_wrong_account_key_is_an_auth_error_that_never_shows_the_key() {
     let azurite = Azurite::start();
     let wrong_key = "V3JvbmdLZXlXcm9uZ0tleVdyb25nS2V5V3JvbmdLZXlXcm9uZ0tleQ==";
