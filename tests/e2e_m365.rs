@@ -3,10 +3,10 @@
 //! step signs the admin in through the loopback redirect (this test plays the browser: it reads the sign-in
 //! address from the window and follows the double's redirect to Docket's listener), registers the Docket app
 //! on the Graph double, shows its secret only as stored, passes the Check and takes admin consent for the
-//! app's Graph permissions; the storage step chooses delivery through Graph; the mapping step lists the
-//! address the directory does not know before any run; Finish delivers into the mailboxes' folders. Then the
-//! state folder, the trace log and the window's HTML are searched for the secrets. Ignored by plain
-//! `cargo test`; `scripts/e2e` runs it.
+//! app's Graph permissions; the Delivery step keeps its default, the mailboxes through Graph; the mapping step
+//! lists the address the directory does not know before any run; Finish delivers into the mailboxes'
+//! folders. Then the state folder, the trace log and the window's HTML are searched for the secrets. Ignored
+//! by plain `cargo test`; `scripts/e2e` runs it.
 
 // The WebDriver client is shared with tests/e2e.rs; each test binary uses a different part of it.
 #[allow(dead_code)]
@@ -140,10 +140,10 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     driver.find("[data-testid=preview-table]").await;
     next(&driver).await;
 
-    // Storage: delivery through Graph needs no storage account.
-    heading(&driver, "Storage").await;
-    driver.click(&driver.by_label("Into each mailbox’s folder through Microsoft Graph").await).await;
-    driver.find("[data-testid=graph-target]").await;
+    // Delivery: into the mailboxes through Graph, the default, needs no storage account.
+    heading(&driver, "Delivery").await;
+    driver.wait_text("[data-testid=graph-target]", &registered.app_id).await;
+    assert!(!driver.exists("#container").await, "no storage account unless an archive copy is kept");
     driver.screenshot(&screenshot_path("m365-storage-graph")).await;
     next(&driver).await;
 
@@ -178,7 +178,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     next(&driver).await;
 
     heading(&driver, "Review and finish").await;
-    driver.wait_text("[data-testid=review-target]", "through Microsoft Graph").await;
+    driver.wait_text("[data-testid=review-target][data-kind=graph]", "through Microsoft Graph").await;
     driver.type_into(&driver.by_label("Connector name").await, "Trading desk via Graph").await;
     pages.push(driver.page_html().await);
     driver.screenshot(&screenshot_path("m365-review")).await;

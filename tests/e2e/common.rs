@@ -1,12 +1,13 @@
 //! What both end-to-end test binaries (tests/e2e.rs, tests/e2e_m365.rs) share: paths, the wizard's
-//! navigation, storing a secret through its field, and the search for secrets in everything the app wrote
-//! or showed. Each binary uses part of it.
+//! navigation, storing a secret through its field, reading the dashboard's counts, photographing a native
+//! dialog, and the search for secrets in everything the app wrote or showed. Each binary uses part of it.
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
+use docket_testkit::azurite::{Azurite, DEV_ACCOUNT};
 
-use super::webdriver::{self, Driver};
+use super::webdriver::{self, Driver, Element};
 
 pub fn workspace_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -26,7 +27,44 @@ pub fn screenshot_path(name: &str) -> PathBuf {
     workspace_file("docs/screenshots").join(format!("app-{name}.png"))
 }
 
-/// The storage connection string with `key` as its account key.
+/// Azurite's connection string with `key` as the account key (a wrong key gets `storage_auth`).
+pub fn connection(azurite: &Azurite, key: &str) -> String {
+    format!(
+        "DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={}",
+        azurite.blob_endpoint()
+    )
+}
+
+/// The number a dashboard count shows (`40 of 1,240` reads as 40).
+pub async fn count(driver: &Driver, testid: &str) -> u64 {
+    let element: Element = driver.find(&format!("[data-testid={testid}]")).await;
+    let shown = driver.text(&element).await;
+    let digits: String =
+        shown.split(" of ").next().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("{testid} shows {shown:?}"))
+}
+
+/// Whether the radio button or checkbox matching `css` is checked.
+pub async fn checked(driver: &Driver, css: &str) -> bool {
+    driver.find(css).await;
+    let script = "return document.querySelector(arguments[0]).checked === true;";
+    driver.script(script, serde_json::json!([css])).await.as_bool() == Some(true)
+}
+
+/// Photographs the whole X display (a GTK file dialog sits above the webview), then closes the dialog
+/// titled `title`, failing when no such dialog opened.
+pub async fn photograph_native_dialog(path: &Path, title: &str) {
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let shot = std::process::Command::new("import").args(["-window", "root"]).arg(path).status();
+    assert!(shot.is_ok_and(|s| s.success()), "import (ImageMagick) photographs the display");
+    let dialog = std::process::Command::new("xdotool").args(["search", "--name", title]).output();
+    let found = dialog.map(|o| !o.stdout.is_empty()).unwrap_or(false);
+    let _ = std::process::Command::new("xdotool").args(["key", "Escape"]).status();
+    assert!(found, "the native file dialog titled {title:?} opened");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+/// Presses Next once it is enabled (it waits for the step's live checks).
 pub async fn next(driver: &Driver) {
     let button = driver.button("Next").await;
     let started = std::time::Instant::now();

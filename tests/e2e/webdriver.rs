@@ -220,6 +220,22 @@ impl Driver {
     /// Saves a screenshot of the window, scrolled to the top, as PNG.
     pub async fn screenshot(&self, path: &Path) {
         self.script("window.scrollTo(0, 0);", json!([])).await;
+        self.save_screenshot(path).await;
+    }
+
+    /// Saves a screenshot of the window scrolled so that the element matching `css` ends at the window's
+    /// bottom (or starts at its top when it is taller), for results further down a long step.
+    pub async fn screenshot_showing(&self, path: &Path, css: &str) {
+        self.find(css).await;
+        let script = "window.scrollTo(0, 0); const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+            window.scrollTo(0, Math.max(0, r.height > window.innerHeight ? r.top : r.bottom - window.innerHeight + 16));";
+        self.script(script, json!([css])).await;
+        self.save_screenshot(path).await;
+    }
+
+    async fn save_screenshot(&self, path: &Path) {
+        // WebKitGTK under Xvfb paints a change a moment after the DOM has it.
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().unwrap_or_default())

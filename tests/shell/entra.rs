@@ -185,7 +185,7 @@ fn an_answer_with_a_forged_state_is_not_recorded_as_consent() {
     let (shell, _state) = shell_with(browser);
 
     shell.invoke("admin_consent_start", json!({ "tenantId": TENANT })).expect("consent starts");
-    let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 20 })).expect("an answer");
+    let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 3 })).expect("an answer");
 
     assert_eq!(result["status"], "rejected", "{result}");
     assert_eq!(result["tenant"], Value::Null);

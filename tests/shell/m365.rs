@@ -253,7 +253,10 @@ fn a_sign_in_answer_with_a_forged_state_is_not_used() {
     let (shell, store, _state) = shell(browser);
 
     shell
-        .invoke("admin_sign_in_start", json!({ "tenantId": TENANT, "cloud": tenant.cloud() }))
+        .invoke(
+            "admin_sign_in_start",
+            json!({ "tenantId": TENANT, "cloud": tenant.cloud(), "timeoutSeconds": 3 }),
+        )
         .expect("starts");
     let error = shell.invoke("admin_sign_in_wait", json!({})).expect_err("refused");
 

@@ -111,7 +111,10 @@ export function secretStatus(): Promise<SecretStatus> {
   return call<SecretStatus>('secret_status');
 }
 
-/** The live storage check: writes, reads back and deletes a probe blob with the stored connection string. */
+/**
+ * The archive copy's live check: writes and reads back a probe blob with the stored connection string or SAS,
+ * tries to delete it, and reports the container's immutability.
+ */
 export function testStorage(container: string): Promise<ProbeReport> {
   return call<ProbeReport>('test_storage', { container });
 }
@@ -151,14 +154,6 @@ export function cancelImport(): Promise<boolean> {
  */
 export function testEntraApp(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<AppCheck> {
   return call<AppCheck>('test_entra_app', { tenantId, clientId, cloud });
-}
-
-/**
- * Starts admin consent for the Office 365 Import service: Docket listens on 127.0.0.1 and opens the consent
- * page in the system browser. Show `url` too, in case no browser opens. Then call `adminConsentWait`.
- */
-export function adminConsentStart(tenantId: string, cloud: Cloud | null = null): Promise<ConsentStart> {
-  return call<ConsentStart>('admin_consent_start', { tenantId, cloud });
 }
 
 /**
@@ -298,8 +293,9 @@ export function addAppSecret(objectId: string, secretDays: number): Promise<Clie
 }
 
 /**
- * Starts admin consent for the Docket app's Graph permissions (loopback redirect, as for the Import
- * service); `adminConsentWait` gets the answer.
+ * Starts admin consent for the Docket app's Graph permissions: Docket listens on 127.0.0.1 and opens the
+ * consent page in the system browser. Show `url` too, in case no browser opens; `adminConsentWait` gets the
+ * answer.
  */
 export function appConsentStart(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<ConsentStart> {
   return call<ConsentStart>('app_consent_start', { tenantId, clientId, cloud });

@@ -6,7 +6,7 @@
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
-import type { ConnectorSettings, ImportRequest, IpcError, MappingReport, Progress, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
+import type { ConnectorSettings, IpcError, MappingReport, ProbeReport, Progress, RunPlan, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -18,6 +18,10 @@ export const REGISTERED_CLIENT = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
 const REGISTERED_SECRET = 'Rg7~registered-secret-value';
 /** The address of the mapping that is not a user in the double's directory. */
 export const UNKNOWN_MAILBOX = 'ghost.trader@contoso.com';
+/** The container the double's storage account keeps under a time-based retention policy (WORM). */
+export const WORM_CONTAINER = 'worm-archive';
+/** The storage account's name in the connection strings the specs store. */
+const ACCOUNT = 'contosoarchive';
 
 interface Channel {
   id: number;
@@ -30,6 +34,8 @@ interface Internals {
 /** What the spec says the double's machine is like. */
 interface Scenario {
   keychainPersistent?: boolean;
+  /** What the native open dialog answers (null: the admin cancels). */
+  picked?: string | null;
 }
 
 declare global {
@@ -51,6 +57,8 @@ class IpcDouble {
   runs: RunRecord[] = [];
   connectors: SavedConnector[] = [];
   cancelRequested = false;
+  /** The plan of the run in progress (for the run's target label). */
+  private runningPlan: RunPlan | null = null;
   private channel: Channel | null = null;
   private index = 0;
   private importDone: ((summary: RunSummary) => void) | null = null;
@@ -78,12 +86,20 @@ class IpcDouble {
       started_at: '2026-11-22T09:00:00+00:00',
       finished_at: '2026-11-22T09:02:00+00:00',
       source: 'whatsapp:/exports/sales-team.zip',
-      target: 'azure:whatsapp-archive',
+      target: this.targetLabel(),
       status: summary.cancelled ? 'cancelled' : 'finished',
       summary,
     });
     this.importDone?.(summary);
     this.channel = null;
+  }
+
+  /** The run's target label as the ledger writes it: each target's id, joined with ", ". */
+  targetLabel(): string {
+    const targets = this.runningPlan?.targets ?? [];
+    return targets
+      .map((t) => (t.kind === 'graph' ? `graph:${t.tenant_id}` : t.kind === 'azure' ? `azure:${ACCOUNT}/${t.container}` : `dir:${t.path}`))
+      .join(', ');
   }
 
   fail(error: IpcError): void {
@@ -166,14 +182,7 @@ class IpcDouble {
           redirect_uri: 'http://127.0.0.1:53691/',
         };
       case 'check_mailboxes':
-        return this.checkMailboxes(args.request as ImportRequest, String(args.tenantId), String(args.clientId));
-      case 'admin_consent_start':
-        this.consentFor = null;
-        return {
-          url: `https://login.microsoftonline.com/${String(args.tenantId)}/adminconsent?client_id=570d0bec-d001-4c4e-985e-3ab17fdc3073&state=s7&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2F`,
-          state: 's7',
-          redirect_uri: 'http://127.0.0.1:53682/',
-        };
+        return this.checkMailboxes(args.request as RunPlan, String(args.tenantId), String(args.clientId));
       case 'admin_consent_wait':
         return new Promise<ConsentResult>((resolve, reject) => {
           this.consentAnswer = resolve;
@@ -193,7 +202,7 @@ class IpcDouble {
           source_label: `${connector.settings.request.source_kind}:${connector.settings.request.location}`,
           last_run: this.runs[0] ?? null,
           next_run: connector.settings.schedule.kind === 'manual' ? null : '2026-11-23T02:00:00Z',
-          totals: { day: '', delivered: this.runs.reduce((n, r) => n + r.summary.deliveries, 0), skipped: 0, failed: 0 },
+          totals: { day: '', delivered: this.runs.reduce((n, r) => n + r.summary.deliveries, 0), drafts: 0, skipped: 0, failed: 0 },
         }));
       case 'daily_counts':
         return this.runs.length === 0
@@ -206,8 +215,14 @@ class IpcDouble {
           { sent: '2026-04-03T09:14:00+02:00', chat: 'Sales team', sender: 'Anna Devos', mailboxes: ['anna@contoso.com', 'compliance@contoso.com'], unmapped_reason: null },
           { sent: '2026-04-03T09:15:00+02:00', chat: 'Sales team', sender: '+32 470 99 99 99', mailboxes: [], unmapped_reason: 'no participant maps to a Microsoft 365 mailbox' },
         ];
+      case 'plugin:dialog|open': {
+        const picked = window.__ipcDoubleScenario?.picked;
+        return picked === undefined ? '/home/admin/Docket trial' : picked;
+      }
       case 'run_connector':
       case 'start_import':
+        this.runningPlan =
+          cmd === 'start_import' ? (args.request as RunPlan) : (this.connectors.find((c) => c.id === args.id)?.settings.request ?? null);
         this.channel = args.onProgress as Channel;
         this.index = 0;
         return new Promise<RunSummary>((resolve, reject) => {
@@ -253,7 +268,7 @@ class IpcDouble {
     };
   }
 
-  private checkMailboxes(request: ImportRequest, tenantId: string, clientId: string) {
+  private checkMailboxes(request: RunPlan, tenantId: string, clientId: string) {
     this.testEntraApp(tenantId, clientId);
     if (!this.consentedApps.has(clientId)) {
       throw refusal('graph', 'Microsoft Graph refused GET /users (403 Authorization_RequestDenied): Insufficient privileges to complete the operation.');
@@ -306,13 +321,32 @@ class IpcDouble {
 
   private testStorage(container: string) {
     const connection = this.secrets.get('storage_connection') ?? '';
-    if (!connection.includes(STORAGE_KEY)) {
+    if (!connection.includes(STORAGE_KEY) && !connection.includes('sig=cmlnaHQta2V5')) {
       throw refusal(
         'storage_auth',
         `the storage account refused the stored credentials for container "${container}" (403 AuthenticationFailed); copy the key again and store it`,
       );
     }
-    return { container_created: true, round_trip_ms: 184, probe_blob: '.docket-probe/9c1d', probe_blob_deleted: true };
+    // A recommended SAS (Create, Read, List) may not delete; Azure refuses to delete in a WORM container.
+    const sas = connection.startsWith('https://');
+    const worm = container === WORM_CONTAINER;
+    const report: ProbeReport = {
+      container_created: !sas && !worm,
+      round_trip_ms: 184,
+      probe_blob: '.docket-probe/9c1d',
+      probe_blob_deleted: !sas && !worm,
+      immutability: worm
+        ? { time_based_policy: sas ? null : true, legal_hold: sas ? null : false, delete_refused_by_policy: true, worm: true, summary: 'The container is immutable (WORM): it has a time-based retention policy.', advice: null }
+        : {
+            time_based_policy: false,
+            legal_hold: false,
+            delete_refused_by_policy: false,
+            worm: false,
+            summary: 'The container has no immutability policy and no legal hold: the archive copy is not WORM, so anyone with delete rights could remove it.',
+            advice: 'In the Azure portal, open the storage account, then Data storage > Containers > this container > Access policy, and add an immutable blob storage policy (time-based retention, or a legal hold); or enable version-level immutability on the container. Give Docket a SAS with only Create, Read and List permissions.',
+          },
+    };
+    return report;
   }
 
   private checkMapping(path: string): MappingReport {

@@ -1,19 +1,26 @@
-// Browser specs of the built UI with the shell replaced by tests/ipc-double.ts: the whole wizard walked to
-// the dashboard with a live import, a mapping CSV with row-numbered problems, and a refused storage key.
-// Each screen is saved to docs/screenshots/ as it is checked.
+// Browser specs of the built UI with the shell replaced by tests/ipc-double.ts: the whole wizard walked on its
+// default path (mailbox delivery through Graph, with an archive copy) to the dashboard with a live import, a
+// mapping CSV with row-numbered problems, a refused storage key, and Microsoft 365 sign-in. The trial folder
+// and drafts are in delivery.spec.mjs. Each screen is saved to docs/screenshots/ as it is checked.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 
-import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, screenshotPath, serveDist } from './harness.mjs';
-
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const CLIENT_SECRET = 'Zx8Q~right-client-secret';
-const GOOD_CONNECTION =
-  'DefaultEndpointsProtocol=https;AccountName=contosoarchive;AccountKey=cmlnaHQta2V5;EndpointSuffix=core.windows.net';
-const WRONG_CONNECTION =
-  'DefaultEndpointsProtocol=https;AccountName=contosoarchive;AccountKey=d3Jvbmcta2V5;EndpointSuffix=core.windows.net';
+import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import {
+  CLIENT,
+  CLIENT_SECRET,
+  GOOD_CONNECTION,
+  TENANT,
+  WRONG_CONNECTION,
+  assertNextDisabled,
+  heading,
+  keepArchiveCopy,
+  next,
+  shot,
+  walk,
+  words,
+} from './walk.mjs';
 
 let server;
 let browser;
@@ -28,79 +35,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function shot(page, name) {
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
-}
-
-/** An element's text with runs of white space as one space, as a reader sees it. */
-async function words(locator) {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function heading(page) {
-  return (await page.locator('#step-heading').textContent())?.trim();
-}
-
-async function next(page) {
-  const button = page.getByRole('button', { name: 'Next', exact: true });
-  await button.click();
-}
-
-async function assertNextDisabled(page) {
-  assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isDisabled(), true);
-}
-
-/** Walks the steps up to (not including) `stop`, answering each one correctly. */
-async function walk(page, stop) {
-  const steps = ['start', 'connector', 'entra', 'source', 'storage', 'mapping', 'consent', 'review'];
-  for (const step of steps) {
-    if (step === stop) return;
-    await page.locator(`section[data-step="${step}"]`).waitFor();
-    switch (step) {
-      case 'start':
-        await page.getByTestId('keychain-ok').waitFor();
-        break;
-      case 'connector':
-        await page.getByLabel('WhatsApp (export)').check();
-        for (const box of await page.locator('.checklist input[type=checkbox]').all()) await box.check();
-        break;
-      case 'entra':
-        await page.getByLabel('Directory (tenant) ID').fill(TENANT);
-        await page.getByLabel('Application (client) ID').fill(CLIENT);
-        await page.getByLabel('Client secret').fill(CLIENT_SECRET);
-        await page.getByRole('button', { name: 'Store', exact: true }).click();
-        await page.getByTestId('azure_client_secret-stored').waitFor();
-        await page.getByRole('button', { name: 'Check', exact: true }).click();
-        await page.getByTestId('entra-ok').waitFor();
-        break;
-      case 'source':
-        await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
-        await page.getByRole('button', { name: 'Preview' }).click();
-        await page.getByLabel('Date order').selectOption('dmy');
-        await page.getByRole('button', { name: 'Preview' }).click();
-        await page.getByTestId('preview-table').waitFor();
-        break;
-      case 'storage':
-        await page.getByLabel('Connection string or container SAS URL').fill(GOOD_CONNECTION);
-        await page.getByRole('button', { name: 'Store', exact: true }).click();
-        await page.getByLabel('Container name').fill('whatsapp-archive');
-        await page.getByRole('button', { name: 'Test', exact: true }).click();
-        await page.getByTestId('storage-ok').waitFor();
-        break;
-      case 'mapping':
-        await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
-        await page.getByRole('button', { name: 'Check', exact: true }).click();
-        await page.getByTestId('mapping-ok').waitFor();
-        break;
-      case 'consent':
-        await page.getByRole('button', { name: 'I have granted consent already' }).click();
-        await page.getByTestId('consent-result').waitFor();
-        break;
-    }
-    await next(page);
-  }
-}
 
 describe('the setup wizard', () => {
   it('walks every step with live checks to a running import on the dashboard', async () => {
@@ -163,15 +97,21 @@ describe('the setup wizard', () => {
     await shot(page, 'wizard-3-source');
     await next(page);
 
-    // 4. Storage: stored, tested, with the probe's report.
-    assert.equal(await heading(page), 'Storage');
-    await page.getByLabel('Connection string or container SAS URL').fill(GOOD_CONNECTION);
-    await page.getByRole('button', { name: 'Store', exact: true }).click();
-    await page.getByLabel('Container name').fill('whatsapp-archive');
-    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    // 4. Delivery: the mailboxes through Graph by default; an archive copy stored, tested, with its immutability.
+    assert.equal(await heading(page), 'Delivery');
+    const mailboxes = page.getByLabel(/Into each mapped person’s mailbox, in the WhatsApp Archiver folder \(Microsoft Graph\)/);
+    assert.equal(await mailboxes.isChecked(), true, 'mailbox delivery is the default');
+    assert.equal(await page.getByLabel('A folder on this computer (trial)').isChecked(), false);
+    assert.equal(await page.getByLabel('Allow drafts where Graph’s importMime is not available').isChecked(), false);
+    assert.equal(await page.getByLabel('Container name').count(), 0, 'no storage account unless a copy is kept');
+    await keepArchiveCopy(page, GOOD_CONNECTION, 'whatsapp-archive');
+    assert.match(await words(page.getByTestId('copy-not-read')), /This copy is for your own records: Microsoft 365 does not read it\./);
+    assert.match(await words(page.getByTestId('archive-copy')), /only Create, Read and List permissions \(no Delete or Write\)/);
     const probe = await words(page.getByTestId('storage-ok'));
     assert.match(probe, /Created by this test/);
     assert.match(probe, /184 ms/);
+    assert.match(await words(page.getByTestId('immutability')), /no immutability policy and no legal hold/);
+    assert.match(await words(page.getByTestId('immutability-advice')), /not protected.*Access policy/);
     assert.ok(!(await page.content()).includes('cmlnaHQta2V5'), 'the storage key is not in the page');
     await shot(page, 'wizard-4-storage');
     await next(page);
@@ -186,11 +126,12 @@ describe('the setup wizard', () => {
     await shot(page, 'wizard-5-mapping');
     await next(page);
 
-    // 6. Admin consent: the page opens, Docket waits, the redirect answers.
+    // 6. Admin consent for the Docket app's Graph permissions: the page opens, Docket waits, the redirect answers.
     assert.equal(await heading(page), 'Admin consent');
-    await page.getByRole('button', { name: 'Open consent page' }).click();
-    await page.getByTestId('consent-waiting').waitFor();
-    assert.match(await page.getByLabel('Consent page address').inputValue(), /570d0bec-d001-4c4e-985e-3ab17fdc3073/);
+    assert.doesNotMatch(await words(page.locator('section.step')), /Import service/);
+    await page.getByRole('button', { name: 'Grant admin consent to the Docket app' }).click();
+    await page.getByTestId('app-consent-waiting').waitFor();
+    assert.match(await page.getByLabel('App consent page address').inputValue(), new RegExp(`v2\\.0/adminconsent\\?client_id=${CLIENT}`));
     await assertNextDisabled(page);
     await shot(page, 'wizard-6-consent-waiting');
     await page.evaluate(() =>
@@ -199,16 +140,16 @@ describe('the setup wizard', () => {
         description: 'AADSTS65004: User declined to consent to access the app.',
       }),
     );
-    assert.match(await page.getByTestId('consent-result').textContent(), /AADSTS65004: User declined to consent/);
+    assert.match(await page.getByTestId('app-consent-result').textContent(), /AADSTS65004: User declined to consent/);
     await assertNextDisabled(page);
-    await page.getByRole('button', { name: 'Open consent page' }).click();
-    await page.getByTestId('consent-waiting').waitFor();
+    await page.getByRole('button', { name: 'Grant admin consent to the Docket app' }).click();
+    await page.getByTestId('app-consent-waiting').waitFor();
     await page.evaluate(() =>
       window.__ipcDouble.answerConsent({
         status: 'granted', method: 'loopback_redirect', tenant: '72f988bf-86f1-41af-91ab-2d7cd011db47', error: null, description: null,
       }),
     );
-    assert.match(await page.getByTestId('consent-result').textContent(), /Admin consent is granted/);
+    assert.match(await page.getByTestId('app-consent-result').textContent(), /Admin consent is granted/);
     await shot(page, 'wizard-6-consent');
     await next(page);
 
@@ -216,8 +157,12 @@ describe('the setup wizard', () => {
     assert.equal(await heading(page), 'Review and finish');
     const review = await words(page.getByTestId('review'));
     assert.match(review, /Client secret\s*stored ✓/);
-    assert.match(review, /connection string stored ✓/);
-    assert.match(review, /WhatsApp Archiver/);
+    const targets = await page.getByTestId('review-target').allTextContents();
+    assert.equal(targets.length, 2);
+    assert.match(targets[0].replace(/\s+/g, ' '), /mailbox, in the “WhatsApp Archiver” folder, through Microsoft Graph as application 0a1b2c3d/);
+    assert.match(targets[1].replace(/\s+/g, ' '), /Archive copy in the Azure Storage container “whatsapp-archive”.*does not read it.*connection string or SAS stored ✓.*not WORM/);
+    assert.match(await words(page.getByTestId('review-drafts')), /^Not allowed/);
+    assert.match(review, /Admin consent\s*granted ✓ \(the Docket app’s Microsoft Graph permissions\)/);
     assert.ok(!review.includes(CLIENT_SECRET));
     await page.getByLabel('Connector name').fill('Sales team');
     await page.getByRole('radio', { name: /Every/ }).check();
@@ -245,13 +190,17 @@ describe('the setup wizard', () => {
       owner_mailbox: 'compliance@contoso.com',
       folder: null,
       default_region: null,
-      targets: [{ kind: 'azure', container: 'whatsapp-archive' }],
+      targets: [
+        { kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT, allow_drafts: false },
+        { kind: 'azure', container: 'whatsapp-archive' },
+      ],
       concurrency: 16,
     });
+    assert.equal(settings.consent.status, 'granted');
     await page.evaluate(async () => {
       const d = window.__ipcDouble;
       const pause = () => new Promise((done) => setTimeout(done, 20));
-      d.send({ event: 'started', data: { run_id: 12, source: 'whatsapp:/exports/sales-team.zip', target: 'azure:whatsapp-archive' } });
+      d.send({ event: 'started', data: { run_id: 12, source: 'whatsapp:/exports/sales-team.zip', target: d.targetLabel() } });
       for (let i = 1; i <= 40; i += 1) {
         d.send({ event: 'fetched', data: { key: `k${i}`, fetched: i } });
         if (i % 10 === 0) d.send({ event: 'skipped', data: { key: `k${i}`, reason: 'unmapped', detail: `+32 470 00 00 ${i} maps to no mailbox` } });
@@ -270,19 +219,30 @@ describe('the setup wizard', () => {
     assert.match(await page.getByTestId('rate').textContent(), /items\/s/);
     assert.match(await page.getByTestId('eta').textContent(), /about \d/);
     assert.equal(await page.getByRole('button', { name: 'Cancel' }).isEnabled(), true);
+    assert.match(await words(page.locator('.route')), /Mailboxes through Microsoft Graph \(tenant 72f988bf.*\) \+ Archive copy in Azure container “whatsapp-archive”/);
     await shot(page, 'dashboard');
 
-    await page.evaluate(() =>
+    await page.evaluate((tenant) =>
       window.__ipcDouble.finish({
-        run_id: 12, fetched: 40, delivered: 30, already_present: 5, skipped: { unmapped: 4 }, failed: { too_large: 1 }, deliveries: 60, cancelled: false,
-      }),
+        run_id: 12, fetched: 40, delivered: 30, already_present: 5, skipped: { unmapped: 4 }, failed: { too_large: 1 }, deliveries: 60, drafts: 0, cancelled: false,
+        targets: {
+          [`graph:${tenant}`]: { delivered: 30, already_present: 5, drafts: 0, failed: 1 },
+          'azure:contosoarchive/whatsapp-archive': { delivered: 30, already_present: 5, drafts: 0, failed: 1 },
+        },
+      }), TENANT,
     );
     await page.locator('[data-testid=live-import][data-phase=finished]').waitFor();
     assert.match(await words(page.getByTestId('final-summary')), /40 items fetched; 30 delivered as 60 messages/);
+    const perTarget = await page.locator('[data-testid=target-counts] tbody tr').allTextContents();
+    assert.equal(perTarget.length, 2);
+    assert.match(perTarget[0].replace(/\s+/g, ' '), /Mailboxes through Microsoft Graph.*30 ?5 ?0 ?1/);
+    assert.match(perTarget[1].replace(/\s+/g, ' '), /Archive copy in Azure container “whatsapp-archive” ?30 ?5 ?0 ?1/);
     await page.getByRole('row', { name: /#12/ }).waitFor();
+    assert.match(await words(page.getByTestId('run-target-counts')), /Mailboxes through Microsoft Graph.*: 30 delivered, 5 already present, 1 failed/);
     assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
     const card = page.getByTestId('connector');
-    assert.match(await words(card), /Sales team.*Every 6 hours.*60 delivered/);
+    assert.match(await words(card), /Sales team.*Delivers to.*WhatsApp Archiver.*Archive copy.*Every 6 hours.*60 delivered/);
+    assert.equal(await page.getByTestId('archive-only-warning').count(), 0);
     assert.match(await page.getByTestId('chart-total').textContent(), /60 in the last 30 days/);
     await shot(page, 'dashboard-finished');
 
@@ -320,11 +280,11 @@ describe('the setup wizard', () => {
     await next(page);
 
     // Consent given elsewhere: confirming by hand ends the wait and is not shown as an error.
-    await page.getByRole('button', { name: 'Open consent page' }).click();
-    await page.getByTestId('consent-waiting').waitFor();
+    await page.getByRole('button', { name: 'Grant admin consent to the Docket app' }).click();
+    await page.getByTestId('app-consent-waiting').waitFor();
     await page.getByRole('button', { name: 'I have granted consent already' }).click();
-    await page.locator('[data-testid=consent-result][data-status=granted]').waitFor();
-    assert.match(await words(page.getByTestId('consent-result')), /you confirmed it/);
+    await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
+    assert.match(await words(page.getByTestId('app-consent-result')), /you confirmed it/);
     assert.equal(await page.locator('[role=alert]').count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isEnabled(), true);
     assert.deepEqual(page.problems, []);
@@ -334,19 +294,17 @@ describe('the setup wizard', () => {
   it('tells the admin how to fix a storage key the account refuses', async () => {
     const page = await openApp(browser, server.url, doubleScript);
     await walk(page, 'storage');
-    await page.getByLabel('Connection string or container SAS URL').fill(WRONG_CONNECTION);
-    await page.getByRole('button', { name: 'Store', exact: true }).click();
-    await page.getByTestId('storage_connection-stored').waitFor();
-    await page.getByLabel('Container name').fill('whatsapp-archive');
-    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    await keepArchiveCopy(page, WRONG_CONNECTION, 'whatsapp-archive');
     const alert = page.locator('[role=alert][data-code=storage_auth]');
     await alert.waitFor();
     const text = await words(alert);
     assert.match(text, /The storage account refused the credentials/);
     assert.match(text, /Access keys/);
+    assert.match(text, /Create, Read and List/);
     assert.match(text, /403 AuthenticationFailed/);
     assert.ok(!text.includes('d3Jvbmcta2V5'), 'the refused key is not shown');
     await assertNextDisabled(page);
+    assert.match(await page.locator('#next-waiting').textContent(), /Test the archive copy’s container/);
     await shot(page, 'wizard-4-storage-auth-error');
 
     await page.getByRole('button', { name: 'Replace' }).click();
@@ -405,7 +363,7 @@ describe('the setup wizard', () => {
     await page.getByTestId('live-import').waitFor();
     await page.evaluate(() => {
       const d = window.__ipcDouble;
-      d.send({ event: 'started', data: { run_id: 13, source: 'whatsapp:/exports/sales-team.zip', target: 'azure:whatsapp-archive' } });
+      d.send({ event: 'started', data: { run_id: 13, source: 'whatsapp:/exports/sales-team.zip', target: d.targetLabel() } });
       d.send({ event: 'fetched', data: { key: 'k1', fetched: 1 } });
       d.send({ event: 'delivered', data: { key: 'k1', mailboxes: ['anna@contoso.com'], already_present: false } });
     });
@@ -414,7 +372,7 @@ describe('the setup wizard', () => {
     assert.equal(await page.evaluate(() => window.__ipcDouble.cancelRequested), true);
     await page.evaluate(() =>
       window.__ipcDouble.finish({
-        run_id: 13, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, cancelled: true,
+        run_id: 13, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, drafts: 0, targets: {}, cancelled: true,
       }),
     );
     await page.locator('[data-testid=live-import][data-phase=cancelled]').waitFor();
@@ -464,16 +422,16 @@ describe('the setup wizard', () => {
     await shot(page, 'wizard-2-entra-registered');
     await next(page);
 
-    // Source, then the Graph target: no storage account is asked for.
+    // Source, then delivery into the mailboxes (the default): no storage account is asked for.
     await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByLabel('Date order').selectOption('dmy');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByTestId('preview-table').waitFor();
     await next(page);
-    assert.equal(await heading(page), 'Storage');
-    await page.getByLabel(/Into each mailbox’s folder through Microsoft Graph/).check();
-    await page.getByTestId('graph-target').waitFor();
+    assert.equal(await heading(page), 'Delivery');
+    assert.equal(await page.getByLabel(/Into each mapped person’s mailbox/).isChecked(), true);
+    assert.match(await words(page.getByTestId('graph-target')), /application 5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b/);
     assert.equal(await page.getByLabel('Container name').count(), 0);
     await shot(page, 'wizard-4-storage-graph');
     await next(page);
@@ -496,7 +454,7 @@ describe('the setup wizard', () => {
     assert.equal(await heading(page), 'Admin consent');
     await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
     await next(page);
-    assert.match(await words(page.getByTestId('review-target')), /through Microsoft Graph, as application 5e6f7a8b/);
+    assert.match(await words(page.getByTestId('review-target')), /through Microsoft Graph as application 5e6f7a8b/);
     assert.match(await words(page.getByTestId('review')), /stored ✓, expires on 2027-02-20/);
     await page.getByRole('button', { name: 'Finish and import' }).click();
     await page.getByTestId('live-import').waitFor();

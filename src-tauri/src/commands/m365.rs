@@ -46,7 +46,9 @@ pub async fn admin_sign_in_start<R: Runtime>(
     app: AppHandle<R>,
     tenant_id: String,
     cloud: Option<Cloud>,
+    timeout_seconds: Option<u64>,
 ) -> Result<SignInStart, IpcError> {
+    let timeout = timeout_seconds.map(std::time::Duration::from_secs);
     let (browser, store, cloud) =
         (app.system_browser().clone(), app.secret_vault().store(), effective_cloud(cloud));
     let (sent, opened) = oneshot::channel::<String>();
@@ -63,7 +65,7 @@ pub async fn admin_sign_in_start<R: Runtime>(
             Ok(())
         };
         let client = std::env::var(SIGN_IN_CLIENT_ENV).ok();
-        connector::sign_in_with_client(&cloud, &tenant_id, client.as_deref(), &open, store).await
+        connector::sign_in_with_client(&cloud, &tenant_id, client.as_deref(), timeout, &open, store).await
     });
     app.sign_in_slot().begin(task);
     match opened.await {

@@ -8,7 +8,7 @@ export function lastDays(counts: readonly DayCount[], days: number, today: Date)
   for (let back = days - 1; back >= 0; back -= 1) {
     const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - back));
     const day = d.toISOString().slice(0, 10);
-    out.push(byDay.get(day) ?? { day, delivered: 0, skipped: 0, failed: 0 });
+    out.push(byDay.get(day) ?? { day, delivered: 0, drafts: 0, skipped: 0, failed: 0 });
   }
   return out;
 }

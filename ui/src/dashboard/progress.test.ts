@@ -57,6 +57,26 @@ describe('the live import counts every item by its outcome', () => {
     expect(live.recentFailures).toEqual([{ key: 'k5', reason: 'storage', detail: 'k5 could not be written' }]);
   });
 
+  it('counts items that reached a mailbox only as drafts apart, never as delivered or skipped', () => {
+    const live = fold([
+      [0, started],
+      [10, delivered('k1')],
+      [20, skipped('k2', 'draft')],
+      [30, skipped('k3', 'draft')],
+      [40, skipped('k4', 'unmapped')],
+    ]);
+    expect(live.delivered).toBe(1);
+    expect(live.drafts).toBe(2);
+    expect(live.skipped).toEqual({ unmapped: 1 });
+    expect(processed(live)).toBe(4);
+    const summary: RunSummary = {
+      run_id: 9, fetched: 4, delivered: 1, already_present: 0, skipped: { unmapped: 1 }, failed: {}, deliveries: 3, drafts: 2,
+      targets: { 'graph:t': { delivered: 1, already_present: 0, drafts: 2, failed: 0 } }, cancelled: false,
+    };
+    const done = applyProgress(live, { event: 'finished', data: { summary } }, T0 + 50);
+    expect([done.delivered, done.drafts]).toEqual([1, 2]);
+  });
+
   it('keeps only the latest failures, newest first', () => {
     const events: [number, Progress][] = [[0, started]];
     for (let i = 1; i <= 8; i += 1) events.push([i, failed(`k${i}`, 'too_large')]);

@@ -1,5 +1,6 @@
-// The live import's state, folded from the pipeline's Progress events: counts by outcome and reason, the
-// rate in items per second, the time left when the item total is known, and the final summary. A pure
+// The live import's state, folded from the pipeline's Progress events: counts by outcome and reason (items
+// that reached a mailbox only as drafts apart: the pipeline reports them as skipped `draft`), the rate in
+// items per second, the time left when the item total is known, and the final summary. A pure
 // reducer taking the clock as an argument, so Vitest checks it without a window. It deliberately starts
 // and cancels nothing (ipc.ts) and draws nothing (LiveImport.svelte).
 import type { IpcError, Progress, RateLimitStatus, RunSummary } from '../types';
@@ -21,6 +22,8 @@ export interface LiveImport {
   expected: number | null;
   fetched: number;
   delivered: number;
+  /** Items that reached a mailbox only as drafts (the connector allows them); never counted as delivered. */
+  drafts: number;
   alreadyPresent: number;
   skipped: Record<string, number>;
   failed: Record<string, number>;
@@ -51,6 +54,7 @@ export function startingImport(now: number, expected: number | null = null): Liv
     expected,
     fetched: 0,
     delivered: 0,
+    drafts: 0,
     alreadyPresent: 0,
     skipped: {},
     failed: {},
@@ -70,9 +74,12 @@ function sum(counts: Record<string, number>): number {
   return Object.values(counts).reduce((total, n) => total + n, 0);
 }
 
-/** Items with an outcome so far: delivered, already present, skipped or failed. */
+/** The reason the pipeline's `skipped` event gives an item that reached a mailbox only as a draft. */
+export const DRAFT_REASON = 'draft';
+
+/** Items with an outcome so far: delivered, drafts, already present, skipped or failed. */
 export function processed(live: LiveImport): number {
-  return live.delivered + live.alreadyPresent + sum(live.skipped) + sum(live.failed);
+  return live.delivered + live.drafts + live.alreadyPresent + sum(live.skipped) + sum(live.failed);
 }
 
 /** Folds one event into the state. Events after the end (a late message) change nothing. */
@@ -96,6 +103,7 @@ export function applyProgress(live: LiveImport, event: Progress, now: number): L
         ? { ...next, alreadyPresent: live.alreadyPresent + 1 }
         : { ...next, delivered: live.delivered + 1 };
     case 'skipped':
+      if (event.data.reason === DRAFT_REASON) return { ...next, drafts: live.drafts + 1 };
       return { ...next, skipped: bump(live.skipped, event.data.reason) };
     case 'failed': {
       const problem = { key: event.data.key, reason: event.data.reason, detail: event.data.detail };
@@ -123,6 +131,7 @@ export function finishImport(live: LiveImport, summary: RunSummary): LiveImport 
     runId: summary.run_id,
     fetched: summary.fetched,
     delivered: summary.delivered,
+    drafts: summary.drafts ?? 0,
     alreadyPresent: summary.already_present,
     skipped: { ...summary.skipped },
     failed: { ...summary.failed },

@@ -7,4 +7,12 @@ export type DayCount = {
 /**
  * `YYYY-MM-DD`.
  */
-day: string, delivered: number, skipped: number, failed: number, };
+day: string, 
+/**
+ * Delivered as normal messages (drafts are not among them).
+ */
+delivered: number, 
+/**
+ * In a mailbox only as drafts (allowed by the connector): never counted as delivered.
+ */
+drafts: number, skipped: number, failed: number, };

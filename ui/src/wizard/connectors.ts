@@ -1,5 +1,8 @@
-// The connectors the wizard offers and the prerequisites Microsoft's connector docs list for each ("Before
-// you begin"), in the docs' words. Data only; it deliberately checks nothing (the later steps do, live).
+// The connectors the wizard offers and what to have ready before you begin, after Microsoft's connector docs
+// ("Before you begin"), kept to what Docket itself needs: it delivers into the mailboxes through Microsoft
+// Graph, so neither the Office 365 Import service nor an Azure subscription is a prerequisite. A trial with a
+// folder on this computer needs no tenant, so the tenant's items are left out then. Data only; it
+// deliberately checks nothing (the later steps do, live).
 import type { ConnectorKind } from './state';
 
 export interface Prerequisite {
@@ -41,23 +44,19 @@ export const CONNECTORS: readonly ConnectorChoice[] = [
   },
 ];
 
-const COMMON: readonly Prerequisite[] = [
+/** What mailbox delivery needs from the Microsoft 365 tenant; a trial folder needs none of it. */
+const TENANT: readonly Prerequisite[] = [
   {
-    id: 'azure_subscription',
-    label: 'Your organisation has a valid Azure subscription.',
+    id: 'm365_mailboxes',
+    label: 'The people whose messages you archive have Microsoft 365 mailboxes.',
     detail:
-      'A free one-year or a pay-as-you-go subscription will do. The free Azure AD subscription that comes with Office 365 does not support connectors.',
-  },
-  {
-    id: 'import_export_role',
-    label: 'You have the Mailbox Import Export role in Exchange Online.',
-    detail:
-      'By default no role group has it. Add it to the Organization Management role group, or create a role group with it and add yourself.',
+      'Docket delivers each item into the mailbox of every participant that maps, so Litigation Hold, Content Search, retention policies and eDiscovery apply to it.',
   },
   {
     id: 'global_admin',
-    label: 'A Microsoft 365 global admin can give admin consent to the Office 365 Import service.',
-    detail: 'The consent lets the Office 365 Import service write into your organisation’s mailboxes; Docket asks for it in the Admin consent step.',
+    label: 'A Microsoft 365 global admin can give admin consent to the Docket app.',
+    detail:
+      'The consent lets the Docket app read users and mailbox settings and write mail into your organisation’s mailboxes through Microsoft Graph; Docket asks for it in the Admin consent step.',
   },
 ];
 
@@ -89,16 +88,17 @@ const X_DAILY_CAP: Prerequisite = {
 
 const USERS_KNOWN: Prerequisite = {
   id: 'users_known',
-  label: 'You know each employee’s mobile number and Microsoft 365 mailbox.',
+  label: 'You know each employee’s mobile number and mailbox address.',
   detail:
     'Items map to mailboxes by a CSV of mobile numbers and addresses, or by the email address an item carries. An item that maps to nobody is kept aside as unmapped, not imported.',
 };
 
-/** The checklist for one connector, in the order the docs give it. */
-export function prerequisites(kind: ConnectorKind | null): readonly Prerequisite[] {
-  if (kind === null) return COMMON;
-  if (kind === 'x') return [...COMMON, SOURCE_ACCOUNT.x, X_DAILY_CAP];
-  return [...COMMON, SOURCE_ACCOUNT[kind], USERS_KNOWN];
+/** The checklist for one connector, in the order the docs give it; a trial leaves the tenant's items out. */
+export function prerequisites(kind: ConnectorKind | null, trial = false): readonly Prerequisite[] {
+  const tenant = trial ? [] : TENANT;
+  if (kind === null) return tenant;
+  if (kind === 'x') return [...tenant, SOURCE_ACCOUNT.x, X_DAILY_CAP];
+  return [...tenant, SOURCE_ACCOUNT[kind], USERS_KNOWN];
 }
 
 export function connectorChoice(kind: ConnectorKind | null): ConnectorChoice | undefined {

@@ -8,7 +8,18 @@ import type { ErrorCode, IpcError } from '../types';
 export type FailureCode = ErrorCode | IdentityErrorCode;
 
 /** Where an error happened; some codes need different advice in different places. */
-export type ErrorContext = 'keychain' | 'entra' | 'source' | 'storage' | 'mapping' | 'mailboxes' | 'signin' | 'consent' | 'import' | 'runs';
+export type ErrorContext =
+  | 'keychain'
+  | 'entra'
+  | 'source'
+  | 'delivery'
+  | 'storage'
+  | 'mapping'
+  | 'mailboxes'
+  | 'signin'
+  | 'consent'
+  | 'import'
+  | 'runs';
 
 export interface Guidance {
   title: string;
@@ -34,15 +45,15 @@ const BY_CODE: Record<FailureCode, Guidance> = {
   },
   storage_auth: {
     title: 'The storage account refused the credentials',
-    next: 'Copy the connection string again from the Azure portal (Storage account › Access keys), or make a new SAS URL that allows read, write, delete, list and create and has not expired. Store it again, then test again.',
+    next: 'Copy the connection string again from the Azure portal (Storage account › Access keys), or make a new container SAS URL with Create, Read and List permissions that has not expired. Store it again, then test again.',
   },
   storage_unreachable: {
     title: 'The storage account could not be reached',
     next: 'Check this computer is online and the account name in the connection string is right; if a firewall or private endpoint guards the account, allow this computer. Then test again.',
   },
   storage_conflict: {
-    title: 'The container already holds different data under the same name',
-    next: 'Use an empty container for this connector, or ask whoever else writes to it. Docket never overwrites an archived item.',
+    title: 'The archive copy’s container already holds different data under the same name',
+    next: 'Use an empty container for this connector’s archive copy, or ask whoever else writes to it. Docket never overwrites an archived item.',
   },
   storage: {
     title: 'The storage account answered with an error',
@@ -103,6 +114,12 @@ const BY_CODE: Record<FailureCode, Guidance> = {
 };
 
 const IN_CONTEXT: Partial<Record<ErrorContext, Partial<Record<FailureCode, Guidance>>>> = {
+  delivery: {
+    io: {
+      title: 'The folder could not be used',
+      next: 'Choose a folder on this computer that you may write to, or type its full path.',
+    },
+  },
   storage: {
     bad_config: {
       title: 'The container name or connection string is not valid',

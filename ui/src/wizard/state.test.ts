@@ -5,10 +5,10 @@ import xGraphPlan from './plans/x-graph.json';
 
 import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidance';
 import { prerequisites } from './connectors';
+import { connectorSettings, stateFromConnector } from './saved';
 import {
   blockers,
   canCheckMailboxes,
-  connectorSettings,
   consentWords,
   expectedItems,
   firstUnreadyStep,
@@ -21,15 +21,33 @@ import {
   isTenantId,
   previewInputs,
   scheduleWords,
-  stateFromConnector,
+  stepSkipped,
   type WizardState,
 } from './state';
-import type { ErrorCode } from '../types';
+import type { ErrorCode, ProbeReport } from '../types';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-/** A wizard with every step done, as a finished walk leaves it. */
+/** What the archive copy's test reports for a container without an immutability policy. */
+function probeReport(worm = false): ProbeReport {
+  return {
+    container_created: true,
+    round_trip_ms: 40,
+    probe_blob: '.docket-probe/x',
+    probe_blob_deleted: !worm,
+    immutability: {
+      time_based_policy: worm,
+      legal_hold: false,
+      delete_refused_by_policy: worm,
+      worm,
+      summary: worm ? 'The container is immutable (WORM): it has a time-based retention policy.' : 'The container has no immutability policy and no legal hold: the archive copy is not WORM.',
+      advice: worm ? null : 'In the Azure portal, open the storage account, then Data storage > Containers > this container > Access policy.',
+    },
+  };
+}
+
+/** A wizard with every step of the default path done (mailbox delivery, no archive copy), as a walk leaves it. */
 function completed(): WizardState {
   const state = initialState('Europe/Brussels');
   state.keychainPersistent = true;
@@ -39,8 +57,7 @@ function completed(): WizardState {
   state.source.location = ' /exports/chat.zip ';
   state.source.preview = { items: [], total: 120, total_capped: false };
   state.source.previewedWith = previewInputs(state);
-  state.storage = { target: 'azure', secretStored: true, container: 'whatsapp-archive', probe: { container_created: true, round_trip_ms: 40, probe_blob: '.docket-probe/x', probe_blob_deleted: true }, testedContainer: 'whatsapp-archive' };
-  state.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
+  state.entra.appConsent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
   return state;
 }
 
@@ -57,7 +74,7 @@ describe('each step says what it still needs before Next', () => {
 
   it('needs a connector and every prerequisite ticked', () => {
     const state = completed();
-    state.prerequisites.import_export_role = false;
+    state.prerequisites.global_admin = false;
     expect(blockers(state, 'connector', ids)).toEqual(['Tick every prerequisite once it is done.']);
     state.connector = null;
     expect(blockers(state, 'connector', ids)[0]).toBe('Choose a connector.');
@@ -85,10 +102,27 @@ describe('each step says what it still needs before Next', () => {
     expect(blockers(state, 'source')).toContain('Choose the date order.');
   });
 
-  it('needs the storage tested for the container named now', () => {
+  it('needs the archive copy’s container tested, for the container named now, only when a copy is kept', () => {
     const state = completed();
+    expect(blockers(state, 'storage')).toEqual([]);
+    state.delivery.archiveCopy = true;
+    state.storage.secretStored = false;
+    expect(blockers(state, 'storage')).toEqual([
+      'Store the archive copy’s connection string or SAS URL.',
+      'Enter a valid container name.',
+    ]);
+    state.storage.secretStored = true;
+    state.storage.container = 'whatsapp-archive';
+    expect(blockers(state, 'storage')).toEqual(['Test the archive copy’s container.']);
+    state.storage.probe = probeReport();
+    state.storage.testedContainer = 'whatsapp-archive';
+    expect(blockers(state, 'storage')).toEqual([]); // a copy that is not WORM is warned about, not refused
+    state.storage.container = 'other-archive';
+    expect(blockers(state, 'storage')).toEqual(['Test the archive copy’s container.']);
     state.storage.container = 'Other_Container';
-    expect(blockers(state, 'storage')).toEqual(['Enter a valid container name.', 'Test the storage.']);
+    expect(blockers(state, 'storage')).toEqual(['Enter a valid container name.']);
+    state.delivery.archiveCopy = false;
+    expect(blockers(state, 'storage')).toEqual([]);
   });
 
   it('needs some way to map people to mailboxes, and a clean CSV when one is given', () => {
@@ -108,22 +142,23 @@ describe('each step says what it still needs before Next', () => {
     expect(blockers(state, 'mapping')).toEqual(['Enter the owner mailbox as an email address, or leave it empty.']);
   });
 
-  it('needs admin consent granted, not refused', () => {
+  it('needs the Docket app’s admin consent granted, not refused', () => {
     const state = completed();
-    state.consent = {
+    const refused = {
       status: 'refused', method: 'loopback_redirect', tenant: null, error: 'access_denied',
       description: 'AADSTS65004: User declined to consent to access the app.',
-    };
-    expect(blockers(state, 'consent')).toHaveLength(1);
-    expect(consentWords(state.consent)).toBe(
+    } as const;
+    state.entra.appConsent = refused;
+    expect(blockers(state, 'consent')).toEqual(['Grant admin consent to the Docket app’s Microsoft Graph permissions.']);
+    expect(consentWords(refused)).toBe(
       'Admin consent was refused: access_denied: AADSTS65004: User declined to consent to access the app.',
     );
-    expect(consentWords({ ...state.consent, status: 'timed_out', error: null, description: null })).toBe(
+    expect(consentWords({ ...refused, status: 'timed_out', error: null, description: null })).toBe(
       'No answer came from the consent page in time.',
     );
     const confirmed = { status: 'granted', method: 'confirmed_by_admin', tenant: TENANT, error: null, description: null } as const;
     expect(consentWords(confirmed)).toBe('Admin consent is recorded as granted (you confirmed it).');
-    state.consent = confirmed;
+    state.entra.appConsent = confirmed;
     expect(blockers(state, 'consent')).toEqual([]);
   });
 });
@@ -142,7 +177,7 @@ describe('the finished wizard describes one import without secrets', () => {
       owner_mailbox: 'compliance@contoso.com',
       folder: null,
       default_region: null,
-      targets: [{ kind: 'azure', container: 'whatsapp-archive' }],
+      targets: [{ kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT, allow_drafts: false }],
       concurrency: 16,
     });
     expect(JSON.stringify(importRequest(state))).not.toMatch(/secret|AccountKey|sig=/i);
@@ -212,6 +247,7 @@ describe('saved connectors', () => {
     s.connector = 'whatsapp';
     s.entra = { ...s.entra, tenantId: 'contoso.onmicrosoft.com', clientId: '00000000-0000-0000-0000-000000000001', secretStored: true, check: null };
     s.source.location = '/exports/WhatsApp Chat with Trading Desk.zip';
+    s.delivery.archiveCopy = true;
     s.storage.container = 'whatsapp-archive';
     s.mapping.csvPath = '/exports/mapping.csv';
     s.mapping.ownerMailbox = 'compliance@contoso.com';
@@ -228,7 +264,10 @@ describe('saved connectors', () => {
       cloud: null,
       secret_expires_at: null,
     });
-    expect(settings.request.targets).toEqual([{ kind: 'azure', container: 'whatsapp-archive' }]);
+    expect(settings.request.targets).toEqual([
+      { kind: 'graph', cloud: 'global', tenant_id: 'contoso.onmicrosoft.com', client_id: '00000000-0000-0000-0000-000000000001', allow_drafts: false },
+      { kind: 'azure', container: 'whatsapp-archive' },
+    ]);
     // The only key that names a secret is its expiry date, which is not secret.
     expect(JSON.stringify(settings).replace('"secret_expires_at"', '')).not.toMatch(/secret|AccountKey|sig=/i);
   });
@@ -262,7 +301,6 @@ describe('the X connector', () => {
   function xState(): WizardState {
     const s = initialState('UTC');
     s.connector = 'x';
-    s.storage.container = 'x-archive';
     s.mapping.ownerMailbox = 'compliance@contoso.com';
     return s;
   }
@@ -288,27 +326,65 @@ describe('the X connector', () => {
 describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
   function graphReady(): WizardState {
     const state = completed();
-    state.storage = { ...initialState('UTC').storage, target: 'graph' };
     state.entra.secretExpiresAt = '2027-05-21T09:00:00Z';
-    state.entra.appConsent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
-    state.consent = null;
     return state;
   }
 
-  it('the Graph target needs no storage account, only the checked app', () => {
+  it('mailbox delivery is the default and needs no storage account, only the checked app', () => {
+    expect(initialState('UTC').delivery).toMatchObject({ target: 'graph', archiveCopy: false, allowDrafts: false });
     const state = graphReady();
     expect(blockers(state, 'storage')).toEqual([]);
     state.entra.check = null;
-    expect(blockers(state, 'storage')).toEqual(['Check the Entra ID app first: Graph delivery signs in as it.']);
+    expect(blockers(state, 'storage')).toEqual(['Check the Entra ID app first: mailbox delivery signs in as it.']);
   });
 
-  it('the Graph target asks for consent to the Docket app, not to the Import service', () => {
+  it('mailbox delivery asks for consent to the Docket app and to nothing else', () => {
     const state = graphReady();
     expect(blockers(state, 'consent')).toEqual([]);
     expect(firstUnreadyStep(state, ids)).toBe('review');
     state.entra.appConsent = null;
-    state.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
     expect(blockers(state, 'consent')).toEqual(['Grant admin consent to the Docket app’s Microsoft Graph permissions.']);
+    expect(connectorSettings(state).consent).toBeNull();
+  });
+
+  it('an archive copy rides along after the mailboxes, and drafts are allowed only when chosen', () => {
+    const state = graphReady();
+    state.delivery.archiveCopy = true;
+    state.delivery.allowDrafts = true;
+    state.storage = { secretStored: true, container: ' whatsapp-archive ', probe: probeReport(true), testedContainer: 'whatsapp-archive' };
+    expect(blockers(state, 'storage')).toEqual([]);
+    expect(importRequest(state).targets).toEqual([
+      { kind: 'graph', cloud: 'global', tenant_id: TENANT, client_id: CLIENT, allow_drafts: true },
+      { kind: 'azure', container: 'whatsapp-archive' },
+    ]);
+  });
+
+  it('every delivery choice round-trips through a saved connector: mailboxes, archive copy and drafts', () => {
+    const state = graphReady();
+    state.delivery.archiveCopy = true;
+    state.delivery.allowDrafts = true;
+    state.storage.container = 'whatsapp-archive';
+    const settings = connectorSettings(state);
+    const again = stateFromConnector({ id: 'c-2', created_at: 'x', updated_at: 'x', settings }, 'UTC');
+    expect(again.delivery).toEqual({ target: 'graph', cloud: 'global', folderPath: '', allowDrafts: true, archiveCopy: true, wasArchiveOnly: false });
+    expect(again.storage.container).toBe('whatsapp-archive');
+    expect(again.storage.probe).toBeNull(); // the copy is tested again before Next
+    expect(blockers({ ...again, storage: { ...again.storage, secretStored: true } }, 'storage')).toContain('Test the archive copy’s container.');
+    expect(importRequest(again)).toEqual(settings.request);
+    const plain = graphReady();
+    const plainAgain = stateFromConnector({ id: 'c-3', created_at: 'x', updated_at: 'x', settings: connectorSettings(plain) }, 'UTC');
+    expect(plainAgain.delivery).toMatchObject({ allowDrafts: false, archiveCopy: false });
+    expect(importRequest(plainAgain)).toEqual(importRequest(plain));
+  });
+
+  it('a connector the old wizard saved with only an Azure container comes back as mailbox delivery with that copy, flagged', () => {
+    const settings = connectorSettings(graphReady());
+    settings.request = { ...settings.request, targets: [{ kind: 'azure', container: 'whatsapp-archive' }] };
+    settings.consent = { status: 'granted', method: 'loopback_redirect', tenant: TENANT, error: null, description: null };
+    const again = stateFromConnector({ id: 'c-4', created_at: 'x', updated_at: 'x', settings }, 'UTC');
+    expect(again.delivery).toMatchObject({ target: 'graph', archiveCopy: true, wasArchiveOnly: true });
+    expect(again.entra.appConsent).toBeNull(); // that consent was the Import service's
+    expect(importRequest(again).targets.map((t) => t.kind)).toEqual(['graph', 'azure']);
   });
 
   it('a Graph import targets the Entra app with its IDs, and Finish keeps the secret expiry and app consent', () => {
@@ -318,7 +394,7 @@ describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
     expect(settings.entra?.secret_expires_at).toBe('2027-05-21T09:00:00Z');
     expect(settings.consent?.status).toBe('granted');
     const again = stateFromConnector({ id: 'c-1', created_at: 'x', updated_at: 'x', settings }, 'UTC');
-    expect(again.storage.target).toBe('graph');
+    expect(again.delivery.target).toBe('graph');
     expect(again.entra.appConsent?.status).toBe('granted');
     expect(again.entra.secretExpiresAt).toBe('2027-05-21T09:00:00Z');
     expect(importRequest(again)).toEqual(settings.request);
@@ -370,5 +446,69 @@ describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
     expect(guidanceFor({ code: 'graph', message: 'x' }, 'signin').next).toMatch(/Application Administrator/);
     expect(guidanceFor({ code: 'graph', message: 'x' }, 'mailboxes').next).toMatch(/admin consent/);
     expect(guidanceFor({ code: 'entra_auth', message: 'x' }, 'signin').next).toMatch(/DOCKET_SIGN_IN_CLIENT_ID/);
+  });
+});
+
+describe('a trial with a folder on this computer', () => {
+  function trial(): WizardState {
+    const state = initialState('Europe/Brussels');
+    state.keychainPersistent = true;
+    state.connector = 'whatsapp';
+    state.delivery.target = 'dir';
+    for (const p of prerequisites('whatsapp', true)) state.prerequisites[p.id] = true;
+    state.source.location = '/exports/chat.zip';
+    state.source.preview = { items: [], total: 12, total_capped: false };
+    state.source.previewedWith = previewInputs(state);
+    state.delivery.folderPath = ' /home/admin/.local/share/docket/archive ';
+    return state;
+  }
+
+  it('asks nothing of a tenant: the tenant’s prerequisites, the Entra ID step and consent are skipped', () => {
+    const state = trial();
+    expect(prerequisites('whatsapp', true).map((p) => p.id)).toEqual(['source_account', 'users_known']);
+    expect(prerequisites('whatsapp').map((p) => p.id)).toEqual(['m365_mailboxes', 'global_admin', 'source_account', 'users_known']);
+    expect(stepSkipped(state, 'entra')).toBe(true);
+    expect(stepSkipped(state, 'consent')).toBe(true);
+    expect(stepSkipped(state, 'storage')).toBe(false);
+    expect(blockers(state, 'entra')).toEqual([]);
+    expect(blockers(state, 'consent')).toEqual([]);
+    expect(firstUnreadyStep(state, prerequisites('whatsapp', true).map((p) => p.id))).toBe('review');
+    state.delivery.target = 'graph';
+    expect(stepSkipped(state, 'entra')).toBe(false);
+    expect(blockers(state, 'entra')).toContain('Enter the directory (tenant) ID.');
+    expect(blockers(state, 'consent')).toEqual(['Grant admin consent to the Docket app’s Microsoft Graph permissions.']);
+  });
+
+  it('needs the folder as a full path', () => {
+    const state = trial();
+    state.delivery.folderPath = '';
+    expect(blockers(state, 'storage')).toEqual(['Enter the folder the .eml files go to, or choose it.']);
+    state.delivery.folderPath = 'archive';
+    expect(blockers(state, 'storage')).toEqual(['Enter the folder’s full path, e.g. /home/you/Docket trial.']);
+    state.delivery.folderPath = 'C:\\Users\\admin\\Docket trial';
+    expect(blockers(state, 'storage')).toEqual([]);
+  });
+
+  it('writes only to the folder, whatever was typed for Microsoft 365, and saves no app and no consent', () => {
+    const state = trial();
+    state.entra.tenantId = TENANT;
+    state.delivery.archiveCopy = true;
+    state.storage.container = 'whatsapp-archive';
+    expect(importRequest(state).targets).toEqual([{ kind: 'dir', path: '/home/admin/.local/share/docket/archive' }]);
+    const settings = connectorSettings(state);
+    expect(settings.entra).toBeNull();
+    expect(settings.consent).toBeNull();
+    const again = stateFromConnector({ id: 'c-5', created_at: 'x', updated_at: 'x', settings }, 'UTC');
+    expect(again.delivery).toMatchObject({ target: 'dir', folderPath: '/home/admin/.local/share/docket/archive', archiveCopy: false });
+    expect(stepSkipped(again, 'entra')).toBe(true);
+    expect(importRequest(again)).toEqual(settings.request);
+  });
+
+  it('an X trial writes the owner mailbox’s items to the folder', () => {
+    const state = trial();
+    state.connector = 'x';
+    state.source.xAccount = { id: '1', username: 'contoso', name: 'Contoso' } as WizardState['source']['xAccount'];
+    state.mapping.ownerMailbox = 'compliance@contoso.com';
+    expect(importRequest(state)).toMatchObject({ source_kind: 'x', owner_mailbox: 'compliance@contoso.com', targets: [{ kind: 'dir', path: '/home/admin/.local/share/docket/archive' }] });
   });
 });

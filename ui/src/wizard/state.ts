@@ -5,13 +5,12 @@
 import type { AppCheck, ConsentResult } from './identity-types';
 import type { MailboxReport } from '../generated/MailboxReport';
 import type {
-  ConnectorSettings,
+  CloudName,
   DateOrder,
   PlanTarget,
   RunPlan,
   MappingReport,
   ProbeReport,
-  SavedConnector,
   Schedule,
   SecretStatus,
   SourcePreview,
@@ -26,7 +25,7 @@ export const STEPS = [
   { id: 'connector', title: 'Connector and prerequisites' },
   { id: 'entra', title: 'Entra ID app' },
   { id: 'source', title: 'Source' },
-  { id: 'storage', title: 'Storage' },
+  { id: 'storage', title: 'Delivery' },
   { id: 'mapping', title: 'User mapping' },
   { id: 'consent', title: 'Admin consent' },
   { id: 'review', title: 'Review and finish' },
@@ -34,8 +33,15 @@ export const STEPS = [
 
 export type StepId = (typeof STEPS)[number]['id'];
 
-/** `azure`: blobs the Office 365 Import service picks up; `graph`: straight into each mailbox's folder. */
-export type DeliveryTarget = 'azure' | 'graph';
+/**
+ * `graph`: into each mapped person's mailbox folder through Microsoft Graph (the product's target);
+ * `dir`: a folder of .eml files on this computer, for trying Docket without a Microsoft 365 tenant.
+ */
+export type DeliveryTarget = 'graph' | 'dir';
+
+/** Why the Entra ID and Admin consent steps are skipped for a trial folder. */
+export const TRIAL_SKIP_REASON =
+  'A folder on this computer needs no Microsoft 365 tenant; choose mailbox delivery to archive into Microsoft 365.';
 
 /** The client secret lifetime the wizard suggests, in days (Microsoft recommends under two years). */
 export const DEFAULT_SECRET_DAYS = 180;
@@ -74,9 +80,22 @@ export interface WizardState {
     /** X: the account the stored credentials belong to, from the live check. */
     xAccount: XAccount | null;
   };
-  storage: {
-    /** Where messages go: Azure Blob Storage for the Import service, or each mailbox's folder through Graph. */
+  delivery: {
+    /** Where messages go: each mapped mailbox through Graph (the default), or a trial folder. */
     target: DeliveryTarget;
+    /** The Microsoft cloud of the Graph target (the wizard signs in to the global cloud). */
+    cloud: CloudName;
+    /** Trial: the folder the .eml files are written under. */
+    folderPath: string;
+    /** Graph: keep the full MIME as a draft where importMime is not available (counted apart). */
+    allowDrafts: boolean;
+    /** Graph: also keep an archive copy in the Azure container of `storage`, in the same run. */
+    archiveCopy: boolean;
+    /** Set when an edited connector wrote only to Azure, so nothing of it ever reached a mailbox. */
+    wasArchiveOnly: boolean;
+  };
+  /** The optional archive copy's Azure container (Microsoft 365 does not read it). */
+  storage: {
     secretStored: boolean;
     container: string;
     probe: ProbeReport | null;
@@ -91,7 +110,6 @@ export interface WizardState {
     mailboxes: MailboxReport | null;
     mailboxesCheckedWith: string | null;
   };
-  consent: ConsentResult | null;
   /** The saved connector being edited; null while setting up a new one. */
   editingId: string | null;
   /** The connector's name on the dashboard; empty means the suggested name. */
@@ -124,9 +142,9 @@ export function initialState(timezone = defaultTimezone()): WizardState {
       xStored: false,
       xAccount: null,
     },
-    storage: { target: 'azure', secretStored: false, container: '', probe: null, testedContainer: null },
+    delivery: { target: 'graph', cloud: 'global', folderPath: '', allowDrafts: false, archiveCopy: false, wasArchiveOnly: false },
+    storage: { secretStored: false, container: '', probe: null, testedContainer: null },
     mapping: { autoMap: true, ownerMailbox: '', csvPath: '', report: null, mailboxes: null, mailboxesCheckedWith: null },
-    consent: null,
     editingId: null,
     name: '',
     schedule: { kind: 'daily', at: '02:00' },
@@ -205,9 +223,24 @@ export function canCheckMailboxes(state: WizardState): boolean {
   return entraCheckIsCurrent(state) && (csvOk || (owner !== '' && isMailbox(owner)));
 }
 
-/** The consent the chosen target needs: the Import service's (Azure) or the Docket app's own (Graph). */
+/** Whether the admin is trying Docket with a folder on this computer (no Microsoft 365 tenant). */
+export function isTrial(state: WizardState): boolean {
+  return state.delivery.target === 'dir';
+}
+
+/** The steps a trial folder does not need: it signs in nowhere and asks nobody for consent. */
+export function stepSkipped(state: WizardState, step: StepId): boolean {
+  return isTrial(state) && (step === 'entra' || step === 'consent');
+}
+
+/** The consent a run needs: the Docket app's own Graph permissions for mailbox delivery; none for a trial. */
 export function requiredConsent(state: WizardState): ConsentResult | null {
-  return state.storage.target === 'graph' ? state.entra.appConsent : state.consent;
+  return isTrial(state) ? null : state.entra.appConsent;
+}
+
+/** A full path on Linux, macOS or Windows: the app's working folder is nowhere the admin chose. */
+export function isFullPath(value: string): boolean {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(value.trim());
 }
 
 export function storageTestIsCurrent(state: WizardState): boolean {
@@ -234,6 +267,7 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       if (prerequisiteIds.some((id) => !state.prerequisites[id])) out.push('Tick every prerequisite once it is done.');
       break;
     case 'entra':
+      if (stepSkipped(state, 'entra')) break;
       if (!isTenantId(state.entra.tenantId)) out.push('Enter the directory (tenant) ID.');
       if (!isClientId(state.entra.clientId)) out.push('Enter the application (client) ID.');
       if (!state.entra.secretStored) out.push('Store the client secret.');
@@ -250,15 +284,21 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push('Choose the date order.');
       if (!previewIsCurrent(state)) out.push('Preview the export.');
       break;
-    case 'storage':
-      if (state.storage.target === 'graph') {
-        if (!entraCheckIsCurrent(state)) out.push('Check the Entra ID app first: Graph delivery signs in as it.');
+    case 'storage': {
+      const d = state.delivery;
+      if (d.target === 'dir') {
+        if (d.folderPath.trim() === '') out.push('Enter the folder the .eml files go to, or choose it.');
+        else if (!isFullPath(d.folderPath)) out.push('Enter the folder’s full path, e.g. /home/you/Docket trial.');
         break;
       }
-      if (!state.storage.secretStored) out.push('Store the connection string or SAS URL.');
-      if (!isContainerName(state.storage.container.trim())) out.push('Enter a valid container name.');
-      if (!storageTestIsCurrent(state)) out.push('Test the storage.');
+      if (!entraCheckIsCurrent(state)) out.push('Check the Entra ID app first: mailbox delivery signs in as it.');
+      if (d.archiveCopy) {
+        if (!state.storage.secretStored) out.push('Store the archive copy’s connection string or SAS URL.');
+        if (!isContainerName(state.storage.container.trim())) out.push('Enter a valid container name.');
+        else if (!storageTestIsCurrent(state)) out.push('Test the archive copy’s container.');
+      }
       break;
+    }
     case 'mapping': {
       const m = state.mapping;
       const csv = m.csvPath.trim();
@@ -278,12 +318,9 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       break;
     }
     case 'consent':
+      if (stepSkipped(state, 'consent')) break;
       if (requiredConsent(state)?.status !== 'granted') {
-        out.push(
-          state.storage.target === 'graph'
-            ? 'Grant admin consent to the Docket app’s Microsoft Graph permissions.'
-            : 'Grant admin consent to the Office 365 Import service.',
-        );
+        out.push('Grant admin consent to the Docket app’s Microsoft Graph permissions.');
       }
       break;
     case 'review': {
@@ -308,24 +345,33 @@ export function firstUnreadyStep(state: WizardState, prerequisiteIds: readonly s
   return 'review';
 }
 
+/**
+ * Where the run writes: the trial folder alone, or the mailboxes through Graph as the Entra ID app, with the
+ * archive copy's container after them when the admin keeps one.
+ */
+export function planTargets(state: WizardState): PlanTarget[] {
+  const d = state.delivery;
+  if (d.target === 'dir') return [{ kind: 'dir', path: d.folderPath.trim() }];
+  const targets: PlanTarget[] = [
+    {
+      kind: 'graph',
+      cloud: d.cloud,
+      tenant_id: state.entra.tenantId.trim(),
+      client_id: state.entra.clientId.trim(),
+      allow_drafts: d.allowDrafts,
+    },
+  ];
+  if (d.archiveCopy) targets.push({ kind: 'azure', container: state.storage.container.trim() });
+  return targets;
+}
+
 /** The import the finished wizard describes. It carries no secret: the shell reads those from the keychain. */
 export function importRequest(state: WizardState): RunPlan {
   const s = state.source;
   const m = state.mapping;
   const csv = m.csvPath.trim();
   const owner = m.ownerMailbox.trim();
-  const targets: PlanTarget[] =
-    state.storage.target === 'graph'
-      ? [
-          {
-            kind: 'graph',
-            cloud: 'global',
-            tenant_id: state.entra.tenantId.trim(),
-            client_id: state.entra.clientId.trim(),
-            allow_drafts: false,
-          },
-        ]
-      : [{ kind: 'azure', container: state.storage.container.trim() }];
+  const targets = planTargets(state);
   if (state.connector === 'x') {
     // Everything goes to the one mailbox the admin chose, as Microsoft's X connector does.
     return {
@@ -379,79 +425,6 @@ export function consentWords(result: ConsentResult): string {
     case 'timed_out':
       return `No answer came from the consent page in time${because}`;
   }
-}
-
-const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', x: 'X' };
-
-/** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
-export function suggestedName(state: WizardState): string {
-  const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
-  if (state.connector === 'x' && state.source.xAccount) return `X – @${state.source.xAccount.username}`;
-  const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
-  return file === '' ? kind : `${kind} – ${file}`;
-}
-
-/** What Finish saves: the import, the Entra ID app's IDs, the consent result and the schedule. No secret. */
-export function connectorSettings(state: WizardState): ConnectorSettings {
-  const name = state.name.trim() === '' ? suggestedName(state) : state.name.trim();
-  const schedule: Schedule =
-    state.schedule.kind === 'daily' ? { kind: 'daily', at: state.schedule.at.trim() } : state.schedule;
-  return {
-    name,
-    request: importRequest(state),
-    entra: {
-      tenant_id: state.entra.tenantId.trim(),
-      client_id: state.entra.clientId.trim(),
-      cloud: null,
-      secret_expires_at: state.entra.secretExpiresAt,
-    },
-    consent: requiredConsent(state),
-    schedule,
-  };
-}
-
-/**
- * The wizard filled in from a saved connector, for editing. Every live check runs again before Next (the
- * secrets are already in the keychain, so they show as stored once the Start step has looked).
- */
-export function stateFromConnector(saved: SavedConnector, timezone = defaultTimezone()): WizardState {
-  const base = initialState(timezone);
-  const { request, entra, consent, schedule, name } = saved.settings;
-  const graphTarget = request.targets.some((t) => t.kind === 'graph');
-  const azureTarget = request.targets.find((t) => t.kind === 'azure');
-  return {
-    ...base,
-    connector: request.source_kind,
-    entra: {
-      ...base.entra,
-      tenantId: entra?.tenant_id ?? '',
-      clientId: entra?.client_id ?? '',
-      secretExpiresAt: entra?.secret_expires_at ?? null,
-      appConsent: graphTarget ? consent : null,
-    },
-    source: {
-      ...base.source,
-      location: request.location,
-      timezone: request.timezone,
-      dateOrderNeeded: request.date_order !== null,
-      dateOrder: request.date_order,
-    },
-    storage: {
-      ...base.storage,
-      target: graphTarget ? 'graph' : 'azure',
-      container: azureTarget?.kind === 'azure' ? azureTarget.container : '',
-    },
-    mapping: {
-      ...base.mapping,
-      autoMap: request.auto_map,
-      ownerMailbox: request.owner_mailbox ?? '',
-      csvPath: request.mapping_csv ?? '',
-    },
-    consent: graphTarget ? null : consent,
-    editingId: saved.id,
-    name,
-    schedule,
-  };
 }
 
 /** The schedule in words, e.g. "Daily at 02:00" or "Every 6 hours". */

@@ -75,7 +75,7 @@ pub async fn sign_in(
     open_url: OpenUrl<'_>,
     secrets: Arc<dyn SecretStore>,
 ) -> Result<Arc<AdminSession>, Error> {
-    sign_in_with_client(cloud, tenant_id, None, open_url, secrets).await
+    sign_in_with_client(cloud, tenant_id, None, None, open_url, secrets).await
 }
 
 /// `sign_in` with another public client than `DEFAULT_SIGN_IN_CLIENT_ID` when `client_id` is given (a tenant
@@ -84,10 +84,15 @@ pub async fn sign_in_with_client(
     cloud: &Cloud,
     tenant_id: &str,
     client_id: Option<&str>,
+    timeout: Option<std::time::Duration>,
     open_url: OpenUrl<'_>,
     secrets: Arc<dyn SecretStore>,
 ) -> Result<Arc<AdminSession>, Error> {
     let mut settings = SignInSettings::new(cloud.clone(), tenant_id);
+    if let Some(timeout) = timeout {
+        // Clamped where it is used (`loopback::clamp_wait`).
+        settings.timeout = timeout;
+    }
     if let Some(client_id) = client_id.map(str::trim).filter(|c| !c.is_empty()) {
         settings.client_id = client_id.to_string();
     }

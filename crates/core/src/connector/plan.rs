@@ -364,7 +364,7 @@ impl PlanTarget {
 pub(super) fn connect_blob(secrets: &dyn SecretStore, container: &str) -> Result<BlobSink, Error> {
     let Some(connection) = secrets.get(names::STORAGE_CONNECTION)? else {
         return Err(SinkError::Config(
-            "no storage connection string or SAS is stored yet; enter it in the wizard's Storage step (the command \
+            "no storage connection string or SAS is stored yet; enter it in the archive copy in the wizard's Delivery step (the command \
              line also reads DOCKET_STORAGE_CONNECTION_STRING)"
                 .into(),
         )

@@ -15,6 +15,14 @@ use super::IdentityError;
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 /// How long one browser connection gets to send its request.
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The shortest and longest waits for a redirect, whatever a caller (or the webview) asks for.
+pub const MIN_REDIRECT_WAIT: Duration = Duration::from_secs(2);
+pub const MAX_REDIRECT_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// `limit` kept within `MIN_REDIRECT_WAIT..=MAX_REDIRECT_WAIT`.
+pub fn clamp_wait(limit: Duration) -> Duration {
+    limit.clamp(MIN_REDIRECT_WAIT, MAX_REDIRECT_WAIT)
+}
 
 /// Waits on 127.0.0.1 for the consent redirect that carries `state`.
 #[derive(Debug)]
@@ -26,8 +34,11 @@ pub struct ConsentListener {
 
 /// What one browser request meant.
 enum Answer {
-    /// The consent answer (or a forged one): the wait ends with it.
+    /// The consent answer: the wait ends with it.
     Decided(ConsentResult),
+    /// An answer with another `state` (a forged redirect, an old tab): answered 400 and not used; the wait
+    /// goes on for the real one.
+    Forged(ConsentResult),
     /// Something else (a favicon, a stray request): answered and ignored.
     Ignored,
 }
@@ -46,17 +57,23 @@ impl ConsentListener {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
-    /// Waits up to `limit` for the consent answer and answers the browser with a page telling the admin to
-    /// return to Docket. Requests that are not an answer are ignored; the first answer decides.
+    /// Waits up to `limit` (clamped, see `clamp_wait`) for the consent answer and answers the browser with a
+    /// page telling the admin to return to Docket. Requests that are not an answer are ignored, and so is an
+    /// answer with another `state` (answered 400): only the real answer ends the wait. If only forged answers
+    /// came before the time ran out, the result is `Rejected`, saying so.
     pub async fn wait(self, limit: Duration) -> Result<ConsentResult, IdentityError> {
+        let limit = clamp_wait(limit);
         let deadline = Instant::now() + limit;
+        let mut forged = None;
         loop {
             let (stream, _) = match timeout_at(deadline, self.listener.accept()).await {
-                Err(_) => return Ok(timed_out(limit)),
+                Err(_) => return Ok(forged.unwrap_or_else(|| timed_out(limit))),
                 Ok(accepted) => accepted.map_err(|e| IdentityError::Listener(e.to_string()))?,
             };
-            if let Answer::Decided(result) = self.answer(stream).await {
-                return Ok(result);
+            match self.answer(stream).await {
+                Answer::Decided(result) => return Ok(result),
+                Answer::Forged(result) => forged = Some(result),
+                Answer::Ignored => {}
             }
         }
     }
@@ -83,6 +100,11 @@ impl ConsentListener {
             ConsentStatus::Refused => "Admin consent was not granted.",
             _ => "This answer does not belong to the consent Docket asked for; it was not recorded.",
         };
+        if result.status == ConsentStatus::Rejected && param("state").as_deref() != Some(self.state.as_str())
+        {
+            respond(&mut stream, "400 Bad Request", page).await;
+            return Answer::Forged(result);
+        }
         let status = if result.status == ConsentStatus::Rejected { "400 Bad Request" } else { "200 OK" };
         respond(&mut stream, status, page).await;
         Answer::Decided(result)
@@ -98,8 +120,8 @@ impl ConsentListener {
         };
         if param("state").as_deref() != Some(self.state.as_str()) {
             result.description = Some(
-                "An answer arrived that does not carry the state of this consent request (an old browser tab or \
-                 another program); it was not recorded as consent. Start the admin consent again."
+                "Only answers that do not carry the state of this consent request arrived (an old browser tab or \
+                 another program); they were not recorded as consent. Start the admin consent again."
                     .into(),
             );
             return result;

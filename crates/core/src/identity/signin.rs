@@ -233,20 +233,27 @@ pub async fn sign_in_admin(
     Ok(AdminSession { settings, secrets, access: Mutex::new(Some(access)) })
 }
 
-/// Waits for the browser's redirect carrying `state`; stray requests (a favicon) are answered and ignored.
+/// Waits (at most `limit`, clamped) for the browser's redirect carrying `state`; stray requests (a favicon)
+/// are answered and ignored, and a redirect with another `state` is answered 400 and not used: the wait goes
+/// on for the real one. If only such forged redirects came, the time-out says so (`SignInRejected`).
 async fn wait_for_code(
     listener: &TcpListener,
     state: &str,
     limit: Duration,
 ) -> Result<String, IdentityError> {
+    let limit = super::loopback::clamp_wait(limit);
     let deadline = Instant::now() + limit;
+    let mut forged = false;
     loop {
         let (stream, _) = match timeout_at(deadline, listener.accept()).await {
+            Err(_) if forged => return Err(IdentityError::SignInRejected),
             Err(_) => return Err(IdentityError::SignInTimedOut { minutes: limit.as_secs().div_ceil(60) }),
             Ok(accepted) => accepted.map_err(|e| listener_error(&e.to_string()))?,
         };
-        if let Some(result) = answer(stream, state).await {
-            return result;
+        match answer(stream, state).await {
+            Some(Err(IdentityError::SignInRejected)) => forged = true,
+            Some(result) => return result,
+            None => {}
         }
     }
 }

@@ -14,7 +14,10 @@ use crate::model::{Item, RunSummary};
 pub struct DayCount {
     /// `YYYY-MM-DD`.
     pub day: String,
+    /// Delivered as normal messages (drafts are not among them).
     pub delivered: u64,
+    /// In a mailbox only as drafts (allowed by the connector): never counted as delivered.
+    pub drafts: u64,
     pub skipped: u64,
     pub failed: u64,
 }
@@ -105,12 +108,13 @@ impl Ledger {
     pub fn source_totals(&self, source: &str) -> Result<DayCount, LedgerError> {
         let conn = self.conn();
         let counts = conn.query_row(
-            "SELECT SUM(i.state = 'delivered'), SUM(i.state = 'skipped'), SUM(i.state = 'failed')
+            "SELECT SUM(i.state = 'delivered' AND i.is_draft IS NOT 1), SUM(i.state = 'delivered' AND IFNULL(i.is_draft, 0) = 1),
+                    SUM(i.state = 'skipped'), SUM(i.state = 'failed')
              FROM items i JOIN runs r ON r.run_id = i.run_id WHERE r.source = ?1",
             params![source],
             |row| {
                 let n = |i: usize| row.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0).max(0) as u64);
-                Ok(DayCount { day: String::new(), delivered: n(0)?, skipped: n(1)?, failed: n(2)? })
+                Ok(DayCount { day: String::new(), delivered: n(0)?, drafts: n(1)?, skipped: n(2)?, failed: n(3)? })
             },
         )?;
         Ok(counts)
@@ -124,7 +128,8 @@ impl Ledger {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT substr(i.updated_at, 1, 10) AS day,
-                    SUM(i.state = 'delivered'), SUM(i.state = 'skipped'), SUM(i.state = 'failed')
+                    SUM(i.state = 'delivered' AND i.is_draft IS NOT 1), SUM(i.state = 'delivered' AND IFNULL(i.is_draft, 0) = 1),
+                    SUM(i.state = 'skipped'), SUM(i.state = 'failed')
              FROM items i JOIN runs r ON r.run_id = i.run_id
              WHERE (?1 IS NULL OR r.source = ?1) AND substr(i.updated_at, 1, 10) >= ?2
              GROUP BY day ORDER BY day",
@@ -133,8 +138,9 @@ impl Ledger {
             Ok(DayCount {
                 day: row.get(0)?,
                 delivered: row.get::<_, i64>(1)?.max(0) as u64,
-                skipped: row.get::<_, i64>(2)?.max(0) as u64,
-                failed: row.get::<_, i64>(3)?.max(0) as u64,
+                drafts: row.get::<_, i64>(2)?.max(0) as u64,
+                skipped: row.get::<_, i64>(3)?.max(0) as u64,
+                failed: row.get::<_, i64>(4)?.max(0) as u64,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -86,7 +86,7 @@ pub struct StoredObject {
 pub enum SinkError {
     #[error(
         "the storage account refused Docket's credentials ({detail}). Check the connection string or SAS \
-         in the wizard's Storage step (or DOCKET_STORAGE_CONNECTION_STRING): the key may have been rotated \
+         in the archive copy in the wizard's Delivery step (or DOCKET_STORAGE_CONNECTION_STRING): the key may have been rotated \
          or the SAS may have expired."
     )]
     Auth { detail: String },

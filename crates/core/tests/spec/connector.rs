@@ -105,7 +105,7 @@ async fn an_import_to_azure_without_a_stored_connection_string_says_to_store_one
     .expect_err("no connection string");
 
     assert_eq!(error.code(), Code::BadConfig);
-    assert!(error.to_string().contains("Storage step"), "{error}");
+    assert!(error.to_string().contains("Delivery step"), "{error}");
 }
 
 #[tokio::test]

@@ -271,6 +271,8 @@ async fn drafts_come_only_when_the_connector_allows_them_and_are_counted_apart()
     assert_eq!((summary.delivered, summary.drafts), (0, 5), "drafts are never delivered: {summary:?}");
     let counts = summary.targets.get(&format!("graph:{TENANT}")).expect("per-target counts");
     assert_eq!((counts.delivered, counts.drafts), (0, 10));
+    let totals = ledger.source_totals("whatsapp:spec").expect("totals");
+    assert_eq!((totals.delivered, totals.drafts), (0, 10), "the dashboard's counts keep drafts apart too");
     let messages = tenant.graph.messages(OWNER, "Chat Archive");
     assert!(
         messages.iter().all(|m| m.is_draft),

@@ -205,7 +205,7 @@ async fn consent_is_granted_when_the_redirect_carries_our_state_and_admin_consen
 #[tokio::test]
 async fn an_answer_with_another_state_is_rejected_and_not_recorded_as_consent() {
     let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
-    let waiting = tokio::spawn(listener.wait(Duration::from_secs(10)));
+    let waiting = tokio::spawn(listener.wait(Duration::from_secs(2)));
 
     let page =
         browser_visits(&start.redirect_uri, &format!("?admin_consent=True&tenant={TENANT}&state=forged"))
@@ -216,6 +216,23 @@ async fn an_answer_with_another_state_is_rejected_and_not_recorded_as_consent() 
     assert_eq!(result.status, ConsentStatus::Rejected);
     assert!(!result.granted());
     assert_eq!(result.tenant, None);
+}
+
+#[tokio::test]
+async fn a_forged_answer_does_not_end_the_wait_and_the_real_one_still_counts() {
+    let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let waiting = tokio::spawn(listener.wait(Duration::from_secs(20)));
+
+    let forged =
+        browser_visits(&start.redirect_uri, &format!("?admin_consent=True&tenant={TENANT}&state=forged"))
+            .await;
+    assert!(forged.starts_with("HTTP/1.1 400"), "{forged}");
+    assert!(!waiting.is_finished(), "a forged answer must not end the wait");
+    let real = format!("?admin_consent=True&tenant={TENANT}&state={}", start.state);
+    browser_visits(&start.redirect_uri, &real).await;
+    let result = waiting.await.expect("the wait ends").expect("an answer");
+
+    assert_eq!(result.status, ConsentStatus::Granted, "{result:?}");
 }
 
 #[tokio::test]

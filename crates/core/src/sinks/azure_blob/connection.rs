@@ -207,11 +207,13 @@ pub(super) fn check_origin(field: &str, url: &Url) -> Result<(), SinkError> {
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
-        "http" => return Err(config(format!(
+        "http" => {
+            return Err(config(format!(
             "{field} uses plain http:// to {}, which would send the SAS or signed requests unencrypted; use \
                  https:// (plain http is accepted only for a local emulator on this computer)",
             url.host_str().unwrap_or_default()
-        ))),
+        )))
+        }
         _ => {
             return Err(config(format!("{field} must start with https:// (or http:// for a local emulator)")))
         }

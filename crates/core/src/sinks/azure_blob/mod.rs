@@ -28,11 +28,11 @@ pub use connection::{SecretText, StorageCredential, EMULATOR_ACCOUNT, EMULATOR_A
 pub use metadata::{
     decode_metadata_value, encode_metadata_value, META_MAILBOX, META_SHA256, META_SOURCE, META_SOURCE_ID,
 };
-pub use probe::ProbeReport;
+pub use probe::{Immutability, ProbeReport};
 
 use super::dir::check_name_part;
 use super::{Envelope, Sink, SinkError, StoredObject, Written};
-use crate::sources::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// Time allowed to open a TCP (and TLS) connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

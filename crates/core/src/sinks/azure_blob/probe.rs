@@ -1,5 +1,11 @@
 //! The wizard's live storage check: make sure the container exists, write a small probe blob create-only,
-//! read it back, compare, and delete it. It reports what happened; it does not touch archived blobs.
+//! read it back, compare, and delete it; and say whether the container keeps an immutable (WORM) copy. It
+//! reports what happened; it does not touch archived blobs.
+//!
+//! Immutability is read two ways, because the legacy SDK parses only part of Azure's answer: Get Container
+//! Properties gives `x-ms-has-immutability-policy` (a container-level time-based retention policy) and
+//! `x-ms-has-legal-hold`; and a version-level WORM policy (or any of those) shows when Azure refuses to
+//! delete the probe blob with a 409 `BlobImmutableDueToPolicy` or `BlobImmutableDueToLegalHold`.
 
 use std::time::Instant;
 
@@ -20,9 +26,75 @@ pub struct ProbeReport {
     pub round_trip_ms: u64,
     /// The probe blob's name (under `.docket-probe/`).
     pub probe_blob: String,
-    /// False when the credential may write but not delete (a SAS without `d`): Docket never needs to
-    /// delete, so this is not an error, but the probe blob stays behind and `list` ignores it.
+    /// False when the credential may write but not delete (a SAS without `d`), or when an immutability
+    /// policy keeps the blob: Docket never needs to delete, so this is not an error, but the probe blob stays
+    /// behind and `list` ignores it.
     pub probe_blob_deleted: bool,
+    /// Whether the container keeps what Docket writes immutable (WORM).
+    pub immutability: Immutability,
+}
+
+/// What the probe found about the container's immutability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Immutability {
+    /// A container-level time-based retention policy; `None` when the credential may not read the
+    /// container's properties (a SAS without that right).
+    pub time_based_policy: Option<bool>,
+    /// A legal hold on the container; `None` as above.
+    pub legal_hold: Option<bool>,
+    /// Azure refused to delete the probe blob because of an immutability policy (container- or
+    /// version-level) or a legal hold: writes there are WORM in practice.
+    pub delete_refused_by_policy: bool,
+    /// True when any of the above protects the copy.
+    pub worm: bool,
+    /// What was found, in a sentence for the admin.
+    pub summary: String,
+    /// How to make the copy WORM, when it is not.
+    pub advice: Option<String>,
+}
+
+impl Immutability {
+    fn assess(
+        time_based_policy: Option<bool>,
+        legal_hold: Option<bool>,
+        delete_refused_by_policy: bool,
+    ) -> Immutability {
+        let worm = time_based_policy == Some(true) || legal_hold == Some(true) || delete_refused_by_policy;
+        let mut found = Vec::new();
+        if time_based_policy == Some(true) {
+            found.push("a time-based retention policy");
+        }
+        if legal_hold == Some(true) {
+            found.push("a legal hold");
+        }
+        if delete_refused_by_policy && found.is_empty() {
+            found.push("an immutability policy (Azure refused to delete Docket's test blob)");
+        }
+        let summary = match (worm, time_based_policy.is_none()) {
+            (true, _) => format!("The container is immutable (WORM): it has {}.", found.join(" and ")),
+            (false, true) => {
+                "Docket could not read the container's immutability settings with this credential, \
+                              and Azure let it delete its test blob, so the copy is not protected as WORM."
+                    .to_string()
+            }
+            (false, false) => "The container has no immutability policy and no legal hold: the archive copy \
+                               is not WORM, so anyone with delete rights could remove it."
+                .to_string(),
+        };
+        let advice = (!worm).then(|| {
+            "In the Azure portal, open the storage account, then Data storage > Containers > this container > \
+             Access policy, and add an immutable blob storage policy (time-based retention, or a legal hold); \
+             or enable version-level immutability on the container. Give Docket a SAS with only Create, Read \
+             and List permissions."
+                .to_string()
+        });
+        Immutability { time_based_policy, legal_hold, delete_refused_by_policy, worm, summary, advice }
+    }
+}
+
+/// Azure's answer when an immutability policy or a legal hold keeps a blob.
+fn is_immutable_refusal(status: Option<(u16, Option<&str>)>) -> bool {
+    matches!(status, Some((409, Some(code))) if code.starts_with("BlobImmutableDueTo"))
 }
 
 impl BlobSink {
@@ -51,12 +123,53 @@ impl BlobSink {
                     .into(),
             });
         }
-        let probe_blob_deleted = match blob.delete().await {
-            Ok(_) => true,
-            Err(e) if matches!(failure::http_status(&e), Some((403, _))) => false,
+        let (probe_blob_deleted, delete_refused_by_policy) = match blob.delete().await {
+            Ok(_) => (true, false),
+            Err(e) if matches!(failure::http_status(&e), Some((403, _))) => (false, false),
+            Err(e) if is_immutable_refusal(failure::http_status(&e)) => (false, true),
             Err(e) => return Err(self.failure(&e, &name)),
         };
         let round_trip_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Ok(ProbeReport { container_created, round_trip_ms, probe_blob: name, probe_blob_deleted })
+        let (time_based_policy, legal_hold) = match self.container.get_properties().await {
+            Ok(properties) => (
+                Some(properties.container.has_immutability_policy),
+                Some(properties.container.has_legal_hold),
+            ),
+            Err(e) if matches!(failure::http_status(&e), Some((403, _))) => (None, None),
+            Err(e) => return Err(self.failure(&e, self.container.container_name())),
+        };
+        let immutability = Immutability::assess(time_based_policy, legal_hold, delete_refused_by_policy);
+        Ok(ProbeReport {
+            container_created,
+            round_trip_ms,
+            probe_blob: name,
+            probe_blob_deleted,
+            immutability,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_container_without_policy_is_reported_as_not_worm_with_advice() {
+        let none = Immutability::assess(Some(false), Some(false), false);
+        assert!(!none.worm);
+        assert!(none.summary.contains("not WORM"), "{}", none.summary);
+        assert!(none.advice.as_deref().is_some_and(|a| a.contains("Access policy")));
+        let policy = Immutability::assess(Some(true), Some(false), false);
+        assert!(policy.worm && policy.advice.is_none());
+        assert!(policy.summary.contains("time-based retention policy"));
+        let versioned = Immutability::assess(Some(false), Some(false), true);
+        assert!(
+            versioned.worm,
+            "a refused delete proves WORM (version-level policies show no container flag)"
+        );
+        let unreadable = Immutability::assess(None, None, false);
+        assert!(!unreadable.worm && unreadable.summary.contains("could not read"));
+        assert!(is_immutable_refusal(Some((409, Some("BlobImmutableDueToPolicy")))));
+        assert!(!is_immutable_refusal(Some((409, Some("BlobAlreadyExists")))));
     }
 }

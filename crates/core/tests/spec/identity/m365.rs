@@ -39,7 +39,7 @@ impl Tenant {
             cloud: self.cloud(),
             tenant_id: TENANT.into(),
             client_id: PUBLIC_CLIENT_ID.into(),
-            timeout: Duration::from_secs(20),
+            timeout: Duration::from_secs(5),
         }
     }
 }

@@ -161,6 +161,12 @@ async fn probe_creates_the_container_round_trips_and_leaves_no_probe_blob() {
     assert!(report.container_created);
     assert!(report.probe_blob_deleted);
     assert!(report.probe_blob.starts_with(".docket-probe/"));
+    // Azurite's containers have no immutability policy: the probe says so and how to set one.
+    let immutability = &report.immutability;
+    assert_eq!((immutability.time_based_policy, immutability.legal_hold), (Some(false), Some(false)));
+    assert!(!immutability.worm && !immutability.delete_refused_by_policy);
+    assert!(immutability.summary.contains("not WORM"), "{}", immutability.summary);
+    assert!(immutability.advice.as_deref().is_some_and(|a| a.contains("Azure portal")));
     let again = sink.probe().await.expect("a second probe");
     assert!(!again.container_created, "the container already existed");
 
