@@ -75,7 +75,8 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
         concurrency: docket_core::connector::DEFAULT_CONCURRENCY,
     };
     if let Some(zone) = &source.timezone {
-        docket_core::config::parse_timezone(zone.trim())?;
+        docket_core::config::parse_timezone(zone.trim())
+            .map_err(|e| ConfigError::Invalid { field: "--timezone".into(), message: e.to_string() })?;
     }
     if let Some(flags) = targets {
         plan.concurrency = u32::try_from(flags.concurrency).unwrap_or(u32::MAX);

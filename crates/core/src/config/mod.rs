@@ -15,8 +15,10 @@ pub enum ConfigError {
     TargetSpec(String),
     #[error("--target azure:{0}: {1}")]
     ContainerName(String, String),
+    /// A time zone that is not an IANA name; the message names no flag, because the app shows it too (the CLI
+    /// says `--timezone` itself).
     #[error(
-        "--timezone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)"
+        "the time zone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)"
     )]
     Timezone(String),
     #[error("{field}: {message}")]
