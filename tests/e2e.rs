@@ -22,7 +22,7 @@ mod x;
 use base64::Engine;
 use common::{
     app_binary, assert_no_secrets, checked, connection, count, heading, next, photograph_native_dialog,
-    screenshot_path, store_fresh, store_secret, text, workspace_file,
+    preview_sample_export, screenshot_path, store_fresh, store_secret, text, workspace_file,
 };
 use docket_core::ledger::Ledger;
 use docket_core::sinks::azure_blob::BlobSink;
@@ -115,16 +115,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     next(&driver).await;
 
     // 3. Source: the sample export, previewed.
-    heading(&driver, "Source").await;
-    driver
-        .type_into(
-            &driver.by_label("Export file or folder").await,
-            &text(&workspace_file("samples/whatsapp")),
-        )
-        .await;
-    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
-    driver.click(&driver.button("Preview").await).await;
-    driver.find("[data-testid=preview-table]").await;
+    preview_sample_export(&driver).await;
     driver.screenshot(&screenshot_path("wizard-3-source")).await;
     next(&driver).await;
 

@@ -16,7 +16,10 @@ mod common;
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
-use common::{app_binary, assert_no_secrets, heading, next, screenshot_path, text, workspace_file};
+use common::{
+    app_binary, assert_no_secrets, heading, next, preview_sample_export, screenshot_path, text,
+    workspace_file,
+};
 use docket_core::connector::{ADMIN_REFRESH_TOKEN_ENTRY, AZURE_CLIENT_SECRET_ENTRY};
 use docket_core::ledger::Ledger;
 use docket_core::secrets::{KeyringStore, SecretStore};
@@ -128,16 +131,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     driver.screenshot(&screenshot_path("m365-entra-registered")).await;
     next(&driver).await;
 
-    heading(&driver, "Source").await;
-    driver
-        .type_into(
-            &driver.by_label("Export file or folder").await,
-            &text(&workspace_file("samples/whatsapp")),
-        )
-        .await;
-    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
-    driver.click(&driver.button("Preview").await).await;
-    driver.find("[data-testid=preview-table]").await;
+    preview_sample_export(&driver).await;
     next(&driver).await;
 
     // Delivery: into the mailboxes through Graph, the default, needs no storage account.

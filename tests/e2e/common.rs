@@ -75,6 +75,16 @@ pub async fn next(driver: &Driver) {
     driver.click(&button).await;
 }
 
+/// The Source step with the bundled WhatsApp sample, in Europe/London, previewed.
+pub async fn preview_sample_export(driver: &Driver) {
+    heading(driver, "Source").await;
+    let location = text(&workspace_file("samples/whatsapp"));
+    driver.type_into(&driver.by_label("Export file or folder").await, &location).await;
+    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
+    driver.click(&driver.button("Preview").await).await;
+    driver.find("[data-testid=preview-table]").await;
+}
+
 pub async fn heading(driver: &Driver, title: &str) {
     driver.wait_text("#step-heading", title).await;
 }

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use crate::common::{
-    app_binary, checked, count, heading, next, photograph_native_dialog, screenshot_path, text,
-    workspace_file,
+    app_binary, checked, count, heading, next, photograph_native_dialog, preview_sample_export,
+    screenshot_path, text, workspace_file,
 };
 use crate::webdriver::Driver;
 use docket_core::ledger::Ledger;
@@ -68,16 +68,7 @@ async fn a_newcomer_without_a_tenant_tries_docket_with_a_folder_on_this_computer
     driver.screenshot(&screenshot_path("trial-2-entra")).await;
     next(&driver).await;
 
-    heading(&driver, "Source").await;
-    driver
-        .type_into(
-            &driver.by_label("Export file or folder").await,
-            &text(&workspace_file("samples/whatsapp")),
-        )
-        .await;
-    driver.type_into(&driver.by_label("Time zone the export was made in").await, "Europe/London").await;
-    driver.click(&driver.button("Preview").await).await;
-    driver.find("[data-testid=preview-table]").await;
+    preview_sample_export(&driver).await;
     next(&driver).await;
 
     // Delivery: the trial folder, suggested in Docket's state folder; the native folder dialog opens on
