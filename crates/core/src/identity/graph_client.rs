@@ -194,9 +194,17 @@ impl GraphClient {
         let scope = mailbox.unwrap_or("").to_string();
         let mut throttled = 0u32;
         let mut refreshed = false;
+        // Serialised once: its length paces the mailbox's upload budget, and the same bytes are sent.
+        let json = match body {
+            Body::Json(value) => Some(serde_json::to_vec(value).map_err(|e| GraphError::Unexpected {
+                request: request.clone(),
+                detail: format!("the request body could not be written as JSON ({e})"),
+            })?),
+            _ => None,
+        };
         let body_bytes = match body {
             Body::None => 0,
-            Body::Json(value) => serde_json::to_vec(value).map(|b| b.len()).unwrap_or(0),
+            Body::Json(_) => json.as_ref().map_or(0, Vec::len),
             Body::Text(text) => text.len(),
         };
         loop {
@@ -205,7 +213,9 @@ impl GraphClient {
             let mut builder = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose());
             builder = match body {
                 Body::None => builder,
-                Body::Json(value) => builder.json(value),
+                Body::Json(_) => {
+                    builder.header("Content-Type", "application/json").body(json.clone().unwrap_or_default())
+                }
                 Body::Text(text) => builder.header("Content-Type", "text/plain").body(text.clone()),
             };
             let response = builder.send().await;

@@ -1,8 +1,7 @@
 //! What the ledger knows about mailbox deliveries (Graph targets): the state each message was read back in,
-//! which (item, mailbox) pairs were ever tried, and which mailboxes a target has delivered to at all. The
+//! and which mailboxes a target has delivered to at all (which (item, mailbox) pairs were tried is
+//! `Ledger::item_mailboxes`). The
 //! pipeline asks these to decide when a write must look in the mailbox first; `verify` reads the states.
-
-use std::collections::HashSet;
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -30,15 +29,6 @@ pub struct MailboxRow {
 }
 
 impl Ledger {
-    /// The mailboxes for which the ledger has any row of this item in `target`, whatever its state.
-    pub fn attempted_mailboxes(&self, target: &str, item_key: &str) -> Result<HashSet<String>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT mailbox FROM items WHERE target = ?1 AND item_key = ?2")?;
-        let rows = stmt.query_map(params![target, item_key], |row| row.get::<_, String>(0))?;
-        Ok(rows.collect::<Result<HashSet<_>, _>>()?)
-    }
-
     /// Whether `target` has delivered anything to `mailbox` before (a ledger that is new for a mailbox
     /// cannot vouch that the mailbox holds none of the items).
     pub fn knows_mailbox(&self, target: &str, mailbox: &str) -> Result<bool, LedgerError> {

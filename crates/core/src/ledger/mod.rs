@@ -235,9 +235,16 @@ impl Ledger {
 
     /// The mailboxes this item is already delivered to in `target`.
     pub fn delivered_mailboxes(&self, target: &str, item_key: &str) -> Result<Vec<String>, LedgerError> {
+        let rows = self.item_mailboxes(target, item_key)?;
+        Ok(rows.into_iter().filter(|(_, delivered)| *delivered).map(|(mailbox, _)| mailbox).collect())
+    }
+
+    /// Every mailbox the ledger has a row for, for this item in `target` (tried, held or delivered), with
+    /// whether it is delivered: one primary-key lookup per item and target.
+    pub fn item_mailboxes(&self, target: &str, item_key: &str) -> Result<Vec<(String, bool)>, LedgerError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(schema::DELIVERED_MAILBOXES)?;
-        let rows = stmt.query_map(params![target, item_key], |row| row.get::<_, String>(0))?;
+        let mut stmt = conn.prepare_cached(schema::ITEM_MAILBOXES)?;
+        let rows = stmt.query_map(params![target, item_key], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -422,7 +429,7 @@ mod tests {
         let ledger = Ledger::open(dir.path())?;
         let conn = ledger.conn();
         let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", schema::DELIVERED_MAILBOXES))?
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", schema::ITEM_MAILBOXES))?
             .query_map(params!["t", "k"], |row| row.get::<_, String>(3))?
             .collect::<Result<_, _>>()?;
         assert!(plan.iter().any(|step| step.contains("PRIMARY KEY")), "{plan:?}");

@@ -97,8 +97,7 @@ ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
 WHERE items.state != 'delivered'
 ";
 
-/// The mailboxes an item is already delivered to in a target: asked once per item, so it must use the
-/// primary key. The unary `+` keeps SQLite from choosing `items_by_state` (target, state), which would scan
-/// every delivered row of the target for each item.
-pub(super) const DELIVERED_MAILBOXES: &str =
-    "SELECT mailbox FROM items WHERE target = ?1 AND item_key = ?2 AND +state = 'delivered'";
+/// Every mailbox row an item has in a target, and whether it is delivered: asked once per item and target,
+/// so it must use the primary key (no condition on `state`, which could lead SQLite to `items_by_state`).
+pub(super) const ITEM_MAILBOXES: &str =
+    "SELECT mailbox, state = 'delivered' FROM items WHERE target = ?1 AND item_key = ?2";

@@ -238,16 +238,21 @@ fn plan(
         Resolution::Mailboxes(mailboxes) => {
             let mut destinations = Vec::new();
             for (target, sink) in targets {
-                let delivered = ledger.delivered_mailboxes(target, &item.key)?;
-                let missing: Vec<&String> = mailboxes.iter().filter(|m| !delivered.contains(m)).collect();
-                if missing.is_empty() {
-                    continue;
-                }
-                let attempted = ledger.attempted_mailboxes(target, &item.key)?;
-                let mut wanted = Vec::with_capacity(missing.len());
-                for mailbox in missing {
-                    let look_first = attempted.contains(mailbox) || !known.knows(ledger, target, mailbox)?;
+                let rows = ledger.item_mailboxes(target, &item.key)?;
+                let row =
+                    |mailbox: &str| rows.iter().find(|(m, _)| m == mailbox).map(|(_, delivered)| *delivered);
+                let mut wanted = Vec::new();
+                for mailbox in &mailboxes {
+                    let look_first = match row(mailbox) {
+                        Some(true) => continue,
+                        // Tried before and not delivered: it may have landed anyway.
+                        Some(false) => true,
+                        None => !known.knows(ledger, target, mailbox)?,
+                    };
                     wanted.push((mailbox.clone(), look_first));
+                }
+                if wanted.is_empty() {
+                    continue;
                 }
                 destinations.push(deliver::Destination {
                     sink: sink.clone(),

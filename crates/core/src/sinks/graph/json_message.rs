@@ -84,14 +84,13 @@ pub fn build(bytes: &[u8], key: &str, sha256: &str) -> Result<JsonMessage, NotMi
             headers.push(json!({ "name": name, "value": value }));
         }
     }
-    let mut properties = vec![
+    let properties = vec![
         json!({ "id": "Integer 0x0E07", "value": "1" }),
         json!({ "id": "SystemTime 0x0E06", "value": when }),
         json!({ "id": "SystemTime 0x0039", "value": when }),
         json!({ "id": header_property_id(KEY_HEADER), "value": key }),
         json!({ "id": header_property_id(DIGEST_HEADER), "value": sha256 }),
     ];
-    properties.shrink_to_fit();
 
     let mut body = json!({
         "subject": message.subject().unwrap_or_default(),

@@ -22,7 +22,8 @@ pub struct Found {
     pub sha256: Option<String>,
 }
 
-fn expand() -> String {
+/// `$expand` for Docket's two named properties (Graph returns extended properties only when expanded).
+pub(super) fn expand() -> String {
     format!(
         "singleValueExtendedProperties($filter=id eq '{}' or id eq '{}')",
         header_property_id(KEY_HEADER),

@@ -425,11 +425,7 @@ impl Sink for GraphSink {
     async fn list(&self) -> Result<Vec<StoredObject>, SinkError> {
         let watched = self.watched.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut objects = Vec::new();
-        let expand = format!(
-            "singleValueExtendedProperties($filter=id eq '{}' or id eq '{}')",
-            header_property_id(KEY_HEADER),
-            header_property_id(DIGEST_HEADER)
-        );
+        let expand = lookup::expand();
         for (mailbox, folder) in watched {
             let name = format!("{mailbox}/{folder}");
             let Some(folder_id) =
