@@ -73,6 +73,7 @@ pub async fn measure(reps: usize) -> Result<Vec<Figure>, BenchError> {
             source_id: &item.source_id,
             bytes: &rendered.bytes,
             sha256: &rendered.sha256,
+            record_sha256: &item.record_digest,
             look_first: false,
         };
         let written = sink.put(&envelope).await?;

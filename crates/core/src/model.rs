@@ -81,6 +81,11 @@ pub struct Participant {
     pub email: Option<String>,
     /// A stable source-side identity: Telegram `user123`, an X user id or handle.
     pub handle: Option<String>,
+    /// The Microsoft 365 mailbox the mapping gives this participant, set by the pipeline just before
+    /// rendering (sources leave it empty). The email then names them by it; their source identity stays in
+    /// an `X-Docket-*` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox: Option<String>,
 }
 
 impl Participant {

@@ -11,6 +11,7 @@ mod faults;
 mod graph_target;
 mod harness;
 mod mailbox_delivery;
+mod mapping_change;
 mod proof;
 mod run_plan;
 mod x_source;

@@ -1,6 +1,7 @@
-//! Who an email is from and to: a participant's own email address when it is a plain, valid one, otherwise
-//! a stable `.invalid` identity built from its phone, handle or name, and the source's system identity for
-//! lines with no sender. Mapping to real mailboxes is `mapping`'s job, not this one's.
+//! Who an email is from and to: the Microsoft 365 mailbox the mapping named a participant by, else its own
+//! email address when it is a plain, valid one, otherwise a stable `.invalid` identity built from its phone,
+//! handle or name; and the source's system identity for lines with no sender. Deciding the mailboxes is
+//! `mapping`'s job, not this one's.
 
 use std::borrow::Cow;
 
@@ -59,11 +60,30 @@ fn mailbox(participant: &Participant, source: SourceKind) -> Address<'_> {
     }
     let name = header_text(&participant.display_name);
     let name = (!name.is_empty()).then_some(name);
-    let email = match participant.email.as_deref().and_then(plain_email) {
-        Some(email) => Cow::Borrowed(email),
-        None => Cow::Owned(invalid_identity(participant, source)),
+    let email = match participant.mailbox.as_deref().and_then(plain_email) {
+        Some(mailbox) => Cow::Borrowed(mailbox),
+        None => source_identity(participant, source),
     };
     Address::new_address(name, email)
+}
+
+/// The address the source itself gives a participant: its own plain email, else the `.invalid` identity.
+fn source_identity(participant: &Participant, source: SourceKind) -> Cow<'_, str> {
+    match participant.email.as_deref().and_then(plain_email) {
+        Some(email) => Cow::Borrowed(email),
+        None => Cow::Owned(invalid_identity(participant, source)),
+    }
+}
+
+/// For a participant the mapping names by a mailbox, the source identity that mailbox stands in for (kept
+/// in `X-Docket-Sender-Identity` / `X-Docket-Recipient-Identity`); `None` for everyone else.
+pub(super) fn replaced_identity(participant: &Participant, source: SourceKind) -> Option<Cow<'_, str>> {
+    if is_system(participant) {
+        return None;
+    }
+    let mailbox = participant.mailbox.as_deref().and_then(plain_email)?;
+    let identity = source_identity(participant, source);
+    (!identity.eq_ignore_ascii_case(mailbox)).then_some(identity)
 }
 
 /// `email` trimmed, when it is a plain `local@domain` address that needs no quoting: ASCII `atext` and

@@ -12,8 +12,10 @@ use mail_builder::MessageBuilder;
 use crate::model::{Item, ItemKind, SourceKind};
 
 /// Header names Docket writes itself; an item's `extra_headers` may not reuse them.
-const OWN_HEADERS: [&str; 6] = [
+const OWN_HEADERS: [&str; 8] = [
     "X-Docket-Source",
+    "X-Docket-Sender-Identity",
+    "X-Docket-Recipient-Identity",
     "X-Docket-Chat",
     "X-Docket-Source-Id",
     "X-Docket-Record-SHA256",
@@ -173,6 +175,15 @@ pub(super) fn source_headers<'a>(item: &'a Item, message: MessageBuilder<'a>) ->
         .header("X-Docket-Source-Id", Text::new(header_text(&item.source_id)))
         .header("X-Docket-Record-SHA256", Text::new(header_text(&item.record_digest)))
         .header("X-Docket-Item-Kind", Text::new(item_kind_name(item.kind)));
+    if let Some(identity) = super::address::replaced_identity(&item.sender, item.source) {
+        message = message.header("X-Docket-Sender-Identity", Text::new(header_text(&identity).into_owned()));
+    }
+    for recipient in &item.recipients {
+        if let Some(identity) = super::address::replaced_identity(recipient, item.source) {
+            message =
+                message.header("X-Docket-Recipient-Identity", Text::new(header_text(&identity).into_owned()));
+        }
+    }
     for note in &item.notes {
         message = message.header("X-Docket-Note", Text::new(header_text(note)));
     }

@@ -77,6 +77,22 @@ impl Resolver {
         }
     }
 
+    /// Names each participant of `item` that maps to a mailbox of its own (by the CSV, automatic mapping
+    /// or, for X, its handle) by that mailbox, so the email's From and To carry Microsoft 365 addresses.
+    /// Participants that do not map (and the owner mailbox, which is nobody in particular) are left as the
+    /// source gave them. Called just before rendering; replaces what an earlier mapping set.
+    pub fn address(&self, item: &mut Item) {
+        let source = item.source;
+        for participant in std::iter::once(&mut item.sender).chain(item.recipients.iter_mut()) {
+            let by_handle = || {
+                let table = self.x_handles.as_ref().filter(|_| source == SourceKind::X)?;
+                table.lookup(participant.handle.as_deref()?).map(str::to_string)
+            };
+            let mailbox = self.map_participant(participant).or_else(by_handle);
+            participant.mailbox = mailbox;
+        }
+    }
+
     /// The CSV first (by phone), then automatic mapping (by email).
     fn map_participant(&self, participant: &Participant) -> Option<String> {
         let from_csv = self

@@ -207,6 +207,7 @@ async fn deliver_one(
         source_id: &item.source_id,
         bytes: &rendered.bytes,
         sha256: &rendered.sha256,
+        record_sha256: &item.record_digest,
         look_first,
     };
     row.object_name = Some(base.object_name());
@@ -235,6 +236,11 @@ async fn deliver_one(
     match result {
         Ok(delivery) => {
             row.remote_id = delivery.remote_id;
+            if let Written::SameRecord { stored_sha256 } = &delivery.written {
+                // The stored copy is kept as it is: the ledger vouches for what the target holds.
+                row.sha256 = Some(stored_sha256.clone());
+                row.size = None;
+            }
             let created = delivery.written == Written::Created;
             if created {
                 test_hooks::reached(CrashPoint::Uploaded);

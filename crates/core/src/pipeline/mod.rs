@@ -120,6 +120,8 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                     match plan(&item, &resolver, ledger, &targets, &mut known_mailboxes)? {
                         Plan::Done(result) => account(result, &mut summary, &mut pending, &progress),
                         Plan::Deliver { destinations } => {
+                            let mut item = item;
+                            resolver.address(&mut item);
                             let task = deliver::Task {
                                 item,
                                 destinations,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Envelope, Sink, SinkError, StoredObject, Written};
+use super::{judge_existing, stored_record_digest, Envelope, Sink, SinkError, StoredObject, Written};
 use crate::digest::sha256_hex;
 
 /// The file name suffix of archived messages; anything else in the tree is ignored by `list`.
@@ -59,6 +59,7 @@ impl Sink for DirSink {
             file_name,
             bytes: envelope.bytes.to_vec(),
             sha256: envelope.sha256.to_string(),
+            record_sha256: envelope.record_sha256.to_string(),
         };
         run_blocking(&self.root, move || write.run()).await
     }
@@ -88,6 +89,7 @@ struct PendingWrite {
     file_name: String,
     bytes: Vec<u8>,
     sha256: String,
+    record_sha256: String,
 }
 
 impl PendingWrite {
@@ -124,16 +126,12 @@ impl PendingWrite {
         Ok(temp)
     }
 
-    /// An object already has this name: the same digest is `AlreadyPresent`, another is a `Conflict`.
+    /// An object already has this name: see `sinks::judge_existing`.
     fn compare_with(&self, target: &Path) -> Result<Written, SinkError> {
         let stored =
             fs::read(target).map_err(|source| SinkError::Io { path: target.to_path_buf(), source })?;
-        let stored = sha256_hex(&stored);
-        if stored.eq_ignore_ascii_case(&self.sha256) {
-            Ok(Written::AlreadyPresent)
-        } else {
-            Err(SinkError::Conflict { name: self.name.clone(), stored, new: self.sha256.clone() })
-        }
+        let record = stored_record_digest(&stored);
+        judge_existing(&self.name, &self.sha256, &self.record_sha256, &sha256_hex(&stored), record.as_deref())
     }
 }
 

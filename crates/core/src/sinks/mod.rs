@@ -1,6 +1,13 @@
 //! Sinks: where rendered messages are stored. A sink writes create-only under a deterministic name and
-//! reports whether it created the object or found the same bytes already there. It never overwrites, and
-//! it knows nothing about mapping or the ledger.
+//! reports whether it created the object or found it already there. It never overwrites, and it knows
+//! nothing about mapping or the ledger.
+//!
+//! What counts as "already there" is one rule for every sink (`judge_existing`): the same bytes, or the same
+//! source record (`X-Docket-Record-SHA256`) rendered differently. The rendered bytes of an item depend on
+//! more than its source record: the mapping puts participants' Microsoft 365 addresses in From/To, and a
+//! newer Docket may add a header. Such a change must never turn a create-only target's stored copy into a
+//! conflict, nor replace it: the stored copy is kept as it is and reported with its own digest. Only an
+//! object holding another record under the same key is a `Conflict`.
 
 pub mod azure_blob;
 pub mod dir;
@@ -24,6 +31,8 @@ pub struct Envelope<'a> {
     pub bytes: &'a [u8],
     /// SHA-256 of `bytes`, lowercase hex.
     pub sha256: &'a str,
+    /// The item's source-record digest (its `X-Docket-Record-SHA256` header), lowercase hex.
+    pub record_sha256: &'a str,
     /// Look for the object before writing it: the ledger has tried this item for this mailbox before, knows
     /// nothing of this mailbox yet, or an earlier attempt of this run ended ambiguously. Targets whose
     /// writes are create-only by name (blob, dir) may ignore it; Graph, which names nothing, uses it.
@@ -43,12 +52,86 @@ pub fn object_name(mailbox: &str, folder: &str, key: &str) -> String {
 }
 
 /// What a create-only write found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
     /// The object did not exist and now holds the bytes.
     Created,
     /// The object already held exactly these bytes (same digest).
     AlreadyPresent,
+    /// The object already held the same source record rendered differently (the mapping or Docket's
+    /// rendering changed since it was written). It is kept as it is; `stored_sha256` is its digest.
+    SameRecord { stored_sha256: String },
+}
+
+impl Written {
+    /// True when the object was there before this write (as the same bytes or the same record).
+    pub fn was_present(&self) -> bool {
+        !matches!(self, Written::Created)
+    }
+
+    /// The digest of what the target now holds for this envelope.
+    pub fn stored_sha256<'a>(&'a self, envelope: &'a Envelope<'_>) -> &'a str {
+        match self {
+            Written::SameRecord { stored_sha256 } => stored_sha256,
+            _ => envelope.sha256,
+        }
+    }
+}
+
+/// The `X-Docket-Record-SHA256` a stored message carries, read from its header block only.
+pub fn stored_record_digest(message: &[u8]) -> Option<String> {
+    let end = find_header_end(message).unwrap_or(message.len());
+    let head = std::str::from_utf8(&message[..end]).ok()?;
+    let mut value: Option<String> = None;
+    for line in head.split("\r\n").flat_map(|l| l.split('\n')) {
+        match value.as_mut() {
+            // A folded continuation of the header being read.
+            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line.trim()),
+            Some(_) => break,
+            None => {
+                if let Some((name, rest)) = line.split_once(':') {
+                    if name.trim().eq_ignore_ascii_case("X-Docket-Record-SHA256") {
+                        value = Some(rest.trim().to_string());
+                    }
+                }
+            }
+        }
+    }
+    value.map(|v| v.to_ascii_lowercase()).filter(|v| !v.is_empty())
+}
+
+fn find_header_end(message: &[u8]) -> Option<usize> {
+    let crlf = message.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = message.windows(2).position(|w| w == b"\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What an object already stored under `name` means for a write of `new_sha256` (whose source record digest
+/// is `new_record`), given the stored object's digest and the record digest it carries: the same bytes are
+/// `AlreadyPresent`, the same record rendered differently is `SameRecord`, anything else is a `Conflict`.
+pub fn judge_existing(
+    name: &str,
+    new_sha256: &str,
+    new_record: &str,
+    stored_sha256: &str,
+    stored_record: Option<&str>,
+) -> Result<Written, SinkError> {
+    if stored_sha256.eq_ignore_ascii_case(new_sha256) {
+        return Ok(Written::AlreadyPresent);
+    }
+    match stored_record {
+        Some(record) if !new_record.is_empty() && record.eq_ignore_ascii_case(new_record) => {
+            Ok(Written::SameRecord { stored_sha256: stored_sha256.to_ascii_lowercase() })
+        }
+        _ => Err(SinkError::Conflict {
+            name: name.to_string(),
+            stored: stored_sha256.to_string(),
+            new: new_sha256.to_string(),
+        }),
+    }
 }
 
 /// What a write did, with the id the target gave the object when it has one (Graph's message id), and for a
@@ -96,8 +179,8 @@ pub enum SinkError {
     )]
     Unreachable { endpoint: String, detail: String },
     #[error(
-        "{name} already exists with different content (stored sha256 {stored}, new {new}). Docket never \
-         overwrites archived data; investigate whether the stored copy was altered."
+        "{name} already exists with different content from another source record (stored sha256 {stored}, \
+         new {new}). Docket never overwrites archived data; investigate whether the stored copy was altered."
     )]
     Conflict { name: String, stored: String, new: String },
     #[error("cannot write {path}: {source}. Free some disk space or fix the folder's permissions, then run again.")]
@@ -225,12 +308,13 @@ impl Sink for MemSink {
             .lock()
             .map_err(|_| SinkError::Other { name: name.clone(), detail: "poisoned".into() })?;
         match objects.get(&name) {
-            Some(existing) if existing.as_slice() == envelope.bytes => Ok(Written::AlreadyPresent),
-            Some(existing) => Err(SinkError::Conflict {
-                name,
-                stored: crate::digest::sha256_hex(existing),
-                new: envelope.sha256.to_string(),
-            }),
+            Some(existing) => judge_existing(
+                &name,
+                envelope.sha256,
+                envelope.record_sha256,
+                &crate::digest::sha256_hex(existing),
+                stored_record_digest(existing).as_deref(),
+            ),
             None => {
                 objects.insert(name, envelope.bytes.to_vec());
                 Ok(Written::Created)

@@ -335,6 +335,7 @@ fn participant(name: &str, phone: Option<&str>, email: Option<&str>) -> Particip
         phone: phone.map(str::to_string),
         email: email.map(str::to_string),
         handle: None,
+        mailbox: None,
     }
 }
 

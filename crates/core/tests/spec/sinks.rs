@@ -17,6 +17,8 @@ pub struct Message {
     pub source_id: String,
     pub bytes: Vec<u8>,
     pub sha256: String,
+    /// The source-record digest the message carries (`X-Docket-Record-SHA256`), or empty.
+    pub record: String,
 }
 
 impl Message {
@@ -29,7 +31,16 @@ impl Message {
             source_id: "chat 7/Zoë".into(),
             sha256: sha256_hex(&bytes),
             bytes,
+            record: String::new(),
         }
+    }
+
+    /// A message carrying the source-record digest `record`, with `body` as its (rendered) content: two
+    /// bodies with one record are the same source message rendered differently.
+    pub fn with_record(key: &str, record: &str, body: &str) -> Message {
+        let bytes =
+            format!("Subject: {key}\r\nX-Docket-Record-SHA256: {record}\r\n\r\n{body}\r\n").into_bytes();
+        Message { sha256: sha256_hex(&bytes), bytes, record: record.into(), ..Message::new(key, body) }
     }
 
     pub fn envelope(&self) -> Envelope<'_> {
@@ -41,6 +52,7 @@ impl Message {
             source_id: &self.source_id,
             bytes: &self.bytes,
             sha256: &self.sha256,
+            record_sha256: &self.record,
             look_first: false,
         }
     }

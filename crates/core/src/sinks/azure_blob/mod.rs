@@ -31,7 +31,7 @@ pub use metadata::{
 pub use probe::{Immutability, ProbeReport};
 
 use super::dir::check_name_part;
-use super::{Envelope, Sink, SinkError, StoredObject, Written};
+use super::{judge_existing, stored_record_digest, Envelope, Sink, SinkError, StoredObject, Written};
 use crate::digest::sha256_hex;
 
 /// Time allowed to open a TCP (and TLS) connection.
@@ -207,23 +207,18 @@ impl BlobSink {
             .as_ref()
             .and_then(|metadata| metadata.get(META_SHA256))
             .map(|value| decode_metadata_value(value));
-        let stored = match recorded_sha256 {
-            Some(recorded) if md5_matches => recorded,
-            // No digest recorded (uploaded by something else), no Content-MD5 to vouch for the bytes (a blob
-            // put together from blocks), or one that differs: hash what is really there.
-            _ => {
-                let bytes = self
-                    .download(blob, properties.properties.content_length)
-                    .await
-                    .map_err(|e| self.failure(&e, name))?;
-                sha256_hex(&bytes)
-            }
-        };
-        if stored.eq_ignore_ascii_case(envelope.sha256) {
-            Ok(Written::AlreadyPresent)
-        } else {
-            Err(SinkError::Conflict { name: name.to_string(), stored, new: envelope.sha256.to_string() })
+        if let Some(recorded) = recorded_sha256.filter(|_| md5_matches) {
+            return judge_existing(name, envelope.sha256, envelope.record_sha256, &recorded, None);
         }
+        // No digest recorded (uploaded by something else), no Content-MD5 to vouch for the bytes (a blob put
+        // together from blocks), or other bytes (perhaps the same record rendered differently): read what is
+        // really there.
+        let bytes = self
+            .download(blob, properties.properties.content_length)
+            .await
+            .map_err(|e| self.failure(&e, name))?;
+        let record = stored_record_digest(&bytes);
+        judge_existing(name, envelope.sha256, envelope.record_sha256, &sha256_hex(&bytes), record.as_deref())
     }
 
     async fn download(&self, blob: &BlobClient, length: u64) -> azure_core::Result<Vec<u8>> {

@@ -32,6 +32,8 @@ pub const PS_INTERNET_HEADERS: &str = "{00020386-0000-0000-C000-000000000046}";
 pub const KEY_HEADER: &str = "X-Docket-Item-Key";
 /// The header (and named property) carrying the SHA-256 of the rendered message, as in the ledger.
 pub const DIGEST_HEADER: &str = "X-Docket-Message-SHA256";
+/// The header carrying the digest of the item's source record (written by `convert`).
+pub const RECORD_HEADER: &str = "X-Docket-Record-SHA256";
 /// Attachments at or over this size go through an upload session (Graph: "between 3 MB and 150 MB").
 pub const INLINE_ATTACHMENT_LIMIT: usize = 3 * 1024 * 1024;
 /// Graph's documented request size limit.

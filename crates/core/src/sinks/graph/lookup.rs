@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::json_message::{header_property_id, DIGEST_HEADER, KEY_HEADER};
+use super::json_message::{header_property_id, DIGEST_HEADER, KEY_HEADER, RECORD_HEADER};
 use crate::identity::{GraphClient, GraphError, GraphVersion};
 use crate::sinks::MailboxState;
 
@@ -61,6 +61,32 @@ pub async fn get(graph: &GraphClient, mailbox: &str, id: &str) -> Result<Option<
         Err(GraphError::NotFound { code, .. }) if code == "ErrorItemNotFound" => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// The `X-Docket-Record-SHA256` internet header of message `id` in `mailbox` (Graph returns
+/// `internetMessageHeaders` only when `$select`ed); `None` when the message has none or is gone.
+pub async fn record_digest(
+    graph: &GraphClient,
+    mailbox: &str,
+    id: &str,
+) -> Result<Option<String>, GraphError> {
+    let url = graph.query_url(
+        GraphVersion::V1,
+        &["users", mailbox, "messages", id],
+        &[("$select", "id,internetMessageHeaders")],
+    );
+    let json = match graph.get(url, Some(mailbox)).await {
+        Ok(json) => json,
+        Err(GraphError::NotFound { code, .. }) if code == "ErrorItemNotFound" => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let headers = json["internetMessageHeaders"].as_array().cloned().unwrap_or_default();
+    Ok(headers.iter().find_map(|header| {
+        let name = header["name"].as_str()?;
+        name.eq_ignore_ascii_case(RECORD_HEADER)
+            .then(|| header["value"].as_str().map(|v| v.trim().to_ascii_lowercase()))
+            .flatten()
+    }))
 }
 
 /// A message resource as Graph answers it (a create, a get or a list entry).

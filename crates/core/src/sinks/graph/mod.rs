@@ -35,7 +35,9 @@ use tokio::sync::OnceCell;
 pub use json_message::{header_property_id, DIGEST_HEADER, KEY_HEADER, REQUEST_LIMIT};
 pub use lookup::Found;
 
-use super::{object_name, Delivery, Envelope, MailboxState, Sink, SinkError, StoredObject, Written};
+use super::{
+    judge_existing, object_name, Delivery, Envelope, MailboxState, Sink, SinkError, StoredObject, Written,
+};
 use crate::identity::{Body, GraphClient, GraphError, GraphVersion, IdentityError};
 
 /// How a connector lets messages be created.
@@ -296,8 +298,14 @@ impl GraphSink {
                 remote_id: Some(found.id),
                 mailbox_state: Some(found.state),
             }),
+            // Other bytes: the same record rendered differently is kept as it is; another record conflicts.
             Some(sha) => {
-                Err(SinkError::Conflict { name, stored: sha.to_string(), new: envelope.sha256.to_string() })
+                let record = lookup::record_digest(&self.graph, envelope.mailbox, &found.id)
+                    .await
+                    .map_err(|e| failure(e, envelope.mailbox, &name))?;
+                let written =
+                    judge_existing(&name, envelope.sha256, envelope.record_sha256, sha, record.as_deref())?;
+                Ok(Delivery { written, remote_id: Some(found.id), mailbox_state: Some(found.state) })
             }
             None => {
                 let message =

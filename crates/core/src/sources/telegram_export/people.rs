@@ -39,7 +39,7 @@ impl Directory {
                 .collect::<Vec<_>>()
                 .join(" ");
             let display_name = if name.is_empty() { "Account owner".to_string() } else { name };
-            Participant { display_name, phone, email: None, handle }
+            Participant { display_name, phone, email: None, handle, mailbox: None }
         });
         Directory { phones, owner }
     }
@@ -51,6 +51,7 @@ impl Directory {
             phone: handle.and_then(|h| self.phones.get(h)).cloned(),
             email: None,
             handle: handle.map(str::to_string),
+            mailbox: None,
         }
     }
 

@@ -248,3 +248,20 @@ async fn a_sas_with_a_forged_signature_is_an_auth_error_that_never_shows_the_sig
         assert!(!shown.contains(forged), "the signature leaked: {shown}");
     }
 }
+
+#[tokio::test]
+async fn a_blob_holding_the_same_record_rendered_differently_is_kept_and_another_record_conflicts() {
+    let azurite = Azurite::start();
+    let sink = prepared_blob_sink(&azurite, "samerecord").await;
+    let first = Message::with_record("k1", "r1", "From: +447700900123@whatsapp.invalid");
+    let remapped = Message::with_record("k1", "r1", "From: alice@contoso.com");
+    let other = Message::with_record("k1", "r2", "From: alice@contoso.com");
+
+    assert_eq!(sink.put(&first.envelope()).await.expect("first"), Written::Created);
+    let kept = sink.put(&remapped.envelope()).await.expect("the same record is no conflict");
+    assert_eq!(kept, Written::SameRecord { stored_sha256: first.sha256.clone() });
+    assert!(matches!(sink.put(&other.envelope()).await, Err(SinkError::Conflict { .. })));
+    let name = "alice@contoso.com/WhatsApp Archiver/k1.eml";
+    let (bytes, _, _) = sink.get(name).await.expect("get").expect("the blob exists");
+    assert_eq!(bytes, first.bytes, "never overwritten");
+}

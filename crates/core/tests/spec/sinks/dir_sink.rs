@@ -162,3 +162,19 @@ async fn a_dir_that_cannot_be_created_is_an_io_error_naming_the_path() {
     assert_eq!(error.code(), Code::Io);
     assert!(error.to_string().contains("not-a-folder"), "{error}");
 }
+
+#[tokio::test]
+async fn the_same_record_rendered_differently_is_kept_as_stored_and_another_record_conflicts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let sink = DirSink::new(tmp.path());
+    let first = Message::with_record("k1", "r1", "From: +447700900123@whatsapp.invalid");
+    let remapped = Message::with_record("k1", "r1", "From: alice@contoso.com");
+    let other = Message::with_record("k1", "r2", "From: alice@contoso.com");
+
+    assert_eq!(sink.put(&first.envelope()).await.expect("first"), Written::Created);
+    let kept = sink.put(&remapped.envelope()).await.expect("the same record is no conflict");
+    assert_eq!(kept, Written::SameRecord { stored_sha256: first.sha256.clone() });
+    assert!(matches!(sink.put(&other.envelope()).await, Err(SinkError::Conflict { .. })));
+    let path = tmp.path().join("alice@contoso.com/WhatsApp Archiver/k1.eml");
+    assert_eq!(std::fs::read(path).expect("stored"), first.bytes, "never overwritten");
+}
