@@ -78,6 +78,7 @@ pub fn build_with<R: Runtime>(
             connectors::run_connector,
             connectors::held_items,
             connectors::daily_counts,
+            connectors::chat_coverage,
             connectors::save_report,
             identity::test_entra_app,
             identity::admin_consent_start,

@@ -11,6 +11,7 @@ import type {
   ConnectorOverview,
   ConnectorSettings,
   DateOrder,
+  ChatCoverage,
   DayCount,
   RunPlan,
   IpcError,
@@ -203,6 +204,11 @@ export function heldItems(id: string, limit = 200): Promise<LedgerRow[]> {
 /** Ledger rows changed per day over the last `days` days, for one connector or (null) all. */
 export function dailyCounts(id: string | null, days = 30): Promise<DayCount[]> {
   return call<DayCount[]>('daily_counts', { id, days });
+}
+
+/** Per chat, the period its imported exports cover and the gaps no export covered. */
+export function chatCoverage(): Promise<ChatCoverage[]> {
+  return call<ChatCoverage[]>('chat_coverage', {});
 }
 
 export type ReportKind = 'reconciliation' | 'run_log';

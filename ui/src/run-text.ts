@@ -73,7 +73,7 @@ export function runTone(run: RunRecord): RunTone {
   if (run.status === 'running') {
     return 'running';
   }
-  if (run.status !== 'finished' || run.summary.cancelled || run.finished_at === null) {
+  if (run.status !== 'finished' || run.summary.cancelled || run.finished_at === null || (run.summary.warnings ?? []).length > 0) {
     return 'warning';
   }
   return 'ok';

@@ -7,6 +7,8 @@ export type { AppInfo } from './generated/AppInfo';
 export type { ConnectorOverview } from './generated/ConnectorOverview';
 export type { ConnectorSettings } from './generated/ConnectorSettings';
 export type { DayCount } from './generated/DayCount';
+export type { ChatCoverage } from './generated/ChatCoverage';
+export type { CoverageGap } from './generated/CoverageGap';
 export type { EntraApp } from './generated/EntraApp';
 export type { LedgerRow } from './generated/LedgerRow';
 export type { SavedConnector } from './generated/SavedConnector';

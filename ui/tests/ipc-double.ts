@@ -210,6 +210,20 @@ class IpcDouble {
           : [{ day: new Date().toISOString().slice(0, 10), delivered: this.runs.reduce((n, r) => n + r.summary.deliveries, 0), skipped: 0, failed: 0 }];
       case 'held_items':
         return [];
+      case 'chat_coverage':
+        return this.runs.length === 0
+          ? []
+          : [
+              {
+                source: 'whatsapp',
+                chat: 'Sales team',
+                first: '2026-03-02T08:00:00Z',
+                last: '2026-04-03T07:15:00Z',
+                messages: 1204,
+                exports: 2,
+                gaps: [{ after: '2026-03-09T17:20:00Z', before: '2026-03-16T08:05:00Z' }],
+              },
+            ];
       case 'preview_routing':
         return [
           { sent: '2026-04-03T09:14:00+02:00', chat: 'Sales team', sender: 'Anna Devos', mailboxes: ['anna@contoso.com', 'compliance@contoso.com'], unmapped_reason: null },

@@ -244,6 +244,10 @@ describe('the setup wizard', () => {
     assert.match(await words(card), /Sales team.*Delivers to.*WhatsApp Archiver.*Archive copy.*Every 6 hours.*60 delivered/);
     assert.equal(await page.getByTestId('archive-only-warning').count(), 0);
     assert.match(await page.getByTestId('chart-total').textContent(), /60 in the last 30 days/);
+    assert.match(
+      await words(page.getByTestId('coverage')),
+      /Sales team \(WhatsApp\).*2 Mar 2026, 08:00 UTC.*3 Apr 2026, 07:15 UTC.*1,204.*No export covers 9 Mar 2026, 17:20 UTC to 16 Mar 2026, 08:05 UTC/,
+    );
     await shot(page, 'dashboard-finished');
 
     // Edit re-enters the wizard with the saved values; Delete asks first and keeps the archive.

@@ -31,6 +31,8 @@ pub enum Command {
     Preview(PreviewArgs),
     /// List past runs with their counts.
     Runs(RunsArgs),
+    /// Show, per chat, the period its imported exports cover (first and last message) and any gaps.
+    Coverage(CoverageArgs),
     /// Compare the ledger with the target: counts and digests.
     Verify(VerifyArgs),
     /// Check mailboxes in Microsoft 365 through Graph.
@@ -166,6 +168,16 @@ pub struct RunsArgs {
     /// How many runs to list, newest first.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// The state folder the imports use (default: the platform's Docket data folder).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Print one JSON array: source, chat, first, last, messages, exports and gaps (after, before) per chat.
     #[arg(long)]
     pub json: bool,
 }

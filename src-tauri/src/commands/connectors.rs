@@ -3,7 +3,7 @@
 //! reports saved from the run history to a path the admin chose in the save dialog.
 
 use docket_core::connector::{self, ConnectorOverview, ConnectorSettings, SavedConnector};
-use docket_core::ledger::{DayCount, LedgerRow};
+use docket_core::ledger::{ChatCoverage, DayCount, LedgerRow};
 use docket_core::model::RunSummary;
 use docket_core::pipeline::Progress;
 use tauri::ipc::Channel;
@@ -88,6 +88,13 @@ pub async fn daily_counts<R: Runtime>(
         Ok(folder.open_ledger()?.daily_counts(label.as_deref(), days.min(MAX_VIEW_ROWS as u32))?)
     })
     .await
+}
+
+/// Per chat, the period its imported exports cover and the gaps between them (all connectors).
+#[tauri::command]
+pub async fn chat_coverage<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ChatCoverage>, IpcError> {
+    let folder = app.state_folder().clone();
+    off_ui_thread(move || Ok(folder.open_ledger()?.coverage()?)).await
 }
 
 /// Which report `save_report` writes.

@@ -1,5 +1,6 @@
 //! One function per subcommand. Each builds core parts from the arguments, calls the core, and prints.
 
+mod coverage;
 mod mailboxes;
 mod mapping;
 mod preview;
@@ -22,6 +23,7 @@ pub async fn dispatch(cli: Cli) -> Exit {
         }
         Command::Preview(args) => preview::preview(args).await,
         Command::Runs(args) => runs::runs(args),
+        Command::Coverage(args) => coverage::coverage(args),
         Command::Verify(args) => verify::verify(args).await,
         Command::Mailboxes { command: MailboxesCommand::Check(args) } => mailboxes::check(args).await,
     }

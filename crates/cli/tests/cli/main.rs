@@ -12,6 +12,7 @@ mod graph_target;
 mod harness;
 mod mailbox_delivery;
 mod mapping_change;
+mod overlapping_exports;
 mod proof;
 mod run_plan;
 mod x_source;

@@ -22,6 +22,7 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     super::SecretStatus::export_all(cfg)?;
     ledger::RunRecord::export_all(cfg)?;
     ledger::DayCount::export_all(cfg)?;
+    ledger::ChatCoverage::export_all(cfg)?;
     ledger::LedgerRow::export_all(cfg)?;
     super::ConnectorSettings::export_all(cfg)?;
     super::ConnectorOverview::export_all(cfg)?;

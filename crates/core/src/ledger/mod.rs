@@ -3,6 +3,7 @@
 //! only after the sink has the bytes, so a `kill -9` at any moment loses nothing: a rerun finds the object
 //! already in the sink (same digest) and records it. It does not talk to sinks or sources itself.
 
+mod coverage;
 mod mailbox;
 mod reports;
 mod schema;
@@ -14,6 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+pub use coverage::{merge as coverage_merge, ChatCoverage, ChatSpan, CoverageGap, Period};
 pub use mailbox::{MailboxRow, ReadBack};
 pub use reports::{DayCount, LedgerRow};
 

@@ -38,6 +38,15 @@ CREATE TABLE IF NOT EXISTS originals (
     item_key TEXT PRIMARY KEY,
     record   TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS coverage (
+    run_id   INTEGER NOT NULL,
+    source   TEXT NOT NULL,
+    chat     TEXT NOT NULL,
+    first_at TEXT NOT NULL,
+    last_at  TEXT NOT NULL,
+    messages INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS coverage_by_chat ON coverage (source, chat, first_at);
 CREATE TABLE IF NOT EXISTS checkpoints (
     source TEXT NOT NULL,
     name   TEXT NOT NULL,

@@ -3,6 +3,7 @@
 //! `fetched = delivered + already_present + skipped(reason) + failed(reason)`. It owns no I/O of its own:
 //! sources, sinks and the ledger are handed to it.
 
+mod coverage;
 mod deliver;
 
 /// Progress events and the retry policy live in leaf modules (sources use them too); re-exported here.
@@ -93,6 +94,7 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
     }
     let mut known_mailboxes = KnownMailboxes::default();
+    let mut chats = coverage::ChatTracker::default();
 
     let folder: Arc<str> =
         options.folder.clone().unwrap_or_else(|| source.kind().default_folder().to_string()).into();
@@ -116,6 +118,7 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
                 Ok(Some(item)) => {
                     test_hooks::reached(CrashPoint::Fetched);
                     summary.fetched += 1;
+                    chats.observe(&item);
                     progress(Progress::Fetched { key: item.key.clone(), fetched: summary.fetched });
                     match plan(&item, &resolver, ledger, &targets, &mut known_mailboxes)? {
                         Plan::Done(result) => account(result, &mut summary, &mut pending, &progress),
@@ -157,6 +160,11 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
     }
     record(ledger, run_id, &mut pending)?;
+    for message in chats.finish(ledger, run_id)? {
+        tracing::warn!("{message}");
+        progress(Progress::Warning { message: message.clone() });
+        summary.warnings.push(message);
+    }
     // Checkpoints move only when everything the source handed on is in the ledger and nothing failed, so a
     // stopped, cancelled or partly failed run fetches the same window again (the ledger de-duplicates).
     if stop.is_none() && !summary.cancelled && summary.failed_total() == 0 {

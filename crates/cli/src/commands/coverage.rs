@@ -1,0 +1,46 @@
+//! `docket coverage`: per chat, the period its exports cover (first and last message), how many messages
+//! the ledger holds, and the gaps no export covered. Reads the ledger only; never creates a state folder.
+
+use docket_core::ledger::Ledger;
+use docket_core::Code;
+
+use super::state_dir;
+use crate::args::CoverageArgs;
+use crate::exit::{self, Exit};
+
+pub fn coverage(args: CoverageArgs) -> Exit {
+    let state = state_dir(&args.state);
+    if !state.join("ledger.sqlite3").is_file() {
+        let message = format!(
+            "there is no ledger in {}: nothing was imported with this state folder. Check --state (it must be \
+             the folder your imports use), or run an import first.",
+            state.display()
+        );
+        return exit::report_code(Code::BadConfig, &message, args.json);
+    }
+    let chats = match Ledger::open(&state).and_then(|l| l.coverage()) {
+        Ok(chats) => chats,
+        Err(e) => return exit::report(&e.into(), args.json),
+    };
+    if args.json {
+        outln!("{}", serde_json::to_string(&chats).unwrap_or_default());
+        return Exit::Ok;
+    }
+    if chats.is_empty() {
+        outln!("no export has been imported with this state folder yet");
+        return Exit::Ok;
+    }
+    for chat in chats {
+        outln!("{} chat \"{}\"", chat.source, chat.chat);
+        outln!("  first message  {}", chat.first);
+        outln!("  last message   {}", chat.last);
+        outln!("  messages       {} (from {} export runs)", chat.messages, chat.exports);
+        if chat.gaps.is_empty() {
+            outln!("  gaps           none");
+        }
+        for gap in &chat.gaps {
+            outln!("  gap            no export covers {} to {}", gap.after, gap.before);
+        }
+    }
+    Exit::Ok
+}
