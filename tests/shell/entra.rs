@@ -15,8 +15,11 @@ use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, SECRET, TENANT};
 
 const WRONG_SECRET: &str = "Zz9~wrong.secret_value-do-not-echo";
 
-fn custom_cloud(authority: &str) -> Value {
-    json!({ "custom": { "authority": authority, "graph": "https://graph.microsoft.com" } })
+/// Points every Entra ID request of this test process at `authority` (the double), as the environment
+/// override does for end-to-end runs: IPC can only name one of Microsoft's clouds. Returns the cloud to name.
+fn global_cloud_at(authority: &str) -> Value {
+    std::env::set_var(docket_core::config::env::AUTHORITY_BASE, authority);
+    json!("global")
 }
 
 fn store_client_secret(shell: &Shell, value: &str) {
@@ -71,7 +74,7 @@ fn test_entra_app_signs_in_with_the_stored_client_secret() {
     let check = shell
         .invoke(
             "test_entra_app",
-            json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": custom_cloud(&authority) }),
+            json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": global_cloud_at(&authority) }),
         )
         .expect("the app check passes");
 
@@ -91,7 +94,7 @@ fn test_entra_app_with_a_wrong_secret_is_entra_auth_without_the_secret() {
     let error = shell
         .invoke(
             "test_entra_app",
-            json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": custom_cloud(&authority) }),
+            json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": global_cloud_at(&authority) }),
         )
         .expect_err("refused");
 
@@ -223,4 +226,23 @@ fn no_answer_in_time_is_reported_as_timed_out() {
     let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 1 })).expect("a result");
 
     assert_eq!(result["status"], "timed_out");
+}
+
+#[test]
+fn the_webview_cannot_choose_custom_endpoints_that_would_receive_the_client_secret() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let shell = shell_with_state_dir(state.path());
+    store_client_secret(&shell, SECRET);
+    let elsewhere =
+        json!({ "custom": { "authority": "https://attacker.example", "graph": "https://attacker.example" } });
+
+    for (command, args) in [
+        ("test_entra_app", json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": elsewhere })),
+        ("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": elsewhere })),
+        ("admin_sign_in_start", json!({ "tenantId": TENANT, "cloud": elsewhere })),
+    ] {
+        let error = shell.invoke(command, args).expect_err("a custom cloud is refused");
+        assert!(error.to_string().contains("cloud"), "{command}: {error}");
+        assert!(!error.to_string().contains(SECRET), "{command}: {error}");
+    }
 }

@@ -28,8 +28,12 @@ impl Tenant {
         Tenant { entra, graph }
     }
 
+    /// The cloud the wizard names (global) with this test process's requests pointed at the doubles by the
+    /// environment overrides: IPC can only name one of Microsoft's clouds.
     fn cloud(&self) -> Value {
-        json!({ "custom": { "authority": self.entra.authority, "graph": self.graph.base } })
+        std::env::set_var(docket_core::config::env::AUTHORITY_BASE, &self.entra.authority);
+        std::env::set_var(docket_core::config::env::GRAPH_BASE, &self.graph.base);
+        json!("global")
     }
 }
 

@@ -33,7 +33,7 @@ import type {
   XAccount,
 } from './types';
 import type { AppCheck } from './generated/AppCheck';
-import type { Cloud } from './generated/Cloud';
+import type { CloudName } from './generated/CloudName';
 import type { ConsentResult } from './generated/ConsentResult';
 import type { ConsentStart } from './generated/ConsentStart';
 import type { AppSummary } from './generated/AppSummary';
@@ -153,7 +153,7 @@ export function cancelImport(): Promise<boolean> {
  * under `azure_client_secret`. Fails with code `entra_auth` (wrong tenant, app or secret), `entra_unreachable`
  * or `bad_config` (an ID that is not one, or no secret stored).
  */
-export function testEntraApp(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<AppCheck> {
+export function testEntraApp(tenantId: string, clientId: string, cloud: CloudName | null = null): Promise<AppCheck> {
   return call<AppCheck>('test_entra_app', { tenantId, clientId, cloud });
 }
 
@@ -274,7 +274,7 @@ export function testXAccount(): Promise<XAccount> {
  * Starts the admin's Microsoft sign-in: Docket listens on 127.0.0.1 and opens the sign-in page in the system
  * browser. Show `url` too, in case no browser opens. Then call `adminSignInWait`.
  */
-export function adminSignInStart(tenantId: string, cloud: Cloud | null = null): Promise<SignInStart> {
+export function adminSignInStart(tenantId: string, cloud: CloudName | null = null): Promise<SignInStart> {
   return call<SignInStart>('admin_sign_in_start', { tenantId, cloud });
 }
 
@@ -303,7 +303,7 @@ export function addAppSecret(objectId: string, secretDays: number): Promise<Clie
  * consent page in the system browser. Show `url` too, in case no browser opens; `adminConsentWait` gets the
  * answer.
  */
-export function appConsentStart(tenantId: string, clientId: string, cloud: Cloud | null = null): Promise<ConsentStart> {
+export function appConsentStart(tenantId: string, clientId: string, cloud: CloudName | null = null): Promise<ConsentStart> {
   return call<ConsentStart>('app_consent_start', { tenantId, clientId, cloud });
 }
 
@@ -312,7 +312,7 @@ export function checkMailboxes(
   request: RunPlan,
   tenantId: string,
   clientId: string,
-  cloud: Cloud | null = null,
+  cloud: CloudName | null = null,
 ): Promise<MailboxReport> {
   return call<MailboxReport>('check_mailboxes', { request, tenantId, clientId, cloud });
 }

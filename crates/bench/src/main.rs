@@ -39,6 +39,8 @@ struct Sizes {
     /// P4: small items at N (and 10×N), and ~10 MB items with eight in flight.
     memory_items: usize,
     memory_large_items: usize,
+    /// P4: the uncompressed size of the zip bomb's member, in MiB.
+    memory_bomb_mib: u64,
     /// P3: the backlog's size, and how long it may run before it is stopped and projected.
     backlog_items: usize,
     backlog_limit_secs: u64,
@@ -56,6 +58,7 @@ const FULL: Sizes = Sizes {
     restart_rows: 50_000,
     memory_items: 10_000,
     memory_large_items: 24,
+    memory_bomb_mib: 1024,
     backlog_items: 200_000,
     backlog_limit_secs: 10 * 60,
     mapping_rows: 10_000,
@@ -70,6 +73,7 @@ const QUICK: Sizes = Sizes {
     restart_rows: 5_000,
     memory_items: 500,
     memory_large_items: 9,
+    memory_bomb_mib: 128,
     backlog_items: 3_000,
     backlog_limit_secs: 120,
     mapping_rows: 2_000,
@@ -176,7 +180,7 @@ fn run(sizes: &Sizes, only: Option<&str>) -> Result<(), BenchError> {
     })?;
     // P4 and P3 watch child processes from this thread.
     if want("P4") {
-        for figure in memory::measure(sizes.memory_items, sizes.memory_large_items)? {
+        for figure in memory::measure(sizes.memory_items, sizes.memory_large_items, sizes.memory_bomb_mib)? {
             println!("{}", figure.line());
             figures.push(figure);
         }

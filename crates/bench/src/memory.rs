@@ -1,7 +1,9 @@
 //! P4: peak resident memory of a real `docket run` process (release build, `VmHWM`), beside the same-run
 //! floor of the same binary doing no import (`docket runs` on the same state: runtime, SQLite, nothing
 //! else). Three runs: small chat messages at N and at 10×N into a `dir:` folder (memory must stay flat as
-//! the count grows), and items near the 10 MB limit, eight in flight (`--concurrency 8`), into Azurite.
+//! the count grows), items near the 10 MB limit, eight in flight (`--concurrency 8`), into Azurite, and a
+//! zip bomb: a small zip whose one media member inflates to 1 GiB, which the run must hold as `oversize`
+//! after reading at most the 10 MB limit of it.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,14 +18,15 @@ const OWNER: &str = "owner@contoso.com";
 /// 7 MiB attachments render to about 9.6 MB messages.
 const LARGE_ATTACHMENT: usize = 7 * 1024 * 1024;
 
-/// Peak MB of `docket run` importing `zip` into `target`, and the floor (`docket runs`) on its state.
+/// Peak MB of `docket run` importing `zip` into `target`, the floor (`docket runs`) on its state, and the
+/// run's JSON summary.
 fn peak_of_run(
     zip: &Path,
     target: &str,
     work: &Path,
     extra: &[&str],
     env: &[(&str, String)],
-) -> Result<(f64, f64), BenchError> {
+) -> Result<(f64, f64, String), BenchError> {
     let state = work.join("state");
     let mut cmd = docket()?;
     cmd.args(["run", "--source", &format!("whatsapp:{}", zip.display()), "--target", target, "--state"])
@@ -40,7 +43,7 @@ fn peak_of_run(
     let mut floor = docket()?;
     floor.args(["runs", "--state"]).arg(&state);
     let floor = run_ok(floor, "P4 floor")?;
-    Ok((run.peak_mb, floor.peak_mb))
+    Ok((run.peak_mb, floor.peak_mb, run.stdout))
 }
 
 /// A WhatsApp zip of `count` messages, each sending a different incompressible 7 MiB PDF.
@@ -64,7 +67,24 @@ fn large_zip(dir: &Path, count: usize) -> Result<std::path::PathBuf, BenchError>
     Ok(path)
 }
 
-pub fn measure(small: usize, large: usize) -> Result<Vec<Figure>, BenchError> {
+/// A WhatsApp zip whose one message attaches a member of `mib` MiB of zeros, deflated to about a thousandth.
+fn bomb_zip(dir: &Path, mib: u64) -> Result<std::path::PathBuf, BenchError> {
+    let path = dir.join("WhatsApp Chat - Bomb.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path)?);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(mib >= 4 * 1024);
+    zip.start_file("WhatsApp Chat with Bomb.txt", deflated)?;
+    zip.write_all(
+        b"14/03/2024, 10:00 - +44 7700 900123: DOC-20240314-WA0001.pdf (file attached)\nthe report\n",
+    )?;
+    zip.start_file("DOC-20240314-WA0001.pdf", deflated)?;
+    std::io::copy(&mut std::io::Read::take(std::io::repeat(0), mib * 1024 * 1024), &mut zip)?;
+    zip.finish()?;
+    Ok(path)
+}
+
+pub fn measure(small: usize, large: usize, bomb_mib: u64) -> Result<Vec<Figure>, BenchError> {
     let mut figures = Vec::new();
     let mut peaks = Vec::new();
     for count in [small, small * 10] {
@@ -72,7 +92,7 @@ pub fn measure(small: usize, large: usize) -> Result<Vec<Figure>, BenchError> {
         let (zip, items) =
             docket_testkit::exports::write_android_zip(work.path(), "Memory Desk", count, false)?;
         let target = format!("dir:{}", work.path().join("out").display());
-        let (peak, floor) = peak_of_run(&zip, &target, work.path(), &[], &[])?;
+        let (peak, floor, _) = peak_of_run(&zip, &target, work.path(), &[], &[])?;
         println!("P4 detail: {items} small items into dir: peak {peak:.1} MB, floor {floor:.1} MB");
         figures.push(Figure {
             id: "P4",
@@ -101,7 +121,8 @@ pub fn measure(small: usize, large: usize) -> Result<Vec<Figure>, BenchError> {
     let zip = large_zip(work.path(), large)?;
     let azurite = Azurite::start();
     let env = [("DOCKET_STORAGE_CONNECTION_STRING", azurite.connection_string())];
-    let (peak, floor) = peak_of_run(&zip, "azure:bench-memory", work.path(), &["--concurrency", "8"], &env)?;
+    let (peak, floor, _) =
+        peak_of_run(&zip, "azure:bench-memory", work.path(), &["--concurrency", "8"], &env)?;
     println!("P4 detail: {large} items of ~9.6 MB, 8 in flight, into Azurite: peak {peak:.1} MB, floor {floor:.1} MB");
     figures.push(Figure {
         id: "P4",
@@ -111,6 +132,28 @@ pub fn measure(small: usize, large: usize) -> Result<Vec<Figure>, BenchError> {
         baseline_label: "same binary, no import (`docket runs`)".into(),
         baseline: floor,
         target: Target::MegabytesAtMost(300.0),
+    });
+
+    let work = tempfile::tempdir()?;
+    let zip = bomb_zip(work.path(), bomb_mib)?;
+    let zip_mb = std::fs::metadata(&zip)?.len() as f64 / 1e6;
+    let target = format!("dir:{}", work.path().join("out").display());
+    let (peak, floor, summary) = peak_of_run(&zip, &target, work.path(), &["--timezone", "UTC"], &[])?;
+    if !summary.contains("\"oversize\":1") {
+        return Err(format!("P4: the zip bomb's item was not held as oversize: {summary}").into());
+    }
+    println!(
+        "P4 detail: a {zip_mb:.1} MB zip whose member inflates to {bomb_mib} MiB: held as oversize, peak {peak:.1} MB, \
+         floor {floor:.1} MB"
+    );
+    figures.push(Figure {
+        id: "P4",
+        what: format!("peak RSS, a zip member of {bomb_mib} MiB (zip bomb) held as oversize"),
+        unit: Unit::Megabytes,
+        measured: peak,
+        baseline_label: "same binary, no import (`docket runs`)".into(),
+        baseline: floor,
+        target: Target::MegabytesAtMost(100.0),
     });
     Ok(figures)
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use docket_core::connector;
-use docket_core::identity::{self, AppCheck, Cloud, ConsentResult, ConsentStart, IdentityError};
+use docket_core::identity::{self, AppCheck, Cloud, CloudName, ConsentResult, ConsentStart, IdentityError};
 use tauri::{AppHandle, Runtime};
 
 use crate::consent_slot::ConsentSlotExt;
@@ -25,7 +25,7 @@ pub async fn test_entra_app<R: Runtime>(
     app: AppHandle<R>,
     tenant_id: String,
     client_id: String,
-    cloud: Option<Cloud>,
+    cloud: Option<CloudName>,
 ) -> Result<AppCheck, IpcError> {
     let store = app.secret_vault().store();
     let cloud = effective_cloud(cloud);
@@ -37,7 +37,7 @@ pub async fn test_entra_app<R: Runtime>(
 pub async fn admin_consent_start<R: Runtime>(
     app: AppHandle<R>,
     tenant_id: String,
-    cloud: Option<Cloud>,
+    cloud: Option<CloudName>,
 ) -> Result<ConsentStart, IpcError> {
     let (start, listener) = identity::begin_admin_consent(&effective_cloud(cloud), &tenant_id)
         .await
@@ -76,8 +76,10 @@ pub async fn admin_consent_confirm<R: Runtime>(app: AppHandle<R>) -> Result<Cons
     Ok(identity::confirmed_by_admin(app.consent_slot().finish_by_hand()))
 }
 
-/// The cloud the admin chose (global by default) with the authority and Graph base the environment overrides
-/// (`DOCKET_AUTHORITY_BASE`, `DOCKET_GRAPH_BASE`), as every Entra ID and Graph command uses it.
-pub(crate) fn effective_cloud(cloud: Option<Cloud>) -> Cloud {
-    docket_core::config::env::cloud_with_overrides(&cloud.unwrap_or_default())
+/// The cloud the admin chose by name (global by default) with the authority and Graph base the environment
+/// overrides (`DOCKET_AUTHORITY_BASE`, `DOCKET_GRAPH_BASE`), as every Entra ID and Graph command uses it. The
+/// webview can only name one of Microsoft's clouds: custom endpoints, which would receive the stored client
+/// secret, come from the environment alone.
+pub(crate) fn effective_cloud(cloud: Option<CloudName>) -> Cloud {
+    docket_core::config::env::cloud_with_overrides(&cloud.unwrap_or_default().cloud())
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use docket_core::connector::{self, ts_rs, GraphApp, RunPlan};
 use docket_core::identity::{
-    self, AppSummary, ClientSecretInfo, Cloud, ConsentStart, MailboxReport, RegisteredApp,
+    self, AppSummary, ClientSecretInfo, CloudName, ConsentStart, MailboxReport, RegisteredApp,
 };
 use docket_core::mapping::MappingOptions;
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub struct SignedIn {
 pub async fn admin_sign_in_start<R: Runtime>(
     app: AppHandle<R>,
     tenant_id: String,
-    cloud: Option<Cloud>,
+    cloud: Option<CloudName>,
     timeout_seconds: Option<u64>,
 ) -> Result<SignInStart, IpcError> {
     let timeout = timeout_seconds.map(std::time::Duration::from_secs);
@@ -135,7 +135,7 @@ pub async fn app_consent_start<R: Runtime>(
     app: AppHandle<R>,
     tenant_id: String,
     client_id: String,
-    cloud: Option<Cloud>,
+    cloud: Option<CloudName>,
 ) -> Result<ConsentStart, IpcError> {
     let graph_app = GraphApp { cloud: effective_cloud(cloud), tenant_id, client_id };
     let (start, listener) = connector::begin_app_consent(&graph_app).await?;
@@ -154,7 +154,7 @@ pub async fn check_mailboxes<R: Runtime>(
     request: RunPlan,
     tenant_id: String,
     client_id: String,
-    cloud: Option<Cloud>,
+    cloud: Option<CloudName>,
 ) -> Result<MailboxReport, IpcError> {
     let graph_app = GraphApp { cloud: effective_cloud(cloud), tenant_id, client_id };
     let graph = connector::app_graph_client(app.secret_vault().store().as_ref(), &graph_app)?;
