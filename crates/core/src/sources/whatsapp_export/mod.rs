@@ -21,9 +21,12 @@ mod chat_name;
 mod dates;
 mod header;
 mod locations;
+mod marker_words;
+mod markers;
 mod media;
 mod survey;
 mod text_lines;
+mod zone;
 
 use std::collections::VecDeque;
 use std::path::Path;
