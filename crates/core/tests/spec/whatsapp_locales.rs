@@ -342,3 +342,23 @@ fn flags_keep_a_stable_order() {
     assert_eq!(flags(&items[0]), Some("edited, dst-ambiguous"));
     assert_eq!(items[0].notes.len(), 2);
 }
+
+#[test]
+fn flags_timezone_and_notes_reach_the_rendered_email() {
+    let items = read_in("markers_de.txt", chrono_tz::Europe::Berlin);
+    let rendered = docket_core::convert::render(&items[3], Vec::new()).expect("renders");
+    let message = mail_parser::MessageParser::new()
+        .with_minimal_headers()
+        .default_header_text()
+        .parse(&rendered.bytes)
+        .expect("mail-parser reads the message");
+    let header = |name: &'static str| message.header(name).and_then(mail_parser::HeaderValue::as_text);
+    assert_eq!(header("X-Docket-Flags"), Some("deleted"));
+    assert_eq!(header("X-Docket-Timezone"), Some("Europe/Berlin"));
+    let note =
+        "deleted: its sender deleted this message before the export (WhatsApp wrote \"Diese Nachricht wurde \
+                gelöscht\")";
+    assert_eq!(header("X-Docket-Note"), Some(note));
+    let body = message.body_text(0).expect("a text body");
+    assert!(body.contains(&format!("Note: {note}")), "{body}");
+}

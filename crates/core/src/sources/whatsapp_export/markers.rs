@@ -9,6 +9,9 @@
 //! Markers are compared without invisible marks, with runs of spaces taken as one and without regard to
 //! case; a tombstone may end in a full stop (`.`, `。`, `۔`) or not.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::header::{is_invisible_mark, strip_marks};
 use super::marker_words::{ENGLISH_EXTRA, KIND_ORDER, LANGUAGES};
 
@@ -86,36 +89,63 @@ fn folded(text: &str) -> String {
     out
 }
 
-fn same(text: &str, marker: &str) -> bool {
-    folded(text) == folded(marker)
-}
-
 /// Whether `raw` starts with a direction mark (after blanks): iOS puts one before every marker it writes.
 fn starts_with_mark(raw: &str) -> bool {
     raw.trim_start_matches(|c: char| c.is_whitespace()).starts_with(['\u{200E}', '\u{200F}'])
 }
 
-/// A whole line that is a media-omitted or "view once" marker. Kind markers in languages other than
-/// English must carry the direction mark iOS writes before them, since some are everyday phrases.
-pub(super) fn omitted_media(raw_line: &str) -> Option<Omission> {
-    let line = folded(raw_line);
-    if line.is_empty() {
-        return None;
-    }
+/// A whole-line marker: what it means, and whether it counts only after iOS's direction mark.
+struct LineMarker {
+    omission: Omission,
+    needs_mark: bool,
+}
+
+/// Every whole-line media marker, folded, built once.
+static LINE_MARKERS: LazyLock<HashMap<String, LineMarker>> = LazyLock::new(|| {
+    let mut markers = HashMap::new();
     let unspecified = Omission { kind: MediaKind::Unspecified, view_once: false };
-    let marked = starts_with_mark(raw_line);
     for (index, language) in LANGUAGES.iter().enumerate() {
-        if language.media_omitted.iter().any(|marker| folded(marker) == line) {
-            return Some(unspecified);
+        for marker in language.media_omitted {
+            markers.entry(folded(marker)).or_insert(LineMarker { omission: unspecified, needs_mark: false });
         }
-        if index == 0 || marked {
-            let kind = KIND_ORDER.iter().zip(language.kinds).find(|(_, marker)| folded(marker) == line);
-            if let Some((kind, _)) = kind {
-                return Some(Omission { kind: *kind, view_once: false });
+        for (kind, marker) in KIND_ORDER.iter().zip(language.kinds) {
+            let omission = Omission { kind: *kind, view_once: false };
+            markers.entry(folded(marker)).or_insert(LineMarker { omission, needs_mark: index != 0 });
+        }
+    }
+    for (marker, omission) in ENGLISH_EXTRA {
+        markers.entry(folded(marker)).or_insert(LineMarker { omission, needs_mark: false });
+    }
+    markers
+});
+
+/// Every tombstone, folded and without its full stop, built once.
+static TOMBSTONES: LazyLock<HashMap<String, DeletedBy>> = LazyLock::new(|| {
+    let mut tombstones = HashMap::new();
+    // Where two languages write the same words, the first language listed wins.
+    for language in &LANGUAGES {
+        for (markers, by) in [
+            (language.admin_deleted, DeletedBy::Admin),
+            (language.deleted, DeletedBy::Sender),
+            (language.you_deleted, DeletedBy::Exporter),
+        ] {
+            for marker in markers {
+                tombstones.entry(without_full_stop(&folded(marker)).to_string()).or_insert(by);
             }
         }
     }
-    ENGLISH_EXTRA.iter().find(|(marker, _)| folded(marker) == line).map(|(_, omission)| *omission)
+    tombstones
+});
+
+fn without_full_stop(text: &str) -> &str {
+    text.trim_end_matches(['.', '\u{3002}', '\u{6D4}']).trim_end()
+}
+
+/// A whole line that is a media-omitted or "view once" marker. Kind markers in languages other than
+/// English must carry the direction mark iOS writes before them, since some are everyday phrases.
+pub(super) fn omitted_media(raw_line: &str) -> Option<Omission> {
+    let marker = LINE_MARKERS.get(&folded(raw_line))?;
+    (!marker.needs_mark || starts_with_mark(raw_line)).then_some(marker.omission)
 }
 
 /// iOS writes a document it left out as `TITLE • N pages ‎document omitted`: the title, when `raw_line`
@@ -123,34 +153,25 @@ pub(super) fn omitted_media(raw_line: &str) -> Option<Omission> {
 pub(super) fn omitted_document_with_title(raw_line: &str) -> Option<String> {
     let mark_at = raw_line.trim_end().rfind(['\u{200E}', '\u{200F}'])?;
     let (title, marker) = raw_line.split_at(mark_at);
-    let is_document = LANGUAGES.iter().any(|language| same(marker, language.kinds[3]));
     let title = strip_marks(title).trim().to_string();
-    (is_document && !title.is_empty()).then_some(title)
+    if title.is_empty() {
+        return None;
+    }
+    let marker = folded(marker);
+    LANGUAGES.iter().any(|language| folded(language.kinds[3]) == marker).then_some(title)
 }
 
 /// A message whose whole text is a deletion tombstone.
 pub(super) fn deletion(text: &str) -> Option<DeletedBy> {
-    let text = folded(text);
-    let text = text.trim_end_matches(['.', '\u{3002}', '\u{6D4}']).trim_end();
-    if text.is_empty() {
-        return None;
-    }
-    let is = |markers: &[&str]| {
-        markers.iter().any(|marker| folded(marker).trim_end_matches(['.', '\u{3002}', '\u{6D4}']) == text)
-    };
-    // Admin first: "…deleted by an admin" begins like "…deleted".
-    if LANGUAGES.iter().any(|language| is(language.admin_deleted)) {
-        return Some(DeletedBy::Admin);
-    }
-    if LANGUAGES.iter().any(|language| is(language.deleted)) {
-        return Some(DeletedBy::Sender);
-    }
-    LANGUAGES.iter().any(|language| is(language.you_deleted)).then_some(DeletedBy::Exporter)
+    TOMBSTONES.get(without_full_stop(&folded(text))).copied()
 }
 
 /// A line that ends in the "edited" suffix: the line without it, and the suffix as written.
 pub(super) fn without_edited_suffix(line: &str) -> Option<(String, String)> {
     let trimmed = line.trim_end();
+    if !trimmed.ends_with('>') {
+        return None;
+    }
     for marker in LANGUAGES.iter().flat_map(|language| language.edited) {
         let Some(start) = trimmed.len().checked_sub(marker.len()) else {
             continue;
@@ -175,6 +196,9 @@ fn pattern_parts(pattern: &'static str) -> Option<(&'static str, &'static str)> 
 /// iOS `<attached: NAME>` and its translations anywhere in the line: the name, and the line without the
 /// marker. The line should be free of invisible marks.
 pub(super) fn ios_attachment(line: &str) -> Option<(String, String)> {
+    if !line.contains('<') {
+        return None;
+    }
     for (prefix, suffix) in LANGUAGES.iter().flat_map(|l| l.attached).filter_map(|p| pattern_parts(p)) {
         let mut from = 0;
         while let Some(found) = line.get(from..).and_then(|rest| rest.find(prefix)) {
