@@ -8,8 +8,9 @@
 //!   a 4-digit first field, or a 2-digit one in the Korean shape `24. 1. 2.` (the only shape in which
 //!   WhatsApp writes a 2-digit year first); the others need a 2- or 4-digit last field.
 //! - A two-digit year `YY` is `20YY`. A reading counts only if it is a real calendar date in a year from
-//!   2009 (when WhatsApp began) to next year (`latest_year`: a phone clock a little ahead); so `01/02/03`
-//!   has no reading at all, and `24. 01. 15.` has two (2024-01-15 and 2015-01-24).
+//!   2009 (when WhatsApp began) to next year by the clock of the machine reading the export (`latest_year`,
+//!   so a phone clock a little ahead still fits); so `01/02/03` has no reading at all, and `24. 01. 15.`
+//!   has two (2024-01-15 and 2015-01-24).
 //! - The file's order is the one reading that every date in it allows. A date with no reading is an
 //!   error naming its line; dates that together allow no order are an error naming both lines; a file that
 //!   leaves more than one order open stops with the "ambiguous date order" error unless `--date-order`
