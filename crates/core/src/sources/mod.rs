@@ -60,7 +60,7 @@ pub enum ExportError {
     #[error("{path}, line {line}: {message}")]
     Parse { path: PathBuf, line: usize, message: String },
     #[error(
-        "{path}: every date in this export fits both day-first and month-first (for example {sample}). \
+        "{path}: every date in this export fits more than one day/month/year order (for example {sample}). \
          Docket will not date compliance records by a guess: run again with --date-order dmy, mdy or ymd \
          (the order your phone shows dates in)."
     )]

@@ -15,4 +15,5 @@ mod sinks;
 mod support;
 mod telegram;
 mod whatsapp;
+mod whatsapp_locales;
 mod x;

@@ -69,7 +69,8 @@ fn android_24h_lines_become_messages_with_chat_sender_and_recipients() {
     let recipients: Vec<&str> = morning.recipients.iter().map(|p| p.display_name.as_str()).collect();
     assert_eq!(recipients, ["+44 7700 900123", "Bob Jones"]);
     assert_eq!(morning.timestamp.to_rfc3339(), "2024-01-15T09:02:00+00:00");
-    assert!(morning.reply_to.is_none() && morning.references.is_empty() && morning.extra_headers.is_empty());
+    assert!(morning.reply_to.is_none() && morning.references.is_empty());
+    assert_eq!(morning.extra_headers, [("X-Docket-Timezone".to_string(), "UTC".to_string())]);
 }
 
 #[test]
@@ -107,7 +108,10 @@ fn media_omitted_lines_become_a_note() {
     let omitted = &items[5];
     assert_eq!(omitted.text, "");
     assert!(omitted.attachments.is_empty());
-    assert_eq!(omitted.notes, ["media omitted by the export"]);
+    assert_eq!(
+        omitted.notes,
+        ["media omitted by the export (WhatsApp wrote \"<Media omitted>\", which does not say what kind)"]
+    );
 }
 
 #[test]
@@ -133,6 +137,44 @@ fn attachments_the_export_left_out_are_missing_with_a_note() {
     assert_eq!(video.attachments[0].content_type, "video/mp4");
     assert_eq!(video.notes, ["file not included in the export: VID-20240115-WA0004.mp4"]);
     assert_eq!(video.attachments[0].load().expect("load the attachment"), None);
+}
+
+/// Keys of items already archived must never move: these are the keys this fixture had before the
+/// locale and marker work (issue 12), which changed what the items say but not how they are keyed.
+#[test]
+fn keys_of_existing_fixtures_do_not_move() {
+    let keys: Vec<String> = read(&fixture(ANDROID)).into_iter().map(|item| item.key).collect();
+    assert_eq!(
+        keys,
+        [
+            "whatsapp-20240115T090000-fa2c6555730b2114d075086c",
+            "whatsapp-20240115T090000-b8c84a75f3bf549eaa9ee131",
+            "whatsapp-20240115T090100-a292b32331dc69b4fb853f1b",
+            "whatsapp-20240115T090100-72ccc390537b99e74f984e96",
+            "whatsapp-20240115T090200-b9a05833b07688f6dfd2288a",
+            "whatsapp-20240115T090300-eb024fa5540043f0a4ab16ca",
+            "whatsapp-20240115T090400-ea43e4d2fd8818911269d173",
+            "whatsapp-20240115T090500-a1158e2ba5a4670252fda54a",
+            "whatsapp-20240115T090600-94b270f2c45ea5669614cb51",
+            "whatsapp-20240115T090600-d6d90738c714aa6aef8488df",
+            "whatsapp-20240115T211500-bc774c2ba2cdd30868c6cfe0",
+        ]
+    );
+    let ios: Vec<String> = read(&fixture("ios_en_12h/WhatsApp Chat - Board/_chat.txt"))
+        .into_iter()
+        .map(|item| item.key)
+        .collect();
+    assert_eq!(
+        ios,
+        [
+            "whatsapp-20240115T090000-818894fecbba459dfb7f1097",
+            "whatsapp-20240115T090005-b70cfcf3dcef51d7e843e99c",
+            "whatsapp-20240115T090110-60ccfd6b3008bed8ea47bb1f",
+            "whatsapp-20240115T090130-ec381fdae98d94d5f6f643bf",
+            "whatsapp-20240115T134500-f47c68008fac5b5d87ff69c7",
+            "whatsapp-20240116T000500-8945346c6adad2f88dd7e34b",
+        ]
+    );
 }
 
 #[test]
@@ -188,7 +230,7 @@ fn ios_12h_with_narrow_spaces_and_direction_marks() {
     assert_eq!(phone.sender.phone.as_deref(), Some("+1 (555) 010-0199"));
     assert_eq!(phone.timestamp.to_rfc3339(), "2024-01-15T13:45:00+00:00");
     assert_eq!(items[5].timestamp.to_rfc3339(), "2024-01-16T00:05:00+00:00");
-    assert_eq!(items[5].notes, ["media omitted by the export"]);
+    assert_eq!(items[5].notes, ["image omitted by the export (WhatsApp wrote \"image omitted\")"]);
     assert_eq!(items[0].source_id, "_chat.txt:1");
 }
 
@@ -208,7 +250,10 @@ fn german_dotted_dates_and_translated_markers() {
     let items = read(&fixture("de_dots/WhatsApp Chat mit Anna Schmidt.txt"));
     assert_eq!(items.len(), 4);
     assert!(items.iter().all(|item| item.chat == "Anna Schmidt"));
-    assert_eq!(items[1].notes, ["media omitted by the export"]);
+    assert_eq!(
+        items[1].notes,
+        ["media omitted by the export (WhatsApp wrote \"<Medien ausgeschlossen>\", which does not say what kind)"]
+    );
     assert_eq!(items[2].attachments[0].name, "Bericht.pdf");
     assert_eq!(items[2].text, "Der Bericht für Q1");
     assert_eq!(items[3].timestamp.to_rfc3339(), "2024-01-16T08:30:00+00:00");
@@ -234,7 +279,10 @@ fn spanish_a_m_and_p_m_with_no_break_spaces() {
     );
     assert_eq!(items[0].chat, "Ana");
     assert_eq!(texts(&items), ["Hola", "", "¿Comemos?"]);
-    assert_eq!(items[1].notes, ["media omitted by the export"]);
+    assert_eq!(
+        items[1].notes,
+        ["media omitted by the export (WhatsApp wrote \"<Multimedia omitido>\", which does not say what kind)"]
+    );
 }
 
 #[test]

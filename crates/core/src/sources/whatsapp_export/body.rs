@@ -1,8 +1,12 @@
-//! What follows a header: who sent it (or that WhatsApp itself wrote it), and the markers WhatsApp writes
-//! in place of media (`<Media omitted>`, `<attached: NAME>`, `NAME (file attached)` and their
-//! translations). It does not find the media files (see `media`) or build items (see `chat`).
+//! What follows a header: who sent it (or that WhatsApp itself wrote it), and a message's text split from
+//! the markers WhatsApp writes in it (media left out or attached, a deletion, an edit; the words are in
+//! `markers`). It does not find the media files (see `media`) or build items (see `chat`).
 
 use super::header::{strip_marks, Layout};
+use super::markers::{
+    android_attachment, deletion, ios_attachment, is_sender_marker, omitted_document_with_title,
+    omitted_media, without_edited_suffix, DeletedBy, MediaKind, Omission,
+};
 use crate::model::Participant;
 
 /// The sender name used for lines WhatsApp itself wrote.
@@ -43,96 +47,74 @@ pub(super) fn classify(body: &str, layout: Layout) -> Body<'_> {
     if sender.is_empty() || quoted {
         return Body::System { text: body };
     }
-    if layout == Layout::Ios && text.starts_with('\u{200E}') && !is_marked_message_text(text) {
+    if layout == Layout::Ios && text.starts_with('\u{200E}') && !is_sender_marker(text) && !is_location(text)
+    {
         return Body::System { text };
     }
     Body::Message { sender, text }
 }
 
-/// iOS texts that carry the U+200E mark yet come from the sender.
-fn is_marked_message_text(text: &str) -> bool {
-    let clean = strip_marks(text);
-    let clean = clean.trim();
-    let lower = clean.to_lowercase();
-    ios_attachment(clean).is_some()
-        || is_media_omitted(clean)
-        || lower.starts_with("this message was deleted")
-        || lower.starts_with("you deleted this message")
-        || lower.starts_with("location: ")
+/// A media marker as it stood in the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct OmittedMedia {
+    pub omission: Omission,
+    /// The marker line as written (without the leading U+200E iOS adds).
+    pub written: String,
 }
 
-/// `<Media omitted>` in the languages WhatsApp writes it, and iOS's `image omitted` and the like.
-pub(super) fn is_media_omitted(line: &str) -> bool {
-    const MARKERS: [&str; 9] = [
-        "<media omitted>",
-        "<medien ausgeschlossen>",
-        "<médias omis>",
-        "<multimedia omitido>",
-        "<mídia oculta>",
-        "<arquivo de mídia oculto>",
-        "<media weggelaten>",
-        "<media omessi>",
-        "<multimédia omitido>",
-    ];
-    const IOS_KINDS: [&str; 8] =
-        ["image", "video", "audio", "sticker", "gif", "document", "contact card", "voice message"];
-    let lower = line.trim().to_lowercase();
-    MARKERS.contains(&lower.as_str())
-        || lower.strip_suffix(" omitted").is_some_and(|kind| IOS_KINDS.contains(&kind))
-}
-
-/// iOS `<attached: NAME>` (German `<Anhang: NAME>`) anywhere in the line: the name, and the line without
-/// the marker.
-pub(super) fn ios_attachment(line: &str) -> Option<(String, String)> {
-    const OPENERS: [&str; 2] = ["<attached: ", "<Anhang: "];
-    let (start, opener) =
-        OPENERS.iter().find_map(|opener| line.find(opener).map(|start| (start, *opener)))?;
-    let name_start = start + opener.len();
-    let name_len = line.get(name_start..)?.find('>')?;
-    let name = line.get(name_start..name_start + name_len)?.trim().to_string();
-    if name.is_empty() {
-        return None;
-    }
-    let rest = format!("{}{}", line.get(..start)?, line.get(name_start + name_len + 1..)?);
-    Some((name, rest.trim().to_string()))
-}
-
-/// Android `NAME (file attached)` and its translations: the name.
-pub(super) fn android_attachment(line: &str) -> Option<String> {
-    const SUFFIXES: [&str; 7] = [
-        " (file attached)",
-        " (Datei angehängt)",
-        " (fichier joint)",
-        " (archivo adjunto)",
-        " (arquivo anexado)",
-        " (file allegato)",
-        " (bestand bijgevoegd)",
-    ];
-    let line = line.trim();
-    let name = SUFFIXES.iter().find_map(|suffix| line.strip_suffix(suffix))?.trim();
-    (!name.is_empty()).then(|| name.to_string())
-}
-
-/// A message's text with its media markers taken out.
+/// A message's text with its markers taken out, and what they said.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct MessageParts {
     pub text: String,
     pub attachment_names: Vec<String>,
-    pub media_omitted: bool,
+    pub omitted: Vec<OmittedMedia>,
+    /// The message is a deletion tombstone: who deleted it, and the tombstone as written.
+    pub deleted: Option<(DeletedBy, String)>,
+    /// The "edited" suffix as written, when the message ends in one.
+    pub edited: Option<String>,
 }
 
 /// Reads a message's lines (the first is the text after `Name: `). Marker lines are removed; the rest of
 /// a line holding an iOS marker (a document's title, a caption) and all other lines stay, without the
-/// leading U+200E iOS adds (other direction marks are the writer's and stay).
+/// leading U+200E iOS adds (other direction marks are the writer's and stay). A tombstone becomes
+/// `deleted` and leaves no text; an "edited" suffix on the last line becomes `edited`.
 pub(super) fn message_parts(lines: &[&str]) -> MessageParts {
     let mut parts = MessageParts::default();
+    if let [only] = lines {
+        if let Some(deletion) = deletion(only) {
+            parts.deleted = Some((deletion, without_leading_lrm(only.trim()).to_string()));
+            return parts;
+        }
+    }
     let mut kept: Vec<String> = Vec::with_capacity(lines.len());
+    let last = lines.len().saturating_sub(1);
     for (index, line) in lines.iter().enumerate() {
-        let clean = strip_marks(line);
-        if is_media_omitted(&clean) {
-            parts.media_omitted = true;
+        let mut line = (*line).to_string();
+        if index == last {
+            if let Some((before, marker)) = without_edited_suffix(&line) {
+                parts.edited = Some(marker);
+                line = before;
+                if line.trim().is_empty() {
+                    continue;
+                }
+            }
+        }
+        if let Some(omission) = omitted_media(&line) {
+            parts
+                .omitted
+                .push(OmittedMedia { omission, written: without_leading_lrm(line.trim()).to_string() });
             continue;
         }
+        if let Some(title) = omitted_document_with_title(&line) {
+            let written = line.trim();
+            let marker_at = written.rfind(['\u{200E}', '\u{200F}']).unwrap_or(0);
+            let marker = written.get(marker_at..).unwrap_or(written);
+            let omission = Omission { kind: MediaKind::Document, view_once: false };
+            parts.omitted.push(OmittedMedia { omission, written: without_leading_lrm(marker).to_string() });
+            kept.push(title);
+            continue;
+        }
+        let clean = strip_marks(&line);
         if index == 0 {
             if let Some(name) = android_attachment(&clean) {
                 parts.attachment_names.push(name);
@@ -150,6 +132,15 @@ pub(super) fn message_parts(lines: &[&str]) -> MessageParts {
     }
     parts.text = kept.join("\n").trim_end().to_string();
     parts
+}
+
+fn without_leading_lrm(text: &str) -> &str {
+    text.trim_start_matches('\u{200E}')
+}
+
+/// iOS's shared location (`location: https://…`), which carries the U+200E mark yet is the sender's.
+fn is_location(text: &str) -> bool {
+    strip_marks(text).trim().to_lowercase().starts_with("location: ")
 }
 
 /// A sender as a participant; names that look like phone numbers also fill `phone`.
@@ -214,7 +205,37 @@ mod tests {
         assert_eq!(ios.text, "Report.pdf \u{2022} 3 pages");
         assert_eq!(ios.attachment_names, vec!["07-Report.pdf".to_string()]);
         let omitted = message_parts(&["<Medien ausgeschlossen>"]);
-        assert!(omitted.media_omitted && omitted.text.is_empty());
+        assert_eq!(omitted.omitted[0].omission.kind, MediaKind::Unspecified);
+        assert_eq!(
+            (omitted.omitted[0].written.as_str(), omitted.text.as_str()),
+            ("<Medien ausgeschlossen>", "")
+        );
+        let document = message_parts(&["\u{200E}Plan.pdf \u{2022} \u{200E}2 pages \u{200E}document omitted"]);
+        assert_eq!(document.text, "Plan.pdf \u{2022} 2 pages");
+        assert_eq!(
+            (document.omitted[0].omission.kind, document.omitted[0].written.as_str()),
+            (MediaKind::Document, "document omitted")
+        );
+    }
+
+    #[test]
+    fn tombstones_and_edit_suffixes_become_facts_not_text() {
+        let deleted = message_parts(&["\u{200E}You deleted this message."]);
+        assert_eq!(deleted.deleted, Some((DeletedBy::Exporter, "You deleted this message.".to_string())));
+        assert!(deleted.text.is_empty());
+        let edited = message_parts(&["first line", "second <Dit bericht is bewerkt>"]);
+        assert_eq!(edited.text, "first line\nsecond");
+        assert_eq!(edited.edited.as_deref(), Some("<Dit bericht is bewerkt>"));
+        let quoted = message_parts(&["This message was deleted", "by me, sorry"]);
+        assert_eq!((quoted.deleted, quoted.text.as_str()), (None, "This message was deleted\nby me, sorry"));
+    }
+
+    #[test]
+    fn ios_tombstones_in_any_language_stay_with_their_sender() {
+        let body = "Ana: \u{200E}Se eliminó este mensaje.";
+        assert!(matches!(classify(body, Layout::Ios), Body::Message { sender, .. } if sender == "Ana"));
+        let attached = "Ana: \u{200E}<adjunto: 00000009-PHOTO.jpg>";
+        assert!(matches!(classify(attached, Layout::Ios), Body::Message { .. }));
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! Producing one chat text's items lazily, one message at a time: a header line plus the lines that
-//! continue it become one `Item` with its key, sender, recipients, text, attachments and notes. The whole
-//! text has passed `survey` first, so this reads it without re-checking it; it does not list files.
+//! continue it become one `Item` with its key, sender, recipients, text, attachments, notes and headers:
+//! `X-Docket-Timezone` (the zone its wall-clock time was read in) on every item, and `X-Docket-Flags`
+//! (`deleted`, `edited`, `view-once`, `dst-ambiguous`, `dst-nonexistent`, in that order) with a note for
+//! each flag when there are any. The whole text has passed `survey` first, so this reads it without
+//! re-checking it; it does not list files.
 
 use chrono_tz::Tz;
 
-use super::body::{classify, message_parts, participant, Body, SYSTEM_SENDER};
-use super::dates::{in_zone, wall_clock};
+use super::body::{classify, message_parts, participant, Body, MessageParts, SYSTEM_SENDER};
+use super::dates::wall_clock;
 use super::header::{parse_header, strip_marks, Header};
 use super::locations::ChatText;
-use super::media::{attachment, MEDIA_OMITTED_NOTE};
+use super::markers::{DeletedBy, MediaKind};
+use super::media::attachment;
 use super::survey::ChatFacts;
 use super::text_lines::{TextLine, TextLines};
+use super::zone::{dst_flag_and_note, in_zone};
 use crate::model::{Item, ItemKind, Participant, SourceKind};
 use crate::sources::{sha256_hex, DateOrder, ExportError, ExportKeyer};
 
@@ -143,12 +148,11 @@ fn build_item(
     let written: Vec<String> = text_lines.iter().map(|line| strip_marks(line)).collect();
     let key = keyer.key(SourceKind::WhatsApp, &chat.chat, wall, &sender, &written.join("\n"));
     let mut notes = Vec::new();
+    let mut flags = Vec::new();
     let mut attachments = Vec::new();
     let text = if kind == ItemKind::Message {
         let parts = message_parts(&text_lines);
-        if parts.media_omitted {
-            notes.push(MEDIA_OMITTED_NOTE.to_string());
-        }
+        marker_notes(&parts, &mut flags, &mut notes);
         for name in &parts.attachment_names {
             let (found, note) = attachment(name, &chat.media);
             attachments.push(found);
@@ -158,6 +162,16 @@ fn build_item(
     } else {
         written.join("\n").trim().to_string()
     };
+    let reading = in_zone(wall, zone);
+    if let Some((flag, note)) = dst_flag_and_note(wall, zone, &reading) {
+        flags.push(flag);
+        notes.push(note);
+    }
+    let mut extra_headers = Vec::with_capacity(2);
+    if !flags.is_empty() {
+        extra_headers.push(("X-Docket-Flags".to_string(), flags.join(", ")));
+    }
+    extra_headers.push(("X-Docket-Timezone".to_string(), zone.name().to_string()));
     let recipients = participants
         .iter()
         .filter(|p| p.display_name != sender && p.display_name != SYSTEM_SENDER)
@@ -169,7 +183,7 @@ fn build_item(
         kind,
         chat: chat.chat.clone(),
         source_id: format!("{}:{}", chat.shown, message.line),
-        timestamp: in_zone(wall, zone),
+        timestamp: reading.instant,
         sender: participant(&sender),
         recipients,
         text,
@@ -177,9 +191,48 @@ fn build_item(
         references: Vec::new(),
         attachments,
         notes,
-        extra_headers: Vec::new(),
+        extra_headers,
         record_digest: sha256_hex(message.raw.as_bytes()),
     })
+}
+
+/// The flags and notes a message's markers call for: a deletion, an edit, media the export left out.
+fn marker_notes(parts: &MessageParts, flags: &mut Vec<&'static str>, notes: &mut Vec<String>) {
+    if let Some((deletion, written)) = &parts.deleted {
+        flags.push("deleted");
+        let who = match deletion {
+            DeletedBy::Sender => "its sender deleted this message before the export",
+            DeletedBy::Exporter => "the person who exported this chat deleted this message",
+            DeletedBy::Admin => "a group admin deleted this message",
+        };
+        notes.push(format!("deleted: {who} (WhatsApp wrote \"{written}\")"));
+    }
+    if let Some(written) = &parts.edited {
+        flags.push("edited");
+        notes.push(format!(
+            "edited: the sender edited this message; the export holds only its last version (WhatsApp wrote \
+             \"{written}\")"
+        ));
+    }
+    if parts.omitted.iter().any(|omitted| omitted.omission.view_once) {
+        flags.push("view-once");
+    }
+    for omitted in &parts.omitted {
+        let written = &omitted.written;
+        notes.push(match (omitted.omission.kind, omitted.omission.view_once) {
+            (MediaKind::Unspecified, false) => format!(
+                "media omitted by the export (WhatsApp wrote \"{written}\", which does not say what kind)"
+            ),
+            (MediaKind::Unspecified, true) => format!(
+                "view-once media: WhatsApp never exports view-once media (WhatsApp wrote \"{written}\")"
+            ),
+            (kind, false) => format!("{} omitted by the export (WhatsApp wrote \"{written}\")", kind.noun()),
+            (kind, true) => format!(
+                "view-once {}: WhatsApp never exports view-once media (WhatsApp wrote \"{written}\")",
+                kind.noun()
+            ),
+        });
+    }
 }
 
 fn with_first<'a>(first: &'a str, rest: &[&'a str]) -> Vec<&'a str> {

@@ -1,7 +1,11 @@
 //! The message header at the start of a WhatsApp export line: `[date, time] ` (iOS) or `date, time - `
-//! (Android), in the locale variants WhatsApp writes (separators, 2- or 4-digit years, 12h and 24h clocks,
-//! `a. m.`/`PM`, Finnish `klo`, dotted times, invisible bidi marks). It owns this grammar only: it does not
-//! decide the day/month order (see `dates`) or read the sender and text (see `body`).
+//! (Android), in the locale variants WhatsApp writes: separators `/ . -`, 2- or 4-digit years, Korean
+//! `2024. 1. 2.` and `24. 1. 2.` (spaced dots and a closing dot, the one shape with a 2-digit year first),
+//! 12h and 24h clocks, `a. m.`/`PM` and Finnish `ap.`/`ip.` after the time, Arabic iOS dates with direction marks between
+//! the fields and the Arabic comma, Korean `오전`/`오후`, Chinese
+//! `上午`/`下午` and Japanese `午前`/`午後` before it, Finnish `klo`, dotted times, invisible bidi marks. It
+//! owns this grammar only: it does not decide the day/month/year order (see `dates`) or read the sender and
+//! text (see `body`).
 
 /// Invisible marks WhatsApp puts into headers and texts: LRM/RLM, bidi embeddings, overrides and
 /// isolates, and the byte order mark.
@@ -27,6 +31,9 @@ pub(super) struct RawDate {
     pub third: u32,
     pub first_digits: usize,
     pub third_digits: usize,
+    /// Written with dots each followed by a space and a closing dot (`24. 1. 2.`): the Korean shape, the
+    /// only one in which WhatsApp writes a 2-digit year first.
+    pub spaced_dots: bool,
     /// The date as written, without invisible marks (for error messages).
     pub written: String,
 }
@@ -95,32 +102,40 @@ pub(super) fn parse_header(line: &str) -> Option<Header> {
 fn read_date(cursor: &mut Cursor<'_>) -> Option<RawDate> {
     let start = cursor.pos;
     let (first, first_digits) = cursor.number(4)?;
+    cursor.skip_marks();
     let separator = cursor.bump()?;
     if !matches!(separator, '/' | '.' | '-') || first_digits == 3 {
         return None;
     }
-    cursor.skip_plain_spaces();
+    cursor.skip_marks();
+    let spaced_first = cursor.skip_plain_spaces() > 0;
     let (second, _) = cursor.number(2)?;
+    cursor.skip_marks();
     if !cursor.eat(separator) {
         return None;
     }
-    cursor.skip_plain_spaces();
+    cursor.skip_marks();
+    let spaced_second = cursor.skip_plain_spaces() > 0;
     let (third, third_digits) = cursor.number(4)?;
-    let digits_fit =
-        if first_digits == 4 { third_digits <= 2 } else { third_digits == 2 || third_digits == 4 };
+    let written = strip_marks(cursor.line.get(start..cursor.pos)?);
+    let closing_dot = separator == '.' && cursor.eat('.');
+    let spaced_dots = closing_dot && spaced_first && spaced_second;
+    let digits_fit = match first_digits {
+        4 => third_digits <= 2,
+        2 if spaced_dots => third_digits != 3,
+        _ => third_digits == 2 || third_digits == 4,
+    };
     if !digits_fit {
         return None;
     }
-    let written = strip_marks(cursor.line.get(start..cursor.pos)?);
-    if separator == '.' {
-        cursor.eat('.');
-    }
-    Some(RawDate { first, second, third, first_digits, third_digits, written })
+    Some(RawDate { first, second, third, first_digits, third_digits, spaced_dots, written })
 }
 
-/// `, ` or a space between date and time, or a locale's word for "at" (Finnish `klo`, French `à`).
+/// `, ` (or the Arabic comma `،`) or a space between date and time, or a locale's word for "at" (Finnish
+/// `klo`, French `à`).
 fn read_date_time_gap(cursor: &mut Cursor<'_>) -> Option<()> {
-    let comma = cursor.eat(',');
+    cursor.skip_marks();
+    let comma = cursor.eat(',') || cursor.eat('\u{60C}');
     let blanks = cursor.skip_blanks();
     if cursor.eat_word("klo") || cursor.eat_word("\u{E0}") {
         return (cursor.skip_blanks() > 0).then_some(());
@@ -128,7 +143,22 @@ fn read_date_time_gap(cursor: &mut Cursor<'_>) -> Option<()> {
     (comma || blanks > 0).then_some(())
 }
 
+/// The words Korean, Chinese and Japanese write before the time for AM and PM.
+const LEADING_MERIDIEMS: [(&str, Meridiem); 6] = [
+    ("\u{C624}\u{C804}", Meridiem::Am), // 오전
+    ("\u{C624}\u{D6C4}", Meridiem::Pm), // 오후
+    ("\u{4E0A}\u{5348}", Meridiem::Am), // 上午
+    ("\u{4E0B}\u{5348}", Meridiem::Pm), // 下午
+    ("\u{5348}\u{524D}", Meridiem::Am), // 午前
+    ("\u{5348}\u{5F8C}", Meridiem::Pm), // 午後
+];
+
 fn read_time(cursor: &mut Cursor<'_>) -> Option<RawTime> {
+    let leading =
+        LEADING_MERIDIEMS.iter().find_map(|(word, meridiem)| cursor.eat_str(word).then_some(*meridiem));
+    if leading.is_some() {
+        cursor.skip_blanks();
+    }
     let (hour, _) = cursor.number(2)?;
     let separator = cursor.bump()?;
     if !matches!(separator, ':' | '.') {
@@ -140,6 +170,9 @@ fn read_time(cursor: &mut Cursor<'_>) -> Option<RawTime> {
         cursor.bump();
         second = cursor.two_digits()?;
     }
+    if leading.is_some() {
+        return Some(RawTime { hour, minute, second, meridiem: leading });
+    }
     let before_meridiem = cursor.pos;
     cursor.skip_blanks();
     let meridiem = read_meridiem(cursor);
@@ -149,9 +182,26 @@ fn read_time(cursor: &mut Cursor<'_>) -> Option<RawTime> {
     Some(RawTime { hour, minute, second, meridiem })
 }
 
-/// `AM`, `pm`, `a.m.`, `p. m.` (with any space between the letters), followed by the header's end.
+/// Whether the cursor stands at the end of a header's time: the line's end, a blank, a mark, `]` or `-`.
+fn at_time_end(cursor: &Cursor<'_>) -> bool {
+    match cursor.peek() {
+        None => true,
+        Some(c) => is_blank(c) || is_invisible_mark(c) || matches!(c, ']' | '-' | '\u{2013}'),
+    }
+}
+
+/// `AM`, `pm`, `a.m.`, `p. m.` (with any space between the letters) or Finnish `ap.`/`ip.`, followed by
+/// the header's end.
 fn read_meridiem(cursor: &mut Cursor<'_>) -> Option<Meridiem> {
     let start = cursor.pos;
+    for (word, meridiem) in [("ap.", Meridiem::Am), ("ip.", Meridiem::Pm)] {
+        if cursor.eat_str(word) {
+            if at_time_end(cursor) {
+                return Some(meridiem);
+            }
+            cursor.pos = start;
+        }
+    }
     let meridiem = match cursor.bump() {
         Some('a' | 'A') => Meridiem::Am,
         Some('p' | 'P') => Meridiem::Pm,
@@ -167,11 +217,7 @@ fn read_meridiem(cursor: &mut Cursor<'_>) -> Option<Meridiem> {
         return None;
     }
     cursor.eat('.');
-    let ends = match cursor.peek() {
-        None => true,
-        Some(c) => is_blank(c) || is_invisible_mark(c) || matches!(c, ']' | '-' | '\u{2013}'),
-    };
-    if !ends {
+    if !at_time_end(cursor) {
         cursor.pos = start;
         return None;
     }
@@ -207,6 +253,15 @@ impl Cursor<'_> {
         }
     }
 
+    /// Eats `text` if the line continues with it.
+    fn eat_str(&mut self, text: &str) -> bool {
+        let found = self.line.get(self.pos..).is_some_and(|rest| rest.starts_with(text));
+        if found {
+            self.pos += text.len();
+        }
+        found
+    }
+
     /// Eats `word` only when a blank follows it.
     fn eat_word(&mut self, word: &str) -> bool {
         let Some(rest) = self.line.get(self.pos..) else {
@@ -226,8 +281,13 @@ impl Cursor<'_> {
         }
     }
 
-    fn skip_plain_spaces(&mut self) {
-        while self.eat(' ') {}
+    /// Skips plain spaces; returns how many.
+    fn skip_plain_spaces(&mut self) -> usize {
+        let mut spaces = 0;
+        while self.eat(' ') {
+            spaces += 1;
+        }
+        spaces
     }
 
     /// Skips blanks and marks; returns how many blanks (not marks) it skipped.
@@ -313,6 +373,35 @@ mod tests {
         assert_eq!(parts("15/01/2024 \u{E0} 10:00 - Zo\u{E9}: salut").body, "Zo\u{E9}: salut");
         let marked = parts("\u{200E}[15.01.24, 10:00:00] \u{202A}+44 7700\u{202C}: x");
         assert_eq!(marked.body, "\u{202A}+44 7700\u{202C}: x");
+    }
+
+    #[test]
+    fn meridiem_before_the_time_and_korean_dates() {
+        let ko = parts("2024. 1. 2. \u{C624}\u{D6C4} 3:04 - \u{C774}\u{B984}: \u{D14D}\u{C2A4}\u{D2B8}");
+        assert_eq!((ko.date, ko.time), ((2024, 1, 2), (3, 4, 0, Some(Meridiem::Pm))));
+        assert_eq!(ko.body, "\u{C774}\u{B984}: \u{D14D}\u{C2A4}\u{D2B8}");
+        let ko_short = parse_header("24. 1. 2. \u{C624}\u{C804} 9:15 - A: b").expect("a header");
+        assert!(ko_short.date.spaced_dots);
+        assert_eq!((ko_short.date.first, ko_short.date.third_digits), (24, 1));
+        let ko_ios = parts("[2024. 1. 2. \u{C624}\u{D6C4} 3:04:05] A: b");
+        assert_eq!(ko_ios.time, (3, 4, 5, Some(Meridiem::Pm)));
+        let zh = parts("2024/1/2 \u{4E0B}\u{5348}3:04 - A: b");
+        assert_eq!((zh.date, zh.time), ((2024, 1, 2), (3, 4, 0, Some(Meridiem::Pm))));
+        let ja = parts("[2024/01/02 \u{5348}\u{524D}0:30:00] A: b");
+        assert_eq!(ja.time, (0, 30, 0, Some(Meridiem::Am)));
+        let ar = parts("\u{200F}[\u{200F}27\u{200F}/3\u{200F}/2022\u{60C} 21:41:55] D: x");
+        assert_eq!((ar.date, ar.time), ((27, 3, 2022), (21, 41, 55, None)));
+        let fi = parts("2.1.2024 klo 3.04 ip. - Liisa: moi");
+        assert_eq!(fi.time, (3, 4, 0, Some(Meridiem::Pm)));
+        assert_eq!(parts("[2.1.2024 klo 11.59.00 ap.] L: m").time.3, Some(Meridiem::Am));
+    }
+
+    #[test]
+    fn a_two_digit_year_first_needs_the_korean_shape() {
+        // Without spaced dots and a closing dot, a single-digit last field is no year.
+        assert!(parse_header("24.1.2, 10:00 - A: b").is_none());
+        assert!(parse_header("24. 1. 2, 10:00 - A: b").is_none());
+        assert!(!parse_header("15.01.24, 10:00 - A: b").expect("a header").date.spaced_dots);
     }
 
     #[test]

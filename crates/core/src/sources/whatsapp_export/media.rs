@@ -43,9 +43,6 @@ pub(super) enum MediaPlace {
     Zip(Arc<ZipIndex>),
 }
 
-/// The note on a message whose media the export did not include at all.
-pub(super) const MEDIA_OMITTED_NOTE: &str = "media omitted by the export";
-
 /// The attachment a marker names, and a note when its file is not in the export.
 pub(super) fn attachment(name: &str, place: &MediaPlace) -> (Attachment, Option<String>) {
     let content_type =

@@ -11,7 +11,10 @@
 //!   contradicts or leaves open, an impossible date) is an error and none of its items is produced.
 //! - `open` reads the first chat text, so its errors come from `open`; a later text's error is yielded
 //!   by the iterator in its place, after which the iterator goes on with the next text.
-//! - Day/month order comes from the whole text (see `dates` for time zones and DST).
+//! - The day/month/year order and the years come from the whole text (see `dates`); the wall clock is read
+//!   in the given time zone (see `zone` for DST).
+//! - Markers (deleted, edited, view once, media left out) become notes and an `X-Docket-Flags` header; every
+//!   item has an `X-Docket-Timezone` header (see `chat`).
 //! - `source_id` is `PATH:LINE`, PATH being the text's path below the chosen location (for a text in a
 //!   zip, `ZIP/ENTRY`), LINE the message's first line.
 
@@ -21,9 +24,12 @@ mod chat_name;
 mod dates;
 mod header;
 mod locations;
+mod marker_words;
+mod markers;
 mod media;
 mod survey;
 mod text_lines;
+mod zone;
 
 use std::collections::VecDeque;
 use std::path::Path;

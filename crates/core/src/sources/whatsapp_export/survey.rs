@@ -1,13 +1,18 @@
 //! The checks a whole chat text must pass before any of its items is produced: it holds message lines,
-//! nothing precedes the first one, its dates fit one day/month order (proved by the file, or given with
-//! `--date-order`), and every date and time is real. It also collects the chat's senders. Building items
-//! is `chat`'s job.
+//! nothing precedes the first one, its dates fit one day/month/year order in WhatsApp's years (proved by
+//! the file, or given with `--date-order`; see `dates` for the rule), and every date and time is real. It
+//! also collects the chat's senders. Building items is `chat`'s job.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::body::{classify, Body};
-use super::dates::{order_flag, order_words, wall_clock, DateProof, OrderEvidence, WallClockProblem};
+use chrono::Datelike;
+
+use super::dates::{
+    in_whatsapp_years, latest_year, order_flag, order_words, wall_clock, OrderEvidence, WallClockProblem,
+    FIRST_YEAR,
+};
 use super::header::{is_invisible_mark, parse_header};
 use super::locations::ChatText;
 use crate::sources::{DateOrder, ExportError, ExportOptions};
@@ -24,7 +29,7 @@ pub(super) struct ChatFacts {
 
 pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFacts, ExportError> {
     let path = chat.error_path.as_path();
-    let mut evidence = OrderEvidence::default();
+    let mut evidence = OrderEvidence::new(latest_year(chrono::Utc::now()));
     let mut senders = BTreeSet::new();
     let mut headers = 0usize;
     let mut orphan = None;
@@ -50,22 +55,22 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
         headers += 1;
         let written = &header.date.written;
         match evidence.observe(line.number, &header.date) {
-            Ok(DateProof::Impossible) => {
+            Ok(found) if found.is_empty() => {
                 let message = format!(
-                    "the date {written} is not a real date in any day/month order. Check this line; if the \
-                     file was edited by hand, export the chat again from WhatsApp"
+                    "the date {written} is not a real date from {FIRST_YEAR} (when WhatsApp began) to {} in \
+                     any day/month/year order. Check this line and the phone's clock when the message was \
+                     sent; if the file was edited by hand, export the chat again from WhatsApp",
+                    evidence.latest_year()
                 );
                 return Err(parse(path, line.number, &message));
             }
             Err(earlier) if options.date_order.is_none() => {
+                let orders = earlier.orders.words();
                 let message = format!(
-                    "the date {written} cannot be read as {}, but the date {} on line {} can only be read as \
-                     {}. One export uses one date order: check that this file holds a single WhatsApp export \
-                     and was not joined from phones with different date settings",
-                    order_words(earlier.order),
-                    earlier.written,
-                    earlier.line,
-                    order_words(earlier.order),
+                    "the date {written} cannot be read as {orders}, but the date {} on line {} can only be \
+                     read as {orders}. One export uses one date order: check that this file holds a single \
+                     WhatsApp export and was not joined from phones with different date settings",
+                    earlier.written, earlier.line,
                 );
                 return Err(parse(path, line.number, &message));
             }
@@ -85,9 +90,9 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
                 .into(),
         });
     }
-    let order = match (options.date_order, evidence.proven()) {
+    let order = match (options.date_order, evidence.decided()) {
         (Some(order), _) => order,
-        (None, Some(proven)) => proven.order,
+        (None, Some(decided)) => decided,
         (None, None) => {
             return Err(ExportError::AmbiguousDateOrder {
                 path: path.to_path_buf(),
@@ -114,11 +119,12 @@ fn check_every_date(
             continue;
         };
         let problem = match wall_clock(&header.date, &header.time, order) {
-            Ok(time) => {
+            Ok(time) if in_whatsapp_years(time.year(), evidence.latest_year()) => {
                 time_ordered &= previous.is_none_or(|previous| previous <= time);
                 previous = Some(time);
                 continue;
             }
+            Ok(_) => WallClockProblem::Date,
             Err(problem) => problem,
         };
         let written = &header.date.written;
@@ -127,27 +133,30 @@ fn check_every_date(
                                        the file was edited by hand, export the chat again from WhatsApp"
                 .to_string(),
             WallClockProblem::Date if order_given => {
-                let hint = match evidence.proven() {
-                    Some(proven) if proven.order != order => format!(
+                let hint = match (evidence.decided(), evidence.narrowed()) {
+                    (Some(decided), Some(narrowed)) if decided != order => format!(
                         " Line {} ({}) shows this export uses {} (--date-order {}).",
-                        proven.line,
-                        proven.written,
-                        order_words(proven.order),
-                        order_flag(proven.order)
+                        narrowed.line,
+                        narrowed.written,
+                        order_words(decided),
+                        order_flag(decided)
                     ),
                     _ => String::new(),
                 };
                 format!(
-                    "the date {written} cannot be read as {}, the order given with --date-order {}.{hint} Run \
-                     again with the --date-order this export uses, or check this line if the file was edited \
-                     by hand",
+                    "the date {written} cannot be read as {}, the order given with --date-order {}, as a real \
+                     date from {FIRST_YEAR} (when WhatsApp began) to {}.{hint} Run again with the --date-order \
+                     this export uses, or check this line if the file was edited by hand",
                     order_words(order),
-                    order_flag(order)
+                    order_flag(order),
+                    evidence.latest_year()
                 )
             }
             WallClockProblem::Date => format!(
-                "the date {written} is not a real date when read as {}, the order the rest of this file uses. \
-                 Check this line; if the file was edited by hand, export the chat again from WhatsApp",
+                "the date {written} is not a real date from {FIRST_YEAR} to {} when read as {}, the order the \
+                 rest of this file uses. Check this line; if the file was edited by hand, export the chat again \
+                 from WhatsApp",
+                evidence.latest_year(),
                 order_words(order)
             ),
         };
