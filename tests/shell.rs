@@ -10,6 +10,8 @@ mod connectors;
 mod entra;
 #[path = "shell/generated_types.rs"]
 mod generated_types;
+#[path = "shell/hardening.rs"]
+mod hardening;
 #[path = "shell/harness.rs"]
 mod harness;
 #[path = "shell/m365.rs"]

@@ -113,7 +113,14 @@ pub fn run() -> ExitCode {
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(secret_safe))
         .try_init();
 
-    let state_dir = docket_core::config::default_state_dir();
+    let state_dir = match docket_core::config::default_state_dir() {
+        Ok(dir) => dir,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("docket: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let state_dir = std::path::absolute(&state_dir).unwrap_or(state_dir);
     tracing::info!(state_dir = %state_dir.display(), "starting Docket");
 

@@ -9,7 +9,10 @@ use crate::args::CoverageArgs;
 use crate::exit::{self, Exit};
 
 pub fn coverage(args: CoverageArgs) -> Exit {
-    let state = state_dir(&args.state);
+    let state = match state_dir(&args.state) {
+        Ok(state) => state,
+        Err(e) => return exit::report(&e, args.json),
+    };
     if !state.join("ledger.sqlite3").is_file() {
         let message = format!(
             "there is no ledger in {}: nothing was imported with this state folder. Check --state (it must be \

@@ -29,6 +29,10 @@ pub async fn dispatch(cli: Cli) -> Exit {
     }
 }
 
-pub fn state_dir(arg: &Option<PathBuf>) -> PathBuf {
-    arg.clone().unwrap_or_else(config::default_state_dir)
+/// `--state`, else the default state folder (which an account without a data folder does not have).
+pub fn state_dir(arg: &Option<PathBuf>) -> Result<PathBuf, docket_core::Error> {
+    match arg {
+        Some(dir) => Ok(dir.clone()),
+        None => Ok(config::default_state_dir()?),
+    }
 }

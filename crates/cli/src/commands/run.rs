@@ -52,7 +52,7 @@ fn show_plan(args: &RunArgs) -> Exit {
 
 async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
     let plan = plan::from_flags(&args.source, Some(target_flags(args)))?;
-    let ledger = Ledger::open(&state_dir(&args.state))?;
+    let ledger = Ledger::open(&state_dir(&args.state)?)?;
     let progress = progress_bar::for_stderr();
     let opened = plan.open(&EnvThenKeychain, &ledger, progress.clone())?;
     let cancel = CancellationToken::new();

@@ -7,9 +7,11 @@ use crate::args::RunsArgs;
 use crate::exit::{self, Exit};
 
 pub fn runs(args: RunsArgs) -> Exit {
-    let records = match Ledger::open(&state_dir(&args.state)).and_then(|l| l.runs(args.limit)) {
+    let records =
+        state_dir(&args.state).and_then(|state| Ok(Ledger::open(&state).and_then(|l| l.runs(args.limit))?));
+    let records = match records {
         Ok(records) => records,
-        Err(e) => return exit::report(&e.into(), args.json),
+        Err(e) => return exit::report(&e, args.json),
     };
     if args.json {
         outln!("{}", serde_json::to_string(&records).unwrap_or_default());

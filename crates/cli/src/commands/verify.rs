@@ -81,7 +81,7 @@ pub async fn verify(args: VerifyArgs) -> Exit {
 
 async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Error> {
     let (planned, _) = plan::target_from_flag(&args.target, plan::cloud_name(&args.cloud)?, false)?;
-    let ledger = Ledger::open(&state_dir(&args.state))?;
+    let ledger = Ledger::open(&state_dir(&args.state)?)?;
     if matches!(planned, PlanTarget::Graph { .. }) {
         let graph = planned.open_graph(&EnvThenKeychain)?;
         let target = graph.target_id();

@@ -230,3 +230,22 @@ fn a_closed_stdout_pipe_is_not_a_crash_and_loses_nothing() {
     let listed = json(&run(&["runs", "--state", state_arg, "--json"]));
     assert_eq!(listed[0]["summary"]["delivered"], items as u64);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_state_folder_is_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let chat = tmp.path().join("WhatsApp Chat with Desk.txt");
+    std::fs::write(&chat, "15/01/2024, 09:00 - Alice: hello\n").expect("export");
+    let state = tmp.path().join("new/state");
+    let source = format!("whatsapp:{}", chat.display());
+    let target = format!("dir:{}", tmp.path().join("out").display());
+
+    let output =
+        super::harness::run(&super::harness::run_args(&source, &target, &state, &["--timezone", "UTC"]));
+
+    assert!(output.status.code().is_some_and(|c| c < 2), "{}", super::harness::stderr(&output));
+    let mode = std::fs::metadata(&state).expect("the state folder exists").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the ledger names every chat and person: only its user may read it");
+}

@@ -2,6 +2,9 @@
 //! here; the storage connection string is read from the environment or the keychain when a sink is built.
 
 pub mod env;
+mod files;
+
+pub use files::{create_private_dir, create_temp_beside};
 
 use std::path::PathBuf;
 
@@ -97,12 +100,18 @@ pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
 
 /// Where Docket keeps its ledger when `--state` is not given: the platform's data folder
 /// (`~/.local/share/docket` on Linux, `%APPDATA%\docket` on Windows, `~/Library/Application Support/docket`
-/// on macOS). `DOCKET_STATE_DIR` overrides it.
-pub fn default_state_dir() -> PathBuf {
+/// on macOS). `DOCKET_STATE_DIR` overrides it. Never a temporary folder: an account with no data folder (no
+/// home) has no default, and the admin names one.
+pub fn default_state_dir() -> Result<PathBuf, ConfigError> {
     if let Some(dir) = std::env::var_os("DOCKET_STATE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
-    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("docket")
+    dirs::data_dir().map(|dir| dir.join("docket")).ok_or_else(|| ConfigError::Invalid {
+        field: "state folder".into(),
+        message: "this account has no data folder (HOME is not set), so Docket has nowhere to keep its \
+                  ledger. Name a folder with --state or DOCKET_STATE_DIR"
+            .into(),
+    })
 }
 
 #[cfg(test)]

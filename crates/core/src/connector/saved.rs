@@ -236,13 +236,13 @@ impl ConnectorStore {
     fn write(&self, connectors: &[SavedConnector]) -> Result<(), Error> {
         let file = ConnectorFile { version: FORMAT_VERSION, connectors: connectors.to_vec() };
         let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Internal(e.to_string()))?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| self.io_error("create the folder of", &e))?;
+        if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            crate::config::create_private_dir(dir).map_err(|e| self.io_error("create the folder of", &e))?;
         }
-        let tmp = self.path.with_extension("json.tmp");
+        let (tmp, mut f) =
+            crate::config::create_temp_beside(&self.path, "tmp").map_err(|e| self.io_error("write", &e))?;
         let written = (|| -> std::io::Result<()> {
             use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
             f.write_all(&json)?;
             f.sync_all()?;
             std::fs::rename(&tmp, &self.path)

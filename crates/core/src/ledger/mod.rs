@@ -160,7 +160,7 @@ pub struct RunLock {
 impl Ledger {
     /// Opens (or creates) `state_dir/ledger.sqlite3`.
     pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
-        std::fs::create_dir_all(state_dir).map_err(|e| LedgerError::Open {
+        crate::config::create_private_dir(state_dir).map_err(|e| LedgerError::Open {
             path: state_dir.to_path_buf(),
             source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
         })?;
