@@ -86,6 +86,7 @@ pub fn build_with<R: Runtime>(
             identity::admin_consent_confirm,
             m365::admin_sign_in_start,
             m365::admin_sign_in_wait,
+            m365::admin_sign_out,
             m365::list_entra_apps,
             m365::register_docket_app,
             m365::add_app_secret,

@@ -1,7 +1,8 @@
 //! The admin's Microsoft sign-in, held as Tauri managed state and reached through `SignInSlotExt`: the
 //! sign-in under way (started by `admin_sign_in_start`, awaited by `admin_sign_in_wait`) and the signed-in
-//! session the app-registration commands use. The session keeps its access token in memory only (the refresh
-//! token is in the keychain); nothing here is ever serialised. A newer start ends an older sign-in.
+//! session the app-registration commands use. The session keeps both its tokens in memory only and ends with
+//! `sign_out` (the wizard's end, or the admin's sign-out) or with the app; nothing here is ever serialised. A
+//! newer start ends an older sign-in.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -42,6 +43,16 @@ impl SignInSlot {
     /// Keeps the signed-in session for the commands that act as the admin.
     pub fn signed_in(&self, session: Arc<AdminSession>) {
         self.lock().session = Some(session);
+    }
+
+    /// Ends the signed-in session (and any sign-in still waiting): its tokens are forgotten. Returns whether
+    /// there was one.
+    pub fn sign_out(&self) -> Option<Arc<AdminSession>> {
+        let mut slot = self.lock();
+        if let Some(pending) = slot.pending.take() {
+            pending.abort();
+        }
+        slot.session.take()
     }
 
     /// The signed-in session, or `SignInNeeded`.

@@ -91,7 +91,8 @@ fn the_admin_signs_in_registers_the_docket_app_and_its_secret_goes_only_to_the_k
         .expect("the app is registered");
 
     assert_eq!(signed_in, json!({ "tenant_id": TENANT }));
-    let refresh = stored(&store, ADMIN_REFRESH_TOKEN_ENTRY).expect("the refresh token is in the keychain");
+    assert_eq!(stored(&store, ADMIN_REFRESH_TOKEN_ENTRY), None, "the refresh token stays in memory");
+    let refresh = tenant.entra.refresh_tokens_issued().pop().expect("Entra ID issued a refresh token");
     let app_id = registered["app_id"].as_str().expect("an app id").to_string();
     assert_eq!(registered["display_name"], "Docket archive");
     let apps = tenant.graph.applications();
@@ -111,6 +112,12 @@ fn the_admin_signs_in_registers_the_docket_app_and_its_secret_goes_only_to_the_k
         .invoke("test_entra_app", json!({ "tenantId": TENANT, "clientId": app_id, "cloud": tenant.cloud() }))
         .expect("the new app signs in with the stored secret");
     assert_eq!(check["client_id"], app_id.as_str());
+
+    // When the wizard ends it signs the admin out: the session and its tokens are gone.
+    assert_eq!(shell.invoke("admin_sign_out", json!({})), Ok(json!(true)));
+    let after = shell.invoke("list_entra_apps", json!({})).expect_err("signed out");
+    assert_eq!(after["code"], "entra_auth", "{after}");
+    assert_eq!(shell.invoke("admin_sign_out", json!({})), Ok(json!(false)), "nothing left to sign out");
 }
 
 #[test]

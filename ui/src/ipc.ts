@@ -283,6 +283,11 @@ export function adminSignInWait(): Promise<SignedIn> {
   return call<SignedIn>('admin_sign_in_wait');
 }
 
+/** Signs the admin out of Microsoft: the session's tokens are forgotten. Resolves to whether one was signed in. */
+export function adminSignOut(): Promise<boolean> {
+  return call<boolean>('admin_sign_out', {});
+}
+
 /** The signed-in admin's app registrations, to pick Docket's app from (code `entra_auth` when not signed in). */
 export function listEntraApps(): Promise<AppSummary[]> {
   return call<AppSummary[]>('list_entra_apps');

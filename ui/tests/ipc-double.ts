@@ -65,6 +65,7 @@ class IpcDouble {
   private importFailed: ((error: IpcError) => void) | null = null;
   private consentAnswer: ((result: ConsentResult) => void) | null = null;
   private consentEnded: ((error: IpcError) => void) | null = null;
+  signedOut = false;
   private signInAnswer: ((tenant: { tenant_id: string }) => void) | null = null;
   private signInFailed: ((error: IpcError) => void) | null = null;
   private signedInTenant: string | null = null;
@@ -154,6 +155,9 @@ class IpcDouble {
           throw refusal('entra_auth', `Microsoft Entra ID does not know the tenant "${String(args.tenantId)}" (AADSTS90002)`);
         }
         return { url: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize?client_id=14d82eec-204b-4c2f-b7e8-296a70dab67e&response_type=code&state=s9&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A53690%2F` };
+      case 'admin_sign_out':
+        this.signedOut = true;
+        return true;
       case 'admin_sign_in_wait':
         return new Promise((resolve, reject) => {
           this.signInAnswer = resolve;

@@ -179,6 +179,8 @@ describe('the setup wizard', () => {
     assert.ok(!JSON.stringify(settings).includes(CLIENT_SECRET));
     const run = await page.evaluate(() => window.__ipcDouble.calls.find((c) => c.cmd === 'run_connector')?.args);
     assert.equal(run.replay, false);
+    // The admin's Microsoft sign-in was for setting up: the wizard's end signs them out.
+    await page.waitForFunction(() => window.__ipcDouble.signedOut === true);
     const request = settings.request;
     assert.deepEqual(request, {
       source_kind: 'whatsapp',

@@ -93,6 +93,8 @@ struct Inner {
     used_codes: HashSet<String>,
     tokens: HashMap<String, IssuedToken>,
     refresh_tokens: HashMap<String, PendingCode>,
+    /// Every refresh token ever issued, redeemed or not (canaries for secret-leak tests).
+    pub(crate) refresh_issued: Vec<String>,
     token_lifetime: Duration,
     consent_answer: ConsentAnswer,
     consents: Vec<(String, String)>,
@@ -204,6 +206,7 @@ impl FakeEntra {
                 used_codes: HashSet::new(),
                 tokens: HashMap::new(),
                 refresh_tokens: HashMap::new(),
+                refresh_issued: Vec::new(),
                 token_lifetime: Duration::from_secs(3599),
                 consent_answer: ConsentAnswer::Grant,
                 consents: Vec::new(),
@@ -221,6 +224,11 @@ impl FakeEntra {
             }
         });
         FakeEntra { authority: format!("http://127.0.0.1:{port}"), state }
+    }
+
+    /// Every refresh token issued so far, in order (redeemed ones too).
+    pub fn refresh_tokens_issued(&self) -> Vec<String> {
+        self.state.lock().refresh_issued.clone()
     }
 
     /// Tokens issued so far (successful requests only).

@@ -84,6 +84,18 @@ pub async fn admin_sign_in_wait<R: Runtime>(app: AppHandle<R>) -> Result<SignedI
     Ok(SignedIn { tenant_id: session.tenant_id().to_string() })
 }
 
+/// Signs the admin out: the session's tokens (the refresh token carries `Application.ReadWrite.All`) are
+/// forgotten now. The wizard calls it when it ends; nothing else keeps them.
+#[tauri::command]
+pub async fn admin_sign_out<R: Runtime>(app: AppHandle<R>) -> Result<bool, IpcError> {
+    let ended = app.sign_in_slot().sign_out();
+    let signed_in = ended.is_some();
+    if let Some(session) = ended {
+        session.sign_out().await;
+    }
+    Ok(signed_in)
+}
+
 async fn wait_for_sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<identity::AdminSession>, IpcError> {
     let task = app.sign_in_slot().take_pending().ok_or_else(not_started)?;
     match task.await {

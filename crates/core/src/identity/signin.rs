@@ -1,8 +1,10 @@
 //! Interactive admin sign-in (oauth2 crate): the authorization-code flow with PKCE (S256) in the system
 //! browser, the redirect captured on `http://127.0.0.1:<random port>/` (RFC 8252) with `state` checked, and
-//! the browser answered with a page saying it can be closed. The access token stays in memory; the refresh
-//! token goes to the keychain (`ADMIN_REFRESH_TOKEN_ENTRY`). Opening the browser is the caller's job (a
-//! callback), so the core never starts a process.
+//! the browser answered with a page saying it can be closed. Both tokens stay in memory, in the session: the
+//! refresh token carries `Application.ReadWrite.All` on the admin's behalf, so it is never written anywhere
+//! and ends with the session (the wizard's end, sign-out, or quitting Docket). A refresh token an earlier
+//! version left in the keychain (`ADMIN_REFRESH_TOKEN_ENTRY`) is deleted at the next sign-in. Opening the
+//! browser is the caller's job (a callback), so the core never starts a process.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +24,7 @@ use super::loopback::{read_request_target, respond};
 use super::{checked_client_id, checked_tenant, new_consent_state, Cloud, IdentityError, TokenProvider};
 use crate::secrets::{SecretStore, Sensitive};
 
-/// The keychain entry of the signed-in admin's refresh token.
+/// The keychain entry where versions before 0.2 kept the admin's refresh token; deleted at sign-in.
 pub const ADMIN_REFRESH_TOKEN_ENTRY: &str = "entra-admin-refresh-token";
 
 /// The public client the admin signs in with unless another is configured: Microsoft Graph Command Line
@@ -106,11 +108,11 @@ struct Access {
     refresh_at: Instant,
 }
 
-/// A signed-in admin: Graph calls on their behalf. The access token lives only here; the refresh token is in
-/// the keychain and renews the access token when it is due.
+/// A signed-in admin: Graph calls on their behalf. Both tokens live only here: the refresh token renews the
+/// access token when it is due, and goes with the session.
 pub struct AdminSession {
     settings: SignInSettings,
-    secrets: Arc<dyn SecretStore>,
+    refresh: Mutex<Option<Sensitive<String>>>,
     access: Mutex<Option<Access>>,
 }
 
@@ -129,40 +131,34 @@ impl AdminSession {
         &self.settings.tenant_id
     }
 
-    /// A session from the refresh token a previous sign-in left in the keychain, without a browser. It
-    /// fails with `SignInNeeded` when there is none or Entra ID no longer accepts it.
-    pub async fn resume(
-        settings: SignInSettings,
-        secrets: Arc<dyn SecretStore>,
-    ) -> Result<AdminSession, IdentityError> {
-        let session = AdminSession { settings, secrets, access: Mutex::new(None) };
-        session.token().await?;
-        Ok(session)
-    }
-
     async fn renew(&self) -> Result<Access, IdentityError> {
-        let stored =
-            self.secrets.get(ADMIN_REFRESH_TOKEN_ENTRY).map_err(|e| listener_error(&e.to_string()))?;
-        let Some(refresh) = stored else {
+        let mut refresh = self.refresh.lock().await;
+        let Some(current) = refresh.clone() else {
             return Err(IdentityError::SignInNeeded);
         };
         let (oauth, endpoint) = self.settings.oauth(None)?;
         let http = token_http_client(&endpoint)?;
         let answer = oauth
-            .exchange_refresh_token(&RefreshToken::new(refresh.expose().clone()))
+            .exchange_refresh_token(&RefreshToken::new(current.expose().clone()))
             .add_scopes(self.settings.scopes())
             .request_async(&http)
             .await;
         match answer {
-            Ok(token) => keep(&*self.secrets, &token),
+            Ok(token) => Ok(keep(&mut refresh, &token)),
             Err(oauth2::RequestTokenError::ServerResponse(_)) => {
-                let _ = self.secrets.delete(ADMIN_REFRESH_TOKEN_ENTRY);
+                *refresh = None;
                 Err(IdentityError::SignInNeeded)
             }
             Err(error) => {
                 Err(refusal(error, &self.settings.tenant_id, &self.settings.client_id, "", endpoint))
             }
         }
+    }
+
+    /// Forgets both tokens now (sign-out); later calls need a new sign-in.
+    pub async fn sign_out(&self) {
+        *self.refresh.lock().await = None;
+        *self.access.lock().await = None;
     }
 }
 
@@ -184,25 +180,22 @@ impl TokenProvider for AdminSession {
     }
 }
 
-/// Keeps a token answer: the refresh token to the keychain, the access token for memory.
-fn keep(
-    secrets: &dyn SecretStore,
-    token: &oauth2::basic::BasicTokenResponse,
-) -> Result<Access, IdentityError> {
-    if let Some(refresh) = token.refresh_token() {
-        secrets
-            .set(ADMIN_REFRESH_TOKEN_ENTRY, &Sensitive::new(refresh.secret().clone()))
-            .map_err(|e| IdentityError::Keychain(e.to_string()))?;
+/// Keeps a token answer in memory: a new (rotated) refresh token replaces the old one; the access token is
+/// returned with the moment to renew it.
+fn keep(refresh: &mut Option<Sensitive<String>>, token: &oauth2::basic::BasicTokenResponse) -> Access {
+    if let Some(rotated) = token.refresh_token() {
+        *refresh = Some(Sensitive::new(rotated.secret().clone()));
     }
     let lifetime = token.expires_in().unwrap_or(Duration::from_secs(60));
-    Ok(Access {
+    Access {
         token: Sensitive::new(token.access_token().secret().clone()),
         refresh_at: Instant::now() + refresh_after(lifetime),
-    })
+    }
 }
 
 /// Signs the admin in: opens the authorize page (PKCE S256, a fresh `state`) through `open_url`, waits on
-/// the loopback listener for the code, and redeems it. The refresh token lands in `secrets`.
+/// the loopback listener for the code, and redeems it. The tokens stay in the returned session; `secrets` is
+/// only cleared of a refresh token an earlier version kept there.
 pub async fn sign_in_admin(
     settings: SignInSettings,
     open_url: OpenUrl<'_>,
@@ -229,8 +222,12 @@ pub async fn sign_in_admin(
         .request_async(&http)
         .await;
     let token = answer.map_err(|e| refusal(e, &settings.tenant_id, &settings.client_id, "", endpoint))?;
-    let access = keep(&*secrets, &token)?;
-    Ok(AdminSession { settings, secrets, access: Mutex::new(Some(access)) })
+    if let Err(error) = secrets.delete(ADMIN_REFRESH_TOKEN_ENTRY) {
+        tracing::warn!("an old refresh token could not be removed from the keychain: {error}");
+    }
+    let mut refresh = None;
+    let access = keep(&mut refresh, &token);
+    Ok(AdminSession { settings, refresh: Mutex::new(refresh), access: Mutex::new(Some(access)) })
 }
 
 /// Waits (at most `limit`, clamped) for the browser's redirect carrying `state`; stray requests (a favicon)

@@ -147,7 +147,11 @@ fn delegated_tokens(state: &EntraState, grant: PendingCode) -> Response {
     );
     let refresh = state.random("refresh.");
     let scope = grant.scopes.iter().map(|s| format!("{}/{s}", grant.audience)).collect::<Vec<_>>().join(" ");
-    state.lock().refresh_tokens.insert(refresh.clone(), grant);
+    {
+        let mut locked = state.lock();
+        locked.refresh_tokens.insert(refresh.clone(), grant);
+        locked.refresh_issued.push(refresh.clone());
+    }
     Response::json(
         200,
         &serde_json::json!({

@@ -1,6 +1,7 @@
 //! Spec: the admin's Microsoft 365 setup through the system browser, with a simulated browser that follows
-//! the Entra ID double's redirects to Docket's loopback listener. Sign-in uses PKCE (S256) and `state`; the
-//! refresh token goes to the keychain and the access token stays in memory. Registering the Docket app puts
+//! the Entra ID double's redirects to Docket's loopback listener. Sign-in uses PKCE (S256) and `state`; both
+//! tokens stay in the session's memory (the refresh token never reaches the keychain, and an old one there is
+//! deleted). Registering the Docket app puts
 //! its new client secret in the keychain only. Admin consent for the app's Graph permissions is recorded as
 //! granted or refused with `state` verified. Switching to GCC High changes every endpoint Docket calls.
 
@@ -9,8 +10,8 @@ use std::time::Duration;
 
 use docket_core::connector::{self, GraphApp, AZURE_CLIENT_SECRET_ENTRY};
 use docket_core::identity::{
-    check_app_credentials, sign_in_admin, AdminSession, Cloud, ConsentStatus, GraphClient, SignInSettings,
-    ADMIN_REFRESH_TOKEN_ENTRY, DOCKET_GRAPH_ROLES,
+    check_app_credentials, sign_in_admin, AdminSession, Cloud, ConsentStatus, GraphClient, IdentityError,
+    SignInSettings, ADMIN_REFRESH_TOKEN_ENTRY, DOCKET_GRAPH_ROLES,
 };
 use docket_core::secrets::{MemSecretStore, SecretStore};
 use docket_core::Code;
@@ -95,9 +96,13 @@ fn query_param(url: &str, name: &str) -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_signs_in_in_the_browser_with_pkce_and_the_refresh_token_goes_to_the_keychain() {
+async fn the_admin_signs_in_in_the_browser_with_pkce_and_the_tokens_stay_in_memory() {
     let tenant = Tenant::start();
     let store = Arc::new(MemSecretStore::default());
+    // A refresh token an earlier version kept in the keychain.
+    store
+        .set(ADMIN_REFRESH_TOKEN_ENTRY, &docket_core::secrets::Sensitive::new("refresh.old".into()))
+        .expect("set");
 
     let (session, browser) = signed_in(&tenant, store.clone()).await;
 
@@ -111,17 +116,26 @@ async fn the_admin_signs_in_in_the_browser_with_pkce_and_the_refresh_token_goes_
     assert!(scope.contains(&format!("{}/Application.ReadWrite.All", tenant.graph.base)), "{scope}");
     assert!(query_param(authorize, "redirect_uri").is_some_and(|r| r.starts_with("http://127.0.0.1:")));
     assert!(browser.last_page().await.contains("You can close this window"));
-    let refresh = store.get(ADMIN_REFRESH_TOKEN_ENTRY).expect("store").expect("a refresh token is kept");
-    assert!(refresh.expose().starts_with("refresh."));
+    assert!(
+        store.get(ADMIN_REFRESH_TOKEN_ENTRY).expect("store").is_none(),
+        "no refresh token in the keychain"
+    );
+    assert_eq!(tenant.entra.refresh_tokens_issued().len(), 1);
     assert!(!format!("{session:?}").contains("refresh.") && !format!("{session:?}").contains("fake."));
 
-    // The delegated token works on Graph, and a later session resumes from the keychain without a browser.
+    // The delegated token works on Graph; once it is due, the session renews it with the refresh token it
+    // holds (which Entra ID rotates), without a browser.
     let apps = connector::list_entra_apps(&session).await.expect("apps listed");
     assert!(!apps.is_empty());
-    let resumed = AdminSession::resume(tenant.settings(), store.clone()).await.expect("resumed");
-    assert!(connector::list_entra_apps(&Arc::new(resumed)).await.is_ok());
-    let rotated = store.get(ADMIN_REFRESH_TOKEN_ENTRY).expect("store").expect("kept");
-    assert_ne!(rotated.expose(), refresh.expose(), "the refresh token was rotated");
+    docket_core::identity::TokenProvider::invalidate(&*session).await;
+    assert!(connector::list_entra_apps(&session).await.is_ok(), "renewed in memory");
+    assert_eq!(tenant.entra.refresh_tokens_issued().len(), 2, "the refresh token was used and rotated");
+    assert!(store.get(ADMIN_REFRESH_TOKEN_ENTRY).expect("store").is_none(), "still nothing in the keychain");
+
+    // Signing out forgets both tokens.
+    session.sign_out().await;
+    let error = docket_core::identity::TokenProvider::token(&*session).await.expect_err("signed out");
+    assert!(matches!(error, IdentityError::SignInNeeded), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
