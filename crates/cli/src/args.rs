@@ -18,9 +18,23 @@ pub struct Cli {
     pub command: Command,
 }
 
+const RUN_EXAMPLES: &str = "Examples:
+  Try an export without a tenant (messages as .eml files under ./archive):
+    docket run --source whatsapp:\"WhatsApp Chat with Desk.zip\" --target dir:archive \\
+               --mapping mapping.csv --timezone Europe/London
+  Deliver into each mapped person's mailbox, with an archive copy in Azure:
+    export DOCKET_TENANT_ID=... DOCKET_CLIENT_ID=... DOCKET_CLIENT_SECRET=...
+    docket run --source telegram:export/result.json --target graph --target azure:chat-archive \\
+               --mapping mapping.csv --json
+  See the plan a run would follow, and run nothing:
+    docket run --source whatsapp:chat.txt --target graph --show-plan
+Exit codes: 0 every item accounted for, 1 some items failed (run again to retry them), 2 bad input or
+configuration (the message names the file, row or flag).";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import a source into a target and record every item in the ledger.
+    #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Work with user-mapping CSV files.
     Mapping {
@@ -33,6 +47,11 @@ pub enum Command {
     Runs(RunsArgs),
     /// Show, per chat, the period its imported exports cover (first and last message) and any gaps.
     Coverage(CoverageArgs),
+    /// List the items the ledger holds back (unmapped, oversize, failed) with their reasons.
+    Held(HeldArgs),
+    /// Import again the held items (unmapped, failed) of a source with the current mapping, from the copies
+    /// the ledger kept: takes the same flags as `run`, and reads nothing from the source.
+    Replay(RunArgs),
     /// Compare the ledger with the target: counts and digests.
     Verify(VerifyArgs),
     /// Check mailboxes in Microsoft 365 through Graph.
@@ -157,17 +176,35 @@ pub struct PreviewArgs {
     #[command(flatten)]
     pub source: SourceArgs,
     /// Which item to show, counting from 1 in the order `run` reads them.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = item_number)]
     pub item: usize,
 }
 
 #[derive(Debug, Args)]
 pub struct RunsArgs {
+    /// The state folder of the imports (default: the platform data folder, or DOCKET_STATE_DIR).
     #[arg(long)]
     pub state: Option<PathBuf>,
     /// How many runs to list, newest first.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Print one JSON array of runs (run_id, started_at, finished_at, source, target, status, summary).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HeldArgs {
+    /// The state folder of the imports (default: the platform data folder, or DOCKET_STATE_DIR).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Only the items of this source (KIND:LOCATION, as given to `run`).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// How many items to list, newest first.
+    #[arg(long, default_value_t = 200)]
+    pub limit: usize,
+    /// Print one JSON array (item_key, mailbox, state, reason, detail, chat, source_id, item_time per item).
     #[arg(long)]
     pub json: bool,
 }
@@ -184,13 +221,31 @@ pub struct CoverageArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
+    /// The state folder of the imports to check (default: the platform data folder, or DOCKET_STATE_DIR). It
+    /// must hold a ledger: verify never creates one.
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// The target to check, as given to `run`: graph / graph:FOLDER, azure:CONTAINER or dir:PATH.
     #[arg(long)]
     pub target: String,
+    /// Print one JSON object (target, counts, and the lists missing, digest_mismatch, unrecorded, drafts,
+    /// wrong_time) on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Mark the messages found missing as not delivered in the ledger, so the next `docket run` of the same
+    /// source delivers them again.
+    #[arg(long)]
+    pub mark_missing: bool,
     /// The Microsoft cloud of a graph target: global, gcc-high, dod or china.
     #[arg(long, default_value = "global")]
     pub cloud: String,
+}
+
+/// `--item`: a count from 1.
+fn item_number(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("items are counted from 1 (the first item is --item 1)".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number; items are counted from 1")),
+    }
 }

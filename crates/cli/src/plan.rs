@@ -139,33 +139,40 @@ pub fn target_from_flag(
 }
 
 /// DOCKET_TENANT_ID and DOCKET_CLIENT_ID, naming every missing one at once.
+/// The Docket app's tenant and client IDs from the environment. When any of what a Graph run needs is
+/// missing (the two IDs, and the client secret in the environment or the keychain), every missing variable is
+/// named at once, each once, with where to find its value.
 pub fn app_ids() -> Result<(String, String), Error> {
     let tenant = docket_core::config::env::var(TENANT_ENV);
     let client = docket_core::config::env::var(CLIENT_ID_ENV);
-    match (tenant, client) {
-        (Some(tenant), Some(client)) => Ok((tenant, client)),
-        (tenant, client) => {
-            let mut missing = Vec::new();
-            if tenant.is_none() {
-                missing.push(format!("{TENANT_ENV} (the Docket app's Directory (tenant) ID)"));
-            }
-            if client.is_none() {
-                missing.push(format!("{CLIENT_ID_ENV} (its Application (client) ID)"));
-            }
-            Err(ConfigError::Invalid {
-                field: missing
-                    .iter()
-                    .map(|m| m.split(' ').next().unwrap_or_default())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                message: format!(
-                    "not set: {}; both are on the app's Overview page in the Entra admin center",
-                    missing.join(" and ")
-                ),
-            }
-            .into())
-        }
+    if let (Some(tenant), Some(client)) = (&tenant, &client) {
+        return Ok((tenant.clone(), client.clone()));
     }
+    let mut missing = Vec::new();
+    if tenant.is_none() {
+        missing.push((
+            TENANT_ENV,
+            "the Docket app's Directory (tenant) ID, on its Overview page in the Entra admin center",
+        ));
+    }
+    if client.is_none() {
+        missing.push((CLIENT_ID_ENV, "its Application (client) ID, on the same page"));
+    }
+    let secret = EnvThenKeychain.get(AZURE_CLIENT_SECRET_ENTRY).ok().flatten();
+    if secret.is_none() {
+        missing.push((
+            CLIENT_SECRET_ENV,
+            "a client secret's value, from Certificates & secrets (or the keychain the desktop app fills)",
+        ));
+    }
+    let mut explained: Vec<String> = missing.iter().map(|(name, what)| format!("{name} ({what})")).collect();
+    let last = explained.pop().unwrap_or_default();
+    let list = if explained.is_empty() { last } else { format!("{} and {last}", explained.join(", ")) };
+    Err(ConfigError::Invalid {
+        field: "environment".into(),
+        message: format!("a graph target needs these variables, which are not set: {list}"),
+    }
+    .into())
 }
 
 fn absolute(path: &str) -> String {

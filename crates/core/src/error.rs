@@ -131,6 +131,8 @@ impl Error {
             Error::Export(e) => e.code(),
             Error::Mapping(_) => Code::BadMapping,
             Error::Sink(e) => e.code(),
+            // A state folder with no ledger is the admin's typo, not a broken database.
+            Error::Ledger(crate::ledger::LedgerError::Missing(_)) => Code::BadConfig,
             Error::Ledger(_) => Code::Ledger,
             Error::Secrets(_) => Code::Keychain,
             Error::Config(_) => Code::BadConfig,

@@ -2,7 +2,6 @@
 //! the ledger holds, and the gaps no export covered. Reads the ledger only; never creates a state folder.
 
 use docket_core::ledger::Ledger;
-use docket_core::Code;
 
 use super::state_dir;
 use crate::args::CoverageArgs;
@@ -13,15 +12,7 @@ pub fn coverage(args: CoverageArgs) -> Exit {
         Ok(state) => state,
         Err(e) => return exit::report(&e, args.json),
     };
-    if !state.join("ledger.sqlite3").is_file() {
-        let message = format!(
-            "there is no ledger in {}: nothing was imported with this state folder. Check --state (it must be \
-             the folder your imports use), or run an import first.",
-            state.display()
-        );
-        return exit::report_code(Code::BadConfig, &message, args.json);
-    }
-    let chats = match Ledger::open(&state).and_then(|l| l.coverage()) {
+    let chats = match Ledger::open_existing(&state).and_then(|l| l.coverage()) {
         Ok(chats) => chats,
         Err(e) => return exit::report(&e.into(), args.json),
     };

@@ -1,6 +1,7 @@
 //! One function per subcommand. Each builds core parts from the arguments, calls the core, and prints.
 
 mod coverage;
+mod held;
 mod mailboxes;
 mod mapping;
 mod preview;
@@ -24,6 +25,8 @@ pub async fn dispatch(cli: Cli) -> Exit {
         Command::Preview(args) => preview::preview(args).await,
         Command::Runs(args) => runs::runs(args),
         Command::Coverage(args) => coverage::coverage(args),
+        Command::Held(args) => held::held(args),
+        Command::Replay(args) => held::replay(args).await,
         Command::Verify(args) => verify::verify(args).await,
         Command::Mailboxes { command: MailboxesCommand::Check(args) } => mailboxes::check(args).await,
     }

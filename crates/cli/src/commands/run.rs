@@ -17,18 +17,23 @@ pub async fn run(args: RunArgs) -> Exit {
     }
     match run_inner(&args).await {
         Ok(summary) => {
-            print_summary(&summary, args.json);
-            if summary.failed_total() > 0 || summary.cancelled {
-                Exit::Failed
-            } else {
-                Exit::Ok
-            }
+            print_summary(&summary, args.json, &args);
+            summary_exit(&summary)
         }
         Err(e) => exit::report(&e, args.json),
     }
 }
 
-fn target_flags(args: &RunArgs) -> TargetFlags<'_> {
+/// 0 when every item is accounted for without failure, 1 when some failed or the run was cancelled.
+pub(super) fn summary_exit(summary: &RunSummary) -> Exit {
+    if summary.failed_total() > 0 || summary.cancelled {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    }
+}
+
+pub(super) fn target_flags(args: &RunArgs) -> TargetFlags<'_> {
     TargetFlags {
         targets: &args.targets,
         cloud: &args.cloud,
@@ -69,9 +74,20 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
     connector::run_opened(opened, &ledger, progress, cancel).await
 }
 
-fn print_summary(summary: &RunSummary, json: bool) {
+pub(super) fn print_summary(summary: &RunSummary, json: bool, args: &RunArgs) {
     for warning in &summary.warnings {
         errln!("docket: warning: {warning}");
+    }
+    if let Some(&unmapped) = summary.skipped.get("unmapped").filter(|n| **n > 0) {
+        let state = args.state.as_ref().map(|s| format!(" --state {}", s.display())).unwrap_or_default();
+        errln!(
+            "docket: {unmapped} of {} items were held as unmapped: none of their participants maps to a Microsoft \
+             365 mailbox. See them with `docket held --source {}{state}`; add the people to the mapping CSV \
+             (or set --mailbox with automatic mapping), then run `docket replay` with this run's flags to import \
+             them.",
+            summary.fetched,
+            args.source.source
+        );
     }
     if json {
         let value = serde_json::json!({

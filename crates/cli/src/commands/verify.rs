@@ -32,6 +32,12 @@ struct VerifyReport {
     drafts: Vec<String>,
     /// Graph: messages whose received time is more than a minute off the item's time.
     wrong_time: Vec<String>,
+    /// With `--mark-missing`: ledger rows marked for delivery by the next run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marked_for_redelivery: Option<u64>,
+    /// (mailbox, item key) of each missing message.
+    #[serde(skip)]
+    missing_rows: Vec<(String, String)>,
 }
 
 pub async fn verify(args: VerifyArgs) -> Exit {
@@ -68,6 +74,22 @@ pub async fn verify(args: VerifyArgs) -> Exit {
             outln!("received time off by more than a minute: {name}");
         }
     }
+    if !report.missing.is_empty() {
+        match report.marked_for_redelivery {
+            Some(marked) => errln!(
+                "docket: {marked} missing messages are marked in the ledger; run the same import again \
+                 (`docket run --source ... --target {}`) to deliver them again",
+                args.target
+            ),
+            None => errln!(
+                "docket: {} delivered messages are missing from {}. To deliver them again, run `docket verify \
+                 --target {} --mark-missing` (same --state), then the same `docket run` as before",
+                report.missing.len(),
+                report.target,
+                args.target
+            ),
+        }
+    }
     let clean = report.missing.is_empty()
         && report.digest_mismatch.is_empty()
         && report.drafts.is_empty()
@@ -81,11 +103,33 @@ pub async fn verify(args: VerifyArgs) -> Exit {
 
 async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Error> {
     let (planned, _) = plan::target_from_flag(&args.target, plan::cloud_name(&args.cloud)?, false)?;
-    let ledger = Ledger::open(&state_dir(&args.state)?)?;
-    if matches!(planned, PlanTarget::Graph { .. }) {
+    let ledger = Ledger::open_existing(&state_dir(&args.state)?)?;
+    let mut report = if matches!(planned, PlanTarget::Graph { .. }) {
         let graph = planned.open_graph(&EnvThenKeychain)?;
         let target = graph.target_id();
-        return verify_mailboxes(&graph, &ledger, target).await;
+        verify_mailboxes(&graph, &ledger, target).await?
+    } else {
+        verify_objects(&planned, &ledger).await?
+    };
+    if args.mark_missing && !report.missing_rows.is_empty() {
+        report.marked_for_redelivery = Some(ledger.mark_missing(&report.target, &report.missing_rows)?);
+    }
+    Ok(report)
+}
+
+/// A folder or container: every object the ledger says it delivered, by name and digest.
+async fn verify_objects(planned: &PlanTarget, ledger: &Ledger) -> Result<VerifyReport, docket_core::Error> {
+    if let PlanTarget::Dir { path } = planned {
+        if !std::path::Path::new(path).is_dir() {
+            return Err(docket_core::config::ConfigError::Invalid {
+                field: "--target".into(),
+                message: format!(
+                    "the folder {path} does not exist, so there is nothing to verify there. Check the path: it \
+                     must be the dir: target your imports wrote to"
+                ),
+            }
+            .into());
+        }
     }
     let sink = planned.open(&EnvThenKeychain)?;
     let target = sink.target_id();
@@ -102,7 +146,10 @@ async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Er
     for row in rows {
         recorded.insert(row.object_name.clone());
         match objects.get(&row.object_name) {
-            None => report.missing.push(row.object_name),
+            None => {
+                report.missing_rows.push((row.mailbox.clone(), row.item_key.clone()));
+                report.missing.push(row.object_name);
+            }
             Some(Some(digest)) if *digest == row.sha256 => report.matched += 1,
             Some(_) => report.digest_mismatch.push(row.object_name),
         }
@@ -124,6 +171,7 @@ async fn verify_mailboxes(
         let name = format!("{}/{}", row.mailbox, row.item_key);
         let Some(found) = graph.read_back(&row.mailbox, row.remote_id.as_deref(), &row.item_key).await?
         else {
+            report.missing_rows.push((row.mailbox.clone(), row.item_key.clone()));
             report.missing.push(name);
             continue;
         };

@@ -1,6 +1,7 @@
 //! The `docket` CLI, driven as a scheduler or script would drive it: real processes, real files, exit codes
 //! and JSON on stdout.
 
+mod admin_commands;
 mod azure_target;
 mod bad_input;
 mod canaries;

@@ -34,6 +34,8 @@ pub enum LedgerError {
     Busy(PathBuf),
     #[error("cannot lock {path}: {source}")]
     Lock { path: PathBuf, source: std::io::Error },
+    #[error("there is no ledger in {0}: nothing was imported with this state folder. Check --state (it must be the folder your imports use), or run an import first.")]
+    Missing(PathBuf),
 }
 
 /// The state of one (item, mailbox) row.
@@ -169,6 +171,38 @@ impl Ledger {
             Connection::open(&path).map_err(|source| LedgerError::Open { path: path.clone(), source })?;
         schema::prepare(&conn).map_err(|source| LedgerError::Open { path: path.clone(), source })?;
         Ok(Ledger { conn: Mutex::new(conn), path })
+    }
+
+    /// Opens the ledger of `state_dir` for reading and checking only: a folder without one is `Missing`, and
+    /// nothing is created (a typo in `--state` must not look like an empty archive).
+    pub fn open_existing(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        if !state_dir.join("ledger.sqlite3").is_file() {
+            return Err(LedgerError::Missing(state_dir.to_path_buf()));
+        }
+        Ledger::open(state_dir)
+    }
+
+    /// Marks delivered rows of `target` whose messages are gone from it (`verify` found them missing), given as
+    /// (mailbox, item key), as failed with reason `missing_from_target`, so the next run of the same source
+    /// delivers them again. Returns how many rows changed.
+    pub fn mark_missing(&self, target: &str, rows: &[(String, String)]) -> Result<u64, LedgerError> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut changed = 0;
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET state = 'failed', reason = 'missing_from_target',
+                        detail = 'verify found this message missing from the target; the next run delivers it again',
+                        updated_at = ?3
+                 WHERE target = ?1 AND mailbox = ?2 AND item_key = ?4 AND state = 'delivered'",
+            )?;
+            for (mailbox, item_key) in rows {
+                changed += update.execute(params![target, mailbox, now, item_key])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     pub fn path(&self) -> &Path {
