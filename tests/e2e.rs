@@ -9,6 +9,10 @@
 //! (trial.rs) are walked too. Needs a display and `tauri-driver`, so it is ignored by plain `cargo test`;
 //! `scripts/e2e` runs it (and `scripts/test` calls that).
 
+// Tests and benchmarks read their own knobs (E2E_DEBUG, DOCKET_PROOF_ITEMS...); product code reads the
+// environment through docket_core::config::env only (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 #[allow(dead_code)]
 #[path = "e2e/common.rs"]
 mod common;

@@ -8,6 +8,10 @@
 //! folders. Then the state folder, the trace log and the window's HTML are searched for the secrets. Ignored
 //! by plain `cargo test`; `scripts/e2e` runs it.
 
+// Tests and benchmarks read their own knobs (E2E_DEBUG, DOCKET_PROOF_ITEMS...); product code reads the
+// environment through docket_core::config::env only (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 // The WebDriver client is shared with tests/e2e.rs; each test binary uses a different part of it.
 #[allow(dead_code)]
 #[path = "e2e/common.rs"]

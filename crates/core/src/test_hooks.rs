@@ -1,10 +1,16 @@
 //! Crash points for the proof suite: named places in the pipeline where a test can make the process die
 //! as abruptly as `kill -9` (`std::process::abort`: no destructor, flush or commit runs) or make a worker
-//! panic. Compiled into every build and inert unless `DOCKET_TEST_CRASH` is set, which no admin does:
-//! `DOCKET_TEST_CRASH=<point>:<n>` aborts the `n`th time `<point>` is reached, and
-//! `DOCKET_TEST_CRASH=<point>:<n>:panic` panics there instead. It decides nothing else.
+//! panic. Only builds with the `test-hooks` feature have them (the CLI's tests turn it on through a
+//! dev-dependency; `cargo build --release` and the packages leave it off, where `reached` does nothing and
+//! the variable is never read). In such a build `DOCKET_TEST_CRASH=<point>:<n>` aborts the `n`th time
+//! `<point>` is reached, and `DOCKET_TEST_CRASH=<point>:<n>:panic` panics there instead. It decides nothing
+//! else.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+#[cfg(any(test, feature = "test-hooks"))]
+use std::sync::atomic::AtomicU64;
+#[cfg(feature = "test-hooks")]
+use std::sync::atomic::Ordering;
+#[cfg(feature = "test-hooks")]
 use std::sync::OnceLock;
 
 /// The environment variable that arms a crash point.
@@ -37,12 +43,14 @@ impl CrashPoint {
     }
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
     Abort,
     Panic,
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 #[derive(Debug)]
 struct Armed {
     point: CrashPoint,
@@ -51,11 +59,21 @@ struct Armed {
     hits: AtomicU64,
 }
 
+#[cfg(feature = "test-hooks")]
 static ARMED: OnceLock<Option<Armed>> = OnceLock::new();
 
+/// Whether this build has the crash hooks (the `test-hooks` feature).
+pub const COMPILED_IN: bool = cfg!(feature = "test-hooks");
+
+/// Marks that `point` was reached; in a build without the hooks, nothing happens.
+#[cfg(not(feature = "test-hooks"))]
+#[inline(always)]
+pub fn reached(_point: CrashPoint) {}
+
 /// Marks that `point` was reached; dies there if the environment armed it for this hit.
+#[cfg(feature = "test-hooks")]
 pub fn reached(point: CrashPoint) {
-    let Some(armed) = ARMED.get_or_init(|| std::env::var(ENV).ok().as_deref().and_then(parse)) else {
+    let Some(armed) = ARMED.get_or_init(|| crate::config::env::var(ENV).as_deref().and_then(parse)) else {
         return;
     };
     if armed.point != point {
@@ -74,6 +92,7 @@ pub fn reached(point: CrashPoint) {
     }
 }
 
+#[cfg(any(test, feature = "test-hooks"))]
 fn parse(text: &str) -> Option<Armed> {
     let mut parts = text.trim().split(':');
     let name = parts.next()?;

@@ -64,7 +64,10 @@ pub async fn admin_sign_in_start<R: Runtime>(
             }
             Ok(())
         };
-        let client = std::env::var(SIGN_IN_CLIENT_ENV).ok();
+        let client = docket_core::config::env::endpoint_override(
+            SIGN_IN_CLIENT_ENV,
+            "admin sign-ins (as this public client)",
+        );
         connector::sign_in_with_client(&cloud, &tenant_id, client.as_deref(), timeout, &open, store).await
     });
     app.sign_in_slot().begin(task);

@@ -1,6 +1,10 @@
 //! The `docket` CLI, driven as a scheduler or script would drive it: real processes, real files, exit codes
 //! and JSON on stdout.
 
+// Tests and benchmarks read their own knobs (E2E_DEBUG, DOCKET_PROOF_ITEMS...); product code reads the
+// environment through docket_core::config::env only (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 mod admin_commands;
 mod azure_target;
 mod bad_input;

@@ -5,6 +5,8 @@
 
 use crate::identity::Cloud;
 
+/// The state folder used instead of the platform's data folder.
+pub const STATE_DIR: &str = "DOCKET_STATE_DIR";
 /// The Entra ID authority used instead of every cloud's own (test doubles, private endpoints).
 pub const AUTHORITY_BASE: &str = "DOCKET_AUTHORITY_BASE";
 /// The Microsoft Graph base used instead of every cloud's own.
@@ -18,6 +20,14 @@ pub fn var(name: &str) -> Option<String> {
     #[allow(clippy::disallowed_methods)] // the one place the environment is read
     let value = std::env::var(name).ok();
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A variable that sends Docket's requests somewhere else than the real service (a test double, a private
+/// endpoint): its value, logged as a warning whenever it is in effect, so it is never silently active.
+pub fn endpoint_override(name: &str, what: &str) -> Option<String> {
+    let value = var(name)?;
+    tracing::warn!("{name} is set: {what} go to {value}, not the real service");
+    Some(value)
 }
 
 /// `name`, or else the name it had before this release (with a warning to rename it).

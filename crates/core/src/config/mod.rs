@@ -103,7 +103,7 @@ pub fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
 /// on macOS). `DOCKET_STATE_DIR` overrides it. Never a temporary folder: an account with no data folder (no
 /// home) has no default, and the admin names one.
 pub fn default_state_dir() -> Result<PathBuf, ConfigError> {
-    if let Some(dir) = std::env::var_os("DOCKET_STATE_DIR").filter(|d| !d.is_empty()) {
+    if let Some(dir) = env::var(env::STATE_DIR) {
         return Ok(PathBuf::from(dir));
     }
     dirs::data_dir().map(|dir| dir.join("docket")).ok_or_else(|| ConfigError::Invalid {

@@ -107,10 +107,8 @@ pub fn credentials_from_store(secrets: &dyn SecretStore) -> Result<XCredentials,
 
 /// The API base URL: `DOCKET_X_API_BASE` when set (tests point it at a local fake), else X's own.
 pub fn api_base_from_env() -> String {
-    match std::env::var(ENV_API_BASE) {
-        Ok(base) if !base.trim().is_empty() => base.trim().to_string(),
-        _ => crate::sources::x::DEFAULT_API_BASE.to_string(),
-    }
+    crate::config::env::endpoint_override(ENV_API_BASE, "X API requests")
+        .unwrap_or_else(|| crate::sources::x::DEFAULT_API_BASE.to_string())
 }
 
 /// The wizard's live check: whom the stored credentials belong to (`GET /2/users/me` at `api_base`). A 401
