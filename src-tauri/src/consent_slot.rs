@@ -1,5 +1,5 @@
 //! The admin consent in progress, held as Tauri managed state and reached through `ConsentSlotExt`, so
-//! `admin_consent_wait` can wait on the listener `admin_consent_start` bound. A newer start, or the admin's
+//! `admin_consent_wait` can wait on the listener `app_consent_start` bound. A newer start, or the admin's
 //! confirmation by hand, ends an older wait. It decides nothing about the answer (see `docket_core::identity`).
 
 use std::sync::{Mutex, MutexGuard};

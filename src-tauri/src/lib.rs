@@ -81,7 +81,6 @@ pub fn build_with<R: Runtime>(
             connectors::chat_coverage,
             connectors::save_report,
             identity::test_entra_app,
-            identity::admin_consent_start,
             identity::admin_consent_wait,
             identity::admin_consent_confirm,
             m365::admin_sign_in_start,

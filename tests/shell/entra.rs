@@ -137,12 +137,18 @@ fn admin_consent_opens_the_browser_and_captures_the_grant() {
         browser_answering(|state| format!("?admin_consent=True&tenant={TENANT}&state={state}"));
     let (shell, _state) = shell_with(browser);
 
-    let start = shell.invoke("admin_consent_start", json!({ "tenantId": TENANT })).expect("consent starts");
+    let start = shell
+        .invoke("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID }))
+        .expect("consent starts");
     let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 20 })).expect("an answer");
 
     let url = start["url"].as_str().unwrap_or_default();
-    assert!(url.starts_with(&format!("https://login.microsoftonline.com/{TENANT}/adminconsent?")), "{url}");
-    assert_eq!(query_param(url, "client_id").as_deref(), Some("570d0bec-d001-4c4e-985e-3ab17fdc3073"));
+    assert!(
+        url.starts_with(&format!("https://login.microsoftonline.com/{TENANT}/v2.0/adminconsent?")),
+        "{url}"
+    );
+    assert_eq!(query_param(url, "client_id").as_deref(), Some(CLIENT_ID));
+    assert_eq!(query_param(url, "scope").as_deref(), Some("https://graph.microsoft.com/.default"));
     assert_eq!(query_param(url, "state").as_deref(), start["state"].as_str());
     assert_eq!(result["status"], "granted", "{result}");
     assert_eq!(result["method"], "loopback_redirect");
@@ -172,7 +178,7 @@ fn a_declined_consent_comes_back_with_entras_description() {
     let (shell, _state) = shell_with(browser);
 
     shell
-        .invoke("admin_consent_start", json!({ "tenantId": TENANT, "cloud": "global" }))
+        .invoke("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID, "cloud": "global" }))
         .expect("consent starts");
     let result = shell.invoke("admin_consent_wait", json!({})).expect("an answer");
 
@@ -187,7 +193,9 @@ fn an_answer_with_a_forged_state_is_not_recorded_as_consent() {
         browser_answering(|_| format!("?admin_consent=True&tenant={TENANT}&state=forged"));
     let (shell, _state) = shell_with(browser);
 
-    shell.invoke("admin_consent_start", json!({ "tenantId": TENANT })).expect("consent starts");
+    shell
+        .invoke("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID }))
+        .expect("consent starts");
     let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 3 })).expect("an answer");
 
     assert_eq!(result["status"], "rejected", "{result}");
@@ -207,7 +215,9 @@ fn waiting_with_no_consent_started_is_a_consent_error() {
 #[test]
 fn the_admin_can_confirm_a_consent_given_elsewhere() {
     let (shell, _state) = shell_with(SystemBrowser::with(|_| Ok(())));
-    shell.invoke("admin_consent_start", json!({ "tenantId": TENANT })).expect("consent starts");
+    shell
+        .invoke("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID }))
+        .expect("consent starts");
 
     let result = shell.invoke("admin_consent_confirm", json!({})).expect("recorded");
 
@@ -221,7 +231,9 @@ fn the_admin_can_confirm_a_consent_given_elsewhere() {
 #[test]
 fn no_answer_in_time_is_reported_as_timed_out() {
     let (shell, _state) = shell_with(SystemBrowser::with(|_| Ok(())));
-    shell.invoke("admin_consent_start", json!({ "tenantId": TENANT })).expect("consent starts");
+    shell
+        .invoke("app_consent_start", json!({ "tenantId": TENANT, "clientId": CLIENT_ID }))
+        .expect("consent starts");
 
     let result = shell.invoke("admin_consent_wait", json!({ "timeoutSeconds": 1 })).expect("a result");
 

@@ -6,13 +6,12 @@
 use std::time::Duration;
 
 use docket_core::connector;
-use docket_core::identity::{self, AppCheck, Cloud, CloudName, ConsentResult, ConsentStart, IdentityError};
+use docket_core::identity::{self, AppCheck, Cloud, CloudName, ConsentResult, IdentityError};
 use tauri::{AppHandle, Runtime};
 
 use crate::consent_slot::ConsentSlotExt;
 use crate::ipc_error::IpcError;
 use crate::secret_vault::SecretVaultExt;
-use crate::system_browser::SystemBrowserExt;
 
 /// Overrides the Entra ID authority of every cloud (end-to-end tests against a double).
 pub const AUTHORITY_OVERRIDE_ENV: &str = docket_core::config::env::AUTHORITY_BASE;
@@ -30,24 +29,6 @@ pub async fn test_entra_app<R: Runtime>(
     let store = app.secret_vault().store();
     let cloud = effective_cloud(cloud);
     Ok(connector::test_entra_app(store.as_ref(), &cloud, &tenant_id, &client_id).await?)
-}
-
-/// Starts admin consent: listens on 127.0.0.1 and opens the consent page in the system browser.
-#[tauri::command]
-pub async fn admin_consent_start<R: Runtime>(
-    app: AppHandle<R>,
-    tenant_id: String,
-    cloud: Option<CloudName>,
-) -> Result<ConsentStart, IpcError> {
-    let (start, listener) = identity::begin_admin_consent(&effective_cloud(cloud), &tenant_id)
-        .await
-        .map_err(docket_core::Error::from)?;
-    app.consent_slot().begin(listener, tenant_id.trim().to_string());
-    // The UI shows `url` too, so the admin can open it by hand when no browser starts.
-    if let Err(error) = app.system_browser().open(&start.url) {
-        tracing::warn!(%error, "the system browser did not open the admin consent page");
-    }
-    Ok(start)
 }
 
 /// Waits for the consent answer (default 10 minutes): granted, refused (Entra ID's words), rejected (wrong

@@ -5,7 +5,7 @@
  */
 export type ConsentStart = { 
 /**
- * The Entra ID admin consent page for the Import service.
+ * The Entra ID admin consent page for Docket's app.
  */
 url: string, 
 /**

@@ -136,7 +136,6 @@ impl Cloud {
             token: self.endpoint(&tenant, "oauth2/v2.0/token")?,
             authorize: self.endpoint(&tenant, "oauth2/v2.0/authorize")?,
             admin_consent: self.endpoint(&tenant, "v2.0/adminconsent")?,
-            import_admin_consent: self.endpoint(&tenant, "adminconsent")?,
             graph_v1: self.graph_base()?.join("v1.0/").map_err(|_| self.bad_graph("does not form a URL"))?,
             graph_beta: self
                 .graph_base()?
@@ -199,8 +198,6 @@ pub struct CloudEndpoints {
     pub authorize: Url,
     /// `{authority}/{tenant}/v2.0/adminconsent` (Docket's own app's Graph permissions)
     pub admin_consent: Url,
-    /// `{authority}/{tenant}/adminconsent` (the Office 365 Import service)
-    pub import_admin_consent: Url,
     /// `{graph}/v1.0/`
     pub graph_v1: Url,
     /// `{graph}/beta/`
@@ -209,15 +206,8 @@ pub struct CloudEndpoints {
 
 impl CloudEndpoints {
     /// Every address, for tests and diagnostics.
-    pub fn all(&self) -> [&Url; 6] {
-        [
-            &self.token,
-            &self.authorize,
-            &self.admin_consent,
-            &self.import_admin_consent,
-            &self.graph_v1,
-            &self.graph_beta,
-        ]
+    pub fn all(&self) -> [&Url; 5] {
+        [&self.token, &self.authorize, &self.admin_consent, &self.graph_v1, &self.graph_beta]
     }
 }
 

@@ -1,7 +1,7 @@
-//! Admin consent for the Office 365 Import service (client id 570d0bec-d001-4c4e-985e-3ab17fdc3073) and for
-//! Docket's own app's Graph application permissions (`/{tenant}/v2.0/adminconsent`): the consent URL with a
-//! random `state`, the result values, and the path where the admin confirms that consent was granted
-//! elsewhere. Capturing the browser's redirect is `loopback`'s job; opening the browser is the shell's.
+//! Admin consent for Docket's own app's Graph application permissions (`/{tenant}/v2.0/adminconsent`): the
+//! consent URL with a random `state`, the result values, and the path where the admin confirms that consent
+//! was granted elsewhere. (Docket delivers through Graph itself, so the Office 365 Import service, which
+//! the connector docs have the admin consent to, is not used.) Capturing the browser's redirect is `loopback`'s job; opening the browser is the shell's.
 
 use std::time::Duration;
 
@@ -12,16 +12,13 @@ use url::Url;
 use super::loopback::ConsentListener;
 use super::{checked_tenant, Cloud, IdentityError};
 
-/// The Office 365 Import service, the Microsoft app that writes the archived items into mailboxes.
-pub const IMPORT_SERVICE_CLIENT_ID: &str = "570d0bec-d001-4c4e-985e-3ab17fdc3073";
-
 /// How long Docket waits for the admin to answer the consent page.
 pub const DEFAULT_CONSENT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// A started admin consent: the page to open in the system browser and what Docket waits for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ConsentStart {
-    /// The Entra ID admin consent page for the Import service.
+    /// The Entra ID admin consent page for Docket's app.
     pub url: String,
     /// The random value the answer must carry back.
     pub state: String,
@@ -93,39 +90,6 @@ pub fn new_consent_state() -> String {
     hex::encode(bytes)
 }
 
-/// The admin consent page for the Import service in `tenant`:
-/// `{authority}/{tenant}/adminconsent?client_id=...&redirect_uri=...&state=...`. This is the endpoint that
-/// grants every permission the Import service declares, so Docket need not name them (the v2.0 endpoint
-/// would need a scope per resource).
-pub fn admin_consent_url(
-    cloud: &Cloud,
-    tenant: &str,
-    redirect_uri: &str,
-    state: &str,
-) -> Result<Url, IdentityError> {
-    let tenant = checked_tenant(tenant)?;
-    let mut url = cloud.endpoints(&tenant)?.import_admin_consent;
-    url.query_pairs_mut()
-        .append_pair("client_id", IMPORT_SERVICE_CLIENT_ID)
-        .append_pair("redirect_uri", redirect_uri)
-        .append_pair("state", state);
-    Ok(url)
-}
-
-/// Starts an admin consent: binds the loopback listener on a random port of 127.0.0.1 and builds the
-/// consent URL with a fresh `state`. Open `ConsentStart::url` in the system browser, then `wait` on the
-/// listener.
-pub async fn begin_admin_consent(
-    cloud: &Cloud,
-    tenant: &str,
-) -> Result<(ConsentStart, ConsentListener), IdentityError> {
-    let state = new_consent_state();
-    let listener = ConsentListener::bind(state.clone()).await?;
-    let redirect_uri = listener.redirect_uri();
-    let url = admin_consent_url(cloud, tenant, &redirect_uri, &state)?;
-    Ok((ConsentStart { url: url.into(), state, redirect_uri }, listener))
-}
-
 /// The admin consent page for an app's Graph application permissions (Docket's own app):
 /// `{authority}/{tenant}/v2.0/adminconsent?client_id=...&scope={graph}/.default&redirect_uri=...&state=...`.
 /// `.default` asks for every application permission the app registration declares.
@@ -147,8 +111,9 @@ pub fn app_admin_consent_url(
     Ok(url)
 }
 
-/// Starts admin consent for Docket's own app (`client_id`), as `begin_admin_consent` does for the Import
-/// service: a loopback listener on a random port and the v2.0 consent URL with a fresh `state`.
+/// Starts admin consent for Docket's own app (`client_id`): binds the loopback listener on a random port of
+/// 127.0.0.1 and builds the v2.0 consent URL with a fresh `state`. Open `ConsentStart::url` in the system
+/// browser, then `wait` on the listener.
 pub async fn begin_app_admin_consent(
     cloud: &Cloud,
     tenant: &str,
@@ -166,14 +131,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_consent_url_names_the_import_service_the_tenant_and_the_state() {
-        let url =
-            admin_consent_url(&Cloud::Global, "contoso.onmicrosoft.com", "http://127.0.0.1:5000/", "abc");
+    fn the_consent_url_names_the_app_the_graph_scope_the_tenant_and_the_state() {
+        let url = app_admin_consent_url(
+            &Cloud::Global,
+            "contoso.onmicrosoft.com",
+            "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "http://127.0.0.1:5000/",
+            "abc",
+        );
         let url = url.map(String::from).unwrap_or_default();
         assert_eq!(
             url,
-            "https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=\
-             570d0bec-d001-4c4e-985e-3ab17fdc3073&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2F&state=abc"
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=\
+             0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&\
+             redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2F&state=abc"
         );
     }
 

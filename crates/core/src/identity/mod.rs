@@ -24,9 +24,8 @@ pub use app_registration::{
 pub use app_token::{refresh_after, AppCredentials, AppTokenSource, TokenProvider};
 pub use cloud::{Cloud, CloudEndpoints, CloudName};
 pub use consent::{
-    admin_consent_url, app_admin_consent_url, begin_admin_consent, begin_app_admin_consent,
-    confirmed_by_admin, new_consent_state, ConsentMethod, ConsentResult, ConsentStart, ConsentStatus,
-    DEFAULT_CONSENT_TIMEOUT, IMPORT_SERVICE_CLIENT_ID,
+    app_admin_consent_url, begin_app_admin_consent, confirmed_by_admin, new_consent_state, ConsentMethod,
+    ConsentResult, ConsentStart, ConsentStatus, DEFAULT_CONSENT_TIMEOUT,
 };
 pub use graph_client::{Body, GraphAnswer, GraphClient, GraphError, GraphVersion};
 pub use graph_throttle::{Throttle, ThrottlePolicy};

@@ -9,8 +9,7 @@ mod m365;
 use std::time::Duration;
 
 use docket_core::identity::{
-    begin_admin_consent, check_app_credentials, confirmed_by_admin, Cloud, ConsentMethod, ConsentStatus,
-    IMPORT_SERVICE_CLIENT_ID,
+    begin_app_admin_consent, check_app_credentials, confirmed_by_admin, Cloud, ConsentMethod, ConsentStatus,
 };
 use docket_core::secrets::Sensitive;
 use docket_core::Code;
@@ -178,7 +177,8 @@ async fn the_entra_double_accepts_only_the_right_grant_scope_and_secret() {
 
 #[tokio::test]
 async fn consent_is_granted_when_the_redirect_carries_our_state_and_admin_consent_true() {
-    let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let (start, listener) =
+        begin_app_admin_consent(&Cloud::Global, TENANT, CLIENT_ID).await.expect("consent starts");
     let waiting = tokio::spawn(listener.wait(Duration::from_secs(10)));
 
     let stray = browser_visits(&start.redirect_uri, "favicon.ico").await;
@@ -196,15 +196,16 @@ async fn consent_is_granted_when_the_redirect_carries_our_state_and_admin_consen
     assert_eq!(result.status, ConsentStatus::Granted);
     assert_eq!(result.method, ConsentMethod::LoopbackRedirect);
     assert_eq!(result.tenant.as_deref(), Some(TENANT));
-    assert!(start.url.starts_with(&format!("https://login.microsoftonline.com/{TENANT}/adminconsent?")));
-    assert!(start.url.contains(&format!("client_id={IMPORT_SERVICE_CLIENT_ID}")));
+    assert!(start.url.starts_with(&format!("https://login.microsoftonline.com/{TENANT}/v2.0/adminconsent?")));
+    assert!(start.url.contains(&format!("client_id={CLIENT_ID}")));
     assert!(start.url.contains(&format!("state={}", start.state)));
     assert!(start.redirect_uri.starts_with("http://127.0.0.1:"));
 }
 
 #[tokio::test]
 async fn an_answer_with_another_state_is_rejected_and_not_recorded_as_consent() {
-    let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let (start, listener) =
+        begin_app_admin_consent(&Cloud::Global, TENANT, CLIENT_ID).await.expect("consent starts");
     let waiting = tokio::spawn(listener.wait(Duration::from_secs(2)));
 
     let page =
@@ -220,7 +221,8 @@ async fn an_answer_with_another_state_is_rejected_and_not_recorded_as_consent() 
 
 #[tokio::test]
 async fn a_forged_answer_does_not_end_the_wait_and_the_real_one_still_counts() {
-    let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let (start, listener) =
+        begin_app_admin_consent(&Cloud::Global, TENANT, CLIENT_ID).await.expect("consent starts");
     let waiting = tokio::spawn(listener.wait(Duration::from_secs(20)));
 
     let forged =
@@ -237,7 +239,8 @@ async fn a_forged_answer_does_not_end_the_wait_and_the_real_one_still_counts() {
 
 #[tokio::test]
 async fn a_refusal_is_reported_with_entras_description_as_sent() {
-    let (start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let (start, listener) =
+        begin_app_admin_consent(&Cloud::Global, TENANT, CLIENT_ID).await.expect("consent starts");
     let waiting = tokio::spawn(listener.wait(Duration::from_secs(10)));
     let description = "AADSTS65004: User declined to consent to access the app.";
     let query = url::form_urlencoded::Serializer::new(String::new())
@@ -256,7 +259,8 @@ async fn a_refusal_is_reported_with_entras_description_as_sent() {
 
 #[tokio::test]
 async fn no_answer_in_time_is_a_timeout_not_a_consent() {
-    let (_start, listener) = begin_admin_consent(&Cloud::Global, TENANT).await.expect("consent starts");
+    let (_start, listener) =
+        begin_app_admin_consent(&Cloud::Global, TENANT, CLIENT_ID).await.expect("consent starts");
 
     let result = listener.wait(Duration::from_millis(200)).await.expect("a result");
 
@@ -276,7 +280,8 @@ fn the_admin_may_confirm_a_consent_given_elsewhere() {
 
 #[tokio::test]
 async fn sovereign_clouds_send_the_admin_to_their_own_sign_in_page() {
-    let (start, _listener) = begin_admin_consent(&Cloud::China, TENANT).await.expect("consent starts");
+    let (start, _listener) =
+        begin_app_admin_consent(&Cloud::China, TENANT, CLIENT_ID).await.expect("consent starts");
 
     assert!(start.url.starts_with("https://login.chinacloudapi.cn/"), "{}", start.url);
 }

@@ -390,9 +390,6 @@ async fn switching_to_gcc_high_changes_every_endpoint_docket_calls() {
         query_param(&app_consent.url, "scope").as_deref(),
         Some("https://graph.microsoft.us/.default")
     );
-    let (import_consent, _l2) =
-        docket_core::identity::begin_admin_consent(&Cloud::UsGovHigh, TENANT).await.expect("starts");
-    assert!(import_consent.url.starts_with(high.import_admin_consent.as_str()));
     let tokens =
         Arc::new(docket_core::identity::AppTokenSource::new(docket_core::identity::AppCredentials {
             cloud: Cloud::UsGovHigh,
