@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{app_graph_client, graph_sink, x, GraphApp};
+use super::{app_graph_client, graph_sink, telegram_bot, x, GraphApp};
 use crate::config::{self, ConfigError};
 use crate::error::Error;
 use crate::identity::CloudName;
@@ -175,8 +175,25 @@ impl RunPlan {
         Ok(())
     }
 
+    /// The bot connector's name when this plan reads Telegram live through the Bot API (`telegram` with
+    /// location `bot:NAME`), not an export.
+    pub fn telegram_bot_name(&self) -> Option<&str> {
+        if self.source_kind != SourceKind::Telegram {
+            return None;
+        }
+        self.location.trim().strip_prefix(telegram_bot::LOCATION_PREFIX).map(str::trim)
+    }
+
     /// The checks that concern reading and mapping the source (all a preview needs).
     pub fn validate_source(&self) -> Result<(), ConfigError> {
+        if self.telegram_bot_name().is_some_and(|name| {
+            name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+        }) {
+            return Err(invalid(
+                "location",
+                "the Telegram bot connector needs a name of letters, digits, -, _, . or @ (telegram-bot:NAME)",
+            ));
+        }
         if self.location.trim().is_empty() {
             let what = if self.source_kind == SourceKind::X { "account" } else { "export file or folder" };
             return Err(invalid("location", format!("no {what} is chosen")));
@@ -203,6 +220,9 @@ impl RunPlan {
     pub fn label(&self) -> String {
         if self.source_kind == SourceKind::X {
             return format!("x:{}", self.location.trim());
+        }
+        if let Some(name) = self.telegram_bot_name() {
+            return telegram_bot::BotSettings::new(name).checkpoint_source();
         }
         format!("{}:{}", self.source_kind.as_str(), absolute(Path::new(self.location.trim())).display())
     }
@@ -266,6 +286,11 @@ impl RunPlan {
                 x::RateLimits::default(),
                 progress,
             )?));
+        }
+        if let Some(name) = self.telegram_bot_name() {
+            let mut settings = telegram_bot::BotSettings::new(name);
+            settings.api_base = config::env::telegram_api_base();
+            return Ok(Box::new(telegram_bot::open_source(secrets, settings, ledger)?));
         }
         let location = absolute(Path::new(self.location.trim()));
         let source = sources::open_export(self.source_kind, &location, &self.export_options()?)?;
