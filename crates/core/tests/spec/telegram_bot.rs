@@ -236,3 +236,41 @@ async fn telegram_bot_refused_token_names_no_token() {
     assert_eq!(error.code(), Code::BadConfig);
     assert!(!error.to_string().contains("AAWrong"), "{error}");
 }
+
+#[tokio::test]
+async fn telegram_bot_participants_map_by_telegram_user_id_and_username() {
+    let bot = FakeTelegramBot::start();
+    std::env::set_var("DOCKET_TELEGRAM_API_BASE", &bot.base);
+    let now = unix_now();
+    let group = chat(GROUP, "supergroup", "Trading desk");
+    let alice = user(1001, "Alice", Some("alice_ops"));
+    let bob = user(1002, "Bob", None);
+    let first = text_message(1, &group, Some(&alice), now - 60, "first");
+    bot.push("message", first.clone(), 60);
+    let mut reply = text_message(2, &group, Some(&bob), now - 50, "second");
+    reply["reply_to_message"] = first;
+    bot.push("message", reply, 50);
+    let channel = chat(CHANNEL, "channel", "Desk announcements");
+    bot.push(
+        "channel_post",
+        json!({ "message_id": 3, "chat": channel, "date": now - 40, "text": "post" }),
+        40,
+    );
+    let (state, out) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+    let csv = state.path().join("mapping.csv");
+    std::fs::write(&csv, "TelegramUserId,TelegramUsername,EmailAddress\n,@Alice_Ops,alice@contoso.com\n1002,,bob@contoso.com\n")
+        .expect("csv");
+    let mut plan = plan(out.path());
+    plan.owner_mailbox = None;
+    plan.mapping_csv = Some(csv.display().to_string());
+    let ledger = Ledger::open(state.path()).expect("ledger");
+    let progress: ProgressFn = Arc::new(|_: Progress| {});
+    let summary = connector::run_import(&plan, &store(), &ledger, progress, CancellationToken::new())
+        .await
+        .expect("a run");
+    assert_eq!(summary.fetched, 3, "{summary:?}");
+    assert_eq!(summary.skipped.get("unmapped"), Some(&1), "the channel post maps to nobody: {summary:?}");
+    // Alice's message goes to Alice; Bob's reply names Alice too, so it goes to both.
+    assert_eq!(summary.deliveries, 3, "{summary:?}");
+    assert!(out.path().join("alice@contoso.com").is_dir() && out.path().join("bob@contoso.com").is_dir());
+}
