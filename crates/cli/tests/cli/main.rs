@@ -15,4 +15,5 @@ mod mapping_change;
 mod overlapping_exports;
 mod proof;
 mod run_plan;
+mod telegram_bot;
 mod x_source;
