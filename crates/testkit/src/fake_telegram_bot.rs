@@ -70,6 +70,8 @@ struct State {
     /// No request may arrive before this (Unix milliseconds) after a 429.
     blocked_until_ms: u64,
     polls_in_flight: usize,
+    /// The highest `update_id` handed to the client so far.
+    max_delivered: i64,
 }
 
 /// A running fake; it serves until the test process ends.
@@ -310,6 +312,13 @@ fn get_updates<'a>(
         }
     }
     if let Some(offset) = number("offset") {
+        if offset > state.max_delivered + 1 && state.updates.iter().any(|u| u.id < offset) {
+            let message = format!(
+                "getUpdates confirmed offset {offset}, past updates it was never given (last given {})",
+                state.max_delivered
+            );
+            state.violations.push(message);
+        }
         if offset >= 0 {
             state.updates.retain(|u| u.id >= offset);
         } else {
@@ -339,6 +348,8 @@ fn get_updates<'a>(
         let now = now_ms();
         if !batch.is_empty() || now >= deadline {
             state.polls_in_flight -= 1;
+            let last = batch.last().and_then(|u| u["update_id"].as_i64()).unwrap_or_default();
+            state.max_delivered = state.max_delivered.max(last);
             return (200, ok(Value::Array(batch)), state);
         }
         let wait = Duration::from_millis(deadline - now);

@@ -206,3 +206,69 @@ fn telegram_bot_token_never_appears_in_output_logs_or_files() {
     }
     assert!(leaks.is_empty(), "{leaks:?}");
 }
+
+/// Finished message files under `root` (not a hidden temp file a killed run left behind).
+fn emls(root: &Path) -> Vec<Vec<u8>> {
+    files(root)
+        .into_iter()
+        .filter(|(path, _)| {
+            let name =
+                Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.ends_with(".eml") && !name.starts_with('.')
+        })
+        .map(|(_, bytes)| bytes)
+        .collect()
+}
+
+#[test]
+fn telegram_bot_kill_9_at_any_point_then_resume_loses_and_duplicates_nothing() {
+    use docket_core::test_hooks::{CrashPoint, ENV};
+    for point in CrashPoint::ALL {
+        for at in [1u64, 60, 130] {
+            let bot = FakeTelegramBot::start();
+            let group = chat(GROUP, "supergroup", "Trading desk");
+            let alice = user(1001, "Alice", None);
+            for i in 0..150 {
+                let message =
+                    text_message(i + 1, &group, Some(&alice), unix_now() - 600 + i, &format!("m{i}"));
+                bot.push("message", message, 60);
+            }
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let (state, out) = (tmp.path().join("state"), tmp.path().join("out"));
+            let target = format!("dir:{}", out.display());
+            let args =
+                run_args("telegram-bot:desk", &target, &state, &["--mailbox", "c@contoso.com", "--json"]);
+            let crash = format!("{}:{at}", point.as_str());
+            let crashed = with_bot_env(docket().args(&args).env(ENV, &crash), &bot, fake::TOKEN)
+                .output()
+                .expect("runs");
+            if at == 1 {
+                assert!(!crashed.status.success(), "{crash}: the armed run died");
+            }
+            let mut resumed = 0;
+            loop {
+                let o = with_bot_env(docket().args(&args), &bot, fake::TOKEN).output().expect("docket runs");
+                assert!(o.status.success(), "{crash}: {}", stderr(&o));
+                resumed += 1;
+                if json(&o)["fetched"] == 0 || resumed > 3 {
+                    break;
+                }
+            }
+            let mut texts: Vec<String> = emls(&out)
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).lines().last().unwrap_or_default().to_string())
+                .collect();
+            let count = texts.len();
+            texts.sort();
+            texts.dedup();
+            assert_eq!(
+                (count, texts.len()),
+                (150, 150),
+                "{crash} (crashed: {:?}): one file per update",
+                crashed.status
+            );
+            assert_eq!(bot.pending(), 0, "{crash}: everything confirmed in the end");
+            assert!(bot.violations().is_empty(), "{crash}: {:?}", bot.violations());
+        }
+    }
+}
