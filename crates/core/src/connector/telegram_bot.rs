@@ -107,3 +107,54 @@ fn add(mut sum: RunSummary, next: RunSummary) -> RunSummary {
     }
     sum
 }
+
+/// What the live check found: the bot, what it may read, and what stands in the way of polling.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BotCheck {
+    pub id: i64,
+    pub username: String,
+    /// Privacy mode is off (or the bot is an admin where it must read everything).
+    pub can_read_all_group_messages: bool,
+    pub can_connect_to_business: bool,
+    /// Problems the admin must fix before polling (a webhook), and advice (privacy mode on).
+    pub warnings: Vec<String>,
+}
+
+/// The wizard's live check against `api_base`: `getMe` (whose bot the stored token is) and `getWebhookInfo`
+/// (a webhook would make every poll fail with 409). A refused token is `bad_config`, with no retry.
+pub async fn check(secrets: &dyn SecretStore, api_base: &str) -> Result<BotCheck, Error> {
+    use crate::sources::telegram_bot::BotClient;
+    let token = match secrets.get(TOKEN_ENTRY)? {
+        Some(token) if !token.expose().trim().is_empty() => token,
+        _ => return Err(BotError::MissingToken.into()),
+    };
+    let policy = crate::sources::telegram_bot::BotPolicy::default();
+    let client = BotClient::new(api_base, token, policy)?;
+    let me = client.call("getMe", &serde_json::json!({}), 0).await?;
+    let flag = |name: &str| me.get(name).and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let mut warnings = Vec::new();
+    if !flag("can_read_all_group_messages") {
+        warnings.push(
+            "privacy mode is on: in groups the bot receives only commands and replies to it. In @BotFather \
+             choose /setprivacy › Disable (then remove and re-add the bot to each group), or make the bot an \
+             admin of each group"
+                .to_string(),
+        );
+    }
+    let webhook = client.call("getWebhookInfo", &serde_json::json!({}), 0).await?;
+    if webhook.get("url").and_then(serde_json::Value::as_str).is_some_and(|url| !url.is_empty()) {
+        warnings.push(
+            "a webhook is set for this bot, so Docket cannot poll it (Telegram answers 409). If nothing else \
+             should receive this bot's updates, delete the webhook (deleteWebhook); Docket never deletes it \
+             itself"
+                .to_string(),
+        );
+    }
+    Ok(BotCheck {
+        id: me.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
+        username: me.get("username").and_then(serde_json::Value::as_str).unwrap_or_default().to_string(),
+        can_read_all_group_messages: flag("can_read_all_group_messages"),
+        can_connect_to_business: flag("can_connect_to_business"),
+        warnings,
+    })
+}

@@ -274,3 +274,52 @@ async fn telegram_bot_participants_map_by_telegram_user_id_and_username() {
     assert_eq!(summary.deliveries, 3, "{summary:?}");
     assert!(out.path().join("alice@contoso.com").is_dir() && out.path().join("bob@contoso.com").is_dir());
 }
+
+#[test]
+fn telegram_bot_keys_equal_the_desktop_exports_for_the_same_message() {
+    // The export writes a supergroup's bare id (the Bot API's -100… id without -100) and, from a computer on
+    // UTC, the UTC wall clock: the same message then has the same key, live or exported, and a reply names
+    // the same parent.
+    let dir = tempfile::tempdir().expect("dir");
+    let json = r#"{"name":"Trading desk","type":"private_supergroup","id":1234567890,"messages":[
+        {"id":11,"type":"message","date":"2026-03-01T09:30:00","date_unixtime":"1772357400","from":"Alice","from_id":"user1001","text":"please confirm"},
+        {"id":12,"type":"message","date":"2026-03-01T09:31:00","date_unixtime":"1772357460","from":"Bob","from_id":"user1002","reply_to_message_id":11,"text":"confirmed"}]}"#;
+    std::fs::write(dir.path().join("result.json"), json).expect("write");
+    let export = docket_core::sources::open_export(
+        SourceKind::Telegram,
+        dir.path(),
+        &docket_core::sources::ExportOptions::default(),
+    )
+    .expect("opens");
+    let mut source = export;
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let first = runtime.block_on(source.next_item()).expect("reads").expect("an item");
+    let second = runtime.block_on(source.next_item()).expect("reads").expect("an item");
+    assert_eq!(first.key, message_key(GROUP, 11, 1_772_357_400));
+    assert_eq!(second.key, message_key(GROUP, 12, 1_772_357_460));
+    assert_eq!(second.reply_to.as_deref(), Some(message_key(GROUP, 11, 1_772_357_400).as_str()));
+    // The live item for message 11 (Alice, from the Bot API) carries the same handle the export gives.
+    let live = docket_core::sources::telegram_bot::records::update_items(
+        &json!({ "update_id": 1, "message": text_message(11, &chat(GROUP, "supergroup", "Trading desk"),
+            Some(&user(1001, "Alice", None)), 1_772_357_400, "please confirm") }),
+        1_772_357_400,
+    );
+    assert_eq!(live[0].item.key, first.key);
+    assert_eq!(live[0].item.sender.handle, first.sender.handle);
+}
+
+#[tokio::test]
+async fn telegram_bot_live_check_names_the_bot_and_a_webhook() {
+    let bot = FakeTelegramBot::start();
+    let check = telegram_bot::check(&store(), &bot.base).await.expect("a check");
+    assert_eq!(check.username, fake::BOT_USERNAME);
+    assert!(check.can_read_all_group_messages && check.can_connect_to_business);
+    assert!(check.warnings.is_empty(), "{:?}", check.warnings);
+    bot.set_webhook(Some("https://hooks.example.com/t"));
+    let check = telegram_bot::check(&store(), &bot.base).await.expect("a check");
+    assert!(check.warnings.iter().any(|w| w.contains("webhook")), "{:?}", check.warnings);
+    let wrong = MemSecretStore::default();
+    wrong.set(telegram_bot::TOKEN_ENTRY, &Sensitive::new("1:AAnope".into())).expect("set");
+    let error = telegram_bot::check(&wrong, &bot.base).await.expect_err("refused");
+    assert_eq!(error.code(), Code::BadConfig);
+}
