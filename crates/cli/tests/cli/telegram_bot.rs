@@ -272,3 +272,28 @@ fn telegram_bot_kill_9_at_any_point_then_resume_loses_and_duplicates_nothing() {
         }
     }
 }
+
+#[test]
+fn telegram_bot_mapping_check_reads_the_telegram_columns_with_row_numbers() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let good = tmp.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "TelegramUserId,TelegramUsername,EmailAddress\n1001,,a@contoso.com\n,@bob_ops,b@contoso.com\n",
+    )
+    .expect("csv");
+    let o = docket().args(["mapping", "check", good.to_str().unwrap_or_default()]).output().expect("runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 Telegram ids and usernames mapped"), "{}", stderr(&o));
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "MobileNumber,TelegramUserId,TelegramUsername,EmailAddress\n+447700900123,,,p@contoso.com\n,12ab,,a@contoso.com\n,,x,b@contoso.com\n",
+    )
+    .expect("csv");
+    let o = docket().args(["mapping", "check", bad.to_str().unwrap_or_default()]).output().expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("row 3: TelegramUserId \"12ab\" is not a Telegram user id"), "{out}");
+    assert!(out.contains("row 4: TelegramUsername \"x\" is not a Telegram username"), "{out}");
+}
