@@ -323,3 +323,69 @@ async fn telegram_bot_live_check_names_the_bot_and_a_webhook() {
     let error = telegram_bot::check(&wrong, &bot.base).await.expect_err("refused");
     assert_eq!(error.code(), Code::BadConfig);
 }
+
+#[tokio::test]
+async fn telegram_bot_double_long_polls_expires_old_updates_and_checks_the_token() {
+    let bot = FakeTelegramBot::start();
+    let http = reqwest::Client::new();
+    let call = |token: &str, method: &str, body: serde_json::Value| {
+        let url = format!("{}/bot{token}/{method}", bot.base);
+        let request = http.post(url).json(&body);
+        async move {
+            let answer = request.send().await.expect("answers");
+            (answer.status().as_u16(), answer.json::<serde_json::Value>().await.expect("json"))
+        }
+    };
+    let group = chat(GROUP, "supergroup", "Trading desk");
+    bot.push("message", text_message(1, &group, None, unix_now() - 25 * 3600, "too old"), 25 * 3600);
+    let (status, body) = call(fake::TOKEN, "getUpdates", json!({ "timeout": 0 })).await;
+    assert_eq!((status, body["result"].clone()), (200, json!([])), "updates older than 24 h are gone");
+
+    let (status, body) = call("1:wrong", "getMe", json!({})).await;
+    assert_eq!((status, body["description"].as_str()), (401, Some("Unauthorized")));
+
+    let started = std::time::Instant::now();
+    let waiting = tokio::spawn(call(fake::TOKEN, "getUpdates", json!({ "timeout": 5 })));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    bot.push("message", text_message(2, &group, None, unix_now(), "new"), 0);
+    let (status, body) = waiting.await.expect("joined");
+    assert_eq!(status, 200);
+    assert_eq!(body["result"].as_array().map(Vec::len), Some(1), "{body}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "the long poll answered as the update came"
+    );
+
+    bot.add_file("big", Vec::new(), 21 * 1024 * 1024);
+    let (status, body) = call(fake::TOKEN, "getFile", json!({ "file_id": "big" })).await;
+    assert_eq!((status, body["description"].as_str()), (400, Some("Bad Request: file is too big")));
+}
+
+#[tokio::test]
+async fn telegram_bot_network_failures_back_off_then_name_no_token() {
+    use docket_core::sources::telegram_bot::{BotHistory, BotPolicy, BotSettings, TelegramBotSource};
+    use docket_core::sources::Source as _;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let mut settings = BotSettings::new("desk");
+    settings.api_base = base;
+    settings.policy = BotPolicy {
+        retry: docket_core::pipeline::RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(100),
+            max_delay: std::time::Duration::from_millis(200),
+        },
+        ..BotPolicy::default()
+    };
+    let mut source =
+        TelegramBotSource::open(settings, Sensitive::new(fake::TOKEN.into()), BotHistory::default())
+            .expect("opens");
+    let started = std::time::Instant::now();
+    let error = source.next_item().await.expect_err("unreachable");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(100), "it backed off before giving up");
+    let message = error.to_string();
+    assert!(message.contains("could not reach the Telegram Bot API"), "{message}");
+    assert!(!message.contains(fake::TOKEN) && !message.contains("/bot"), "{message}");
+    assert!(!error.is_permanent());
+}
