@@ -1,7 +1,7 @@
 //! Bot API updates to `Item`s: messages, channel posts and business messages (text, captions, replies,
-//! forwards, polls, contacts, locations, media listed for `source` to fetch, service events), edits (a new
-//! item threaded to the original, with `X-Docket-Edit-Of`), business deletions (a record item) and business
-//! connections (a record item). It fetches nothing.
+//! forwards, polls, contacts, locations, media listed for `source` to fetch, service events) and edits (a new
+//! item threaded to the original, with `X-Docket-Edit-Of`); business deletions and connections are in
+//! `business`. It fetches nothing.
 //!
 //! Keys are built as the Desktop export reader builds them, `item_key(Telegram, date, [chat id, message
 //! id])`, with the chat id as the export writes it: the export writes the bare peer id, while the Bot API
@@ -55,11 +55,11 @@ pub fn export_chat_id(bot_chat_id: i64) -> i64 {
     }
 }
 
-fn utc(unix: i64) -> DateTime<Utc> {
+pub(super) fn utc(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or_default()
 }
 
-fn wall(unix: i64) -> NaiveDateTime {
+pub(super) fn wall(unix: i64) -> NaiveDateTime {
     utc(unix).naive_utc()
 }
 
@@ -72,11 +72,11 @@ pub fn message_key(chat_id: i64, message_id: i64, date: i64) -> String {
     )
 }
 
-fn int(value: &Value, field: &str) -> Option<i64> {
+pub(super) fn int(value: &Value, field: &str) -> Option<i64> {
     value.get(field).and_then(Value::as_i64)
 }
 
-fn text<'a>(value: &'a Value, field: &str) -> Option<&'a str> {
+pub(super) fn text<'a>(value: &'a Value, field: &str) -> Option<&'a str> {
     value.get(field).and_then(Value::as_str).filter(|s| !s.trim().is_empty())
 }
 
@@ -105,7 +105,7 @@ fn usernames(people: &[&Value]) -> Option<String> {
     (!pairs.is_empty()).then(|| pairs.join("; "))
 }
 
-fn chat_name(chat: &Value) -> String {
+pub(super) fn chat_name(chat: &Value) -> String {
     if let Some(title) = text(chat, "title") {
         return title.to_string();
     }
@@ -117,11 +117,11 @@ fn chat_name(chat: &Value) -> String {
     }
 }
 
-fn at(unix: i64) -> DateTime<FixedOffset> {
+pub(super) fn at(unix: i64) -> DateTime<FixedOffset> {
     utc(unix).fixed_offset()
 }
 
-fn stamp(unix: i64) -> String {
+pub(super) fn stamp(unix: i64) -> String {
     utc(unix).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -138,8 +138,8 @@ pub fn update_items(update: &Value, received_at: i64) -> Vec<Pending> {
                 let edited = int(body, "edit_date").unwrap_or(received_at);
                 Some(message_item(body, Some(edited)))
             }
-            "deleted_business_messages" => Some(deletion_item(body, update_id, received_at)),
-            "business_connection" => Some(connection_item(body, update_id)),
+            "deleted_business_messages" => Some(super::business::deletion_item(body, update_id, received_at)),
+            "business_connection" => Some(super::business::connection_item(body, update_id)),
             _ => None,
         };
         if let Some(mut pending) = pending {
@@ -393,92 +393,6 @@ fn service_notes(message: &Value, notes: &mut Vec<String>) -> bool {
         }
     }
     service
-}
-
-/// `deleted_business_messages`: a record that these messages were deleted, and when Docket learned it.
-fn deletion_item(body: &Value, update_id: i64, received_at: i64) -> Pending {
-    let empty = Value::Null;
-    let chat = body.get("chat").unwrap_or(&empty);
-    let chat_id = int(chat, "id").unwrap_or_default();
-    let export_chat = export_chat_id(chat_id).to_string();
-    let ids: Vec<String> = body
-        .get("message_ids")
-        .and_then(Value::as_array)
-        .map(|ids| ids.iter().filter_map(Value::as_i64).map(|i| i.to_string()).collect())
-        .unwrap_or_default();
-    let connection = text(body, "business_connection_id").unwrap_or_default();
-    // Telegram gives no time for a deletion: the key carries the update's id (unique per bot) and the time
-    // Docket received it.
-    let key = item_key(
-        SourceKind::Telegram,
-        wall(received_at),
-        &[&export_chat, "deleted", &ids.join(","), &format!("update {update_id}")],
-    );
-    let text = format!(
-        "Telegram reported that messages {} of this business chat were deleted (reported at or before {}). \
-         The archived copies of those messages are kept.",
-        ids.join(", "),
-        stamp(received_at)
-    );
-    Pending {
-        item: Item {
-            key,
-            source: SourceKind::Telegram,
-            kind: ItemKind::System,
-            chat: chat_name(chat),
-            source_id: format!("{export_chat}:deleted:{}", ids.join(",")),
-            timestamp: at(received_at),
-            sender: participant(chat),
-            recipients: Vec::new(),
-            text,
-            reply_to: None,
-            references: Vec::new(),
-            attachments: Vec::new(),
-            notes: vec![format!("deletion record for messages {}", ids.join(", "))],
-            extra_headers: vec![
-                ("X-Docket-Telegram-Chat-Id".into(), chat_id.to_string()),
-                ("X-Docket-Telegram-Business-Connection".into(), connection.to_string()),
-                ("X-Docket-Telegram-Deleted".into(), ids.join(", ")),
-            ],
-            record_digest: String::new(),
-        },
-        media: Vec::new(),
-    }
-}
-
-/// `business_connection`: the account connected (or disconnected) the bot.
-fn connection_item(body: &Value, update_id: i64) -> Pending {
-    let empty = Value::Null;
-    let user = body.get("user").unwrap_or(&empty);
-    let date = int(body, "date").unwrap_or_default();
-    let enabled = body.get("is_enabled").and_then(Value::as_bool).unwrap_or(true);
-    let id = text(body, "id").unwrap_or_default();
-    let sender = participant(user);
-    let what = if enabled { "connected this bot to" } else { "disconnected this bot from" };
-    Pending {
-        item: Item {
-            key: item_key(
-                SourceKind::Telegram,
-                wall(date),
-                &["business_connection", id, &format!("update {update_id}")],
-            ),
-            source: SourceKind::Telegram,
-            kind: ItemKind::System,
-            chat: format!("Telegram Business: {}", sender.display_name),
-            source_id: format!("business_connection:{id}"),
-            timestamp: at(date),
-            text: format!("{} {what} their Telegram Business account.", sender.display_name),
-            sender,
-            recipients: Vec::new(),
-            reply_to: None,
-            references: Vec::new(),
-            attachments: Vec::new(),
-            notes: Vec::new(),
-            extra_headers: vec![("X-Docket-Telegram-Business-Connection".into(), id.to_string())],
-            record_digest: String::new(),
-        },
-        media: Vec::new(),
-    }
 }
 
 #[cfg(test)]
