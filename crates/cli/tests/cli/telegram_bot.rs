@@ -297,3 +297,44 @@ fn telegram_bot_mapping_check_reads_the_telegram_columns_with_row_numbers() {
     assert!(out.contains("row 3: TelegramUserId \"12ab\" is not a Telegram user id"), "{out}");
     assert!(out.contains("row 4: TelegramUsername \"x\" is not a Telegram username"), "{out}");
 }
+
+#[test]
+fn telegram_bot_items_arrive_in_the_mapped_mailboxes_through_graph_once() {
+    let tenant = super::harness::graph_tenant(&[
+        ("alice@contoso.com", "Alice"),
+        ("bob@contoso.com", "Bob"),
+        ("sales@contoso.com", "Sales"),
+    ]);
+    let bot = FakeTelegramBot::start();
+    seed(&bot);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let state = tmp.path().join("state");
+    let csv = tmp.path().join("mapping.csv");
+    std::fs::write(
+        &csv,
+        "TelegramUserId,TelegramUsername,EmailAddress\n,@alice_ops,alice@contoso.com\n1002,,bob@contoso.com\n\
+         ,carl_client,sales@contoso.com\n",
+    )
+    .expect("csv");
+    let mapping = csv.display().to_string();
+    let args = run_args("telegram-bot:desk", "graph", &state, &["--mapping", &mapping, "--json"]);
+    let run = || with_bot_env(tenant.docket().args(&args), &bot, fake::TOKEN).output().expect("docket runs");
+    let o = run();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["delivered"], 5, "{}", json(&o));
+    let alice = tenant.graph.messages("alice@contoso.com", "Telegram Archiver");
+    let bob = tenant.graph.messages("bob@contoso.com", "Telegram Archiver");
+    let sales = tenant.graph.messages("sales@contoso.com", "Telegram Archiver");
+    // Alice: her message, its edit, her photo and Bob's reply to her; Bob: his reply; Sales: Carl's message.
+    assert_eq!((alice.len(), bob.len(), sales.len()), (4, 1, 1));
+    for message in alice.iter().chain(&bob).chain(&sales) {
+        assert!(!message.is_draft, "{} is a draft", message.internet_message_id);
+        assert_eq!(message.received_date_time, message.sent_date_time);
+    }
+    assert!(alice.iter().any(|m| m.attachments.iter().any(|a| a.bytes.len() == 3000)), "the photo arrived");
+
+    let again = run();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(json(&again)["delivered"], 0);
+    assert_eq!(tenant.graph.messages("alice@contoso.com", "Telegram Archiver").len(), 4, "nothing twice");
+}
