@@ -399,6 +399,47 @@ fn service_notes(message: &Value, notes: &mut Vec<String>) -> bool {
 mod tests {
     use super::*;
 
+    fn one(update: Value) -> Item {
+        update_items(&update, 1_800_000_000).remove(0).item
+    }
+
+    #[test]
+    fn forwards_polls_contacts_locations_and_service_events_are_written_out() {
+        let chat = serde_json::json!({ "id": -4012345, "type": "group", "title": "Ops" });
+        let from =
+            serde_json::json!({ "id": 7, "is_bot": false, "first_name": "Ana", "username": "ana_ops" });
+        let base = |extra: Value| {
+            let mut message =
+                serde_json::json!({ "message_id": 3, "chat": chat, "from": from, "date": 1_700_000_000 });
+            if let (Some(m), Value::Object(extra)) = (message.as_object_mut(), extra) {
+                m.extend(extra);
+            }
+            serde_json::json!({ "update_id": 9, "message": message })
+        };
+        let forwarded = one(base(serde_json::json!({ "text": "fyi", "forward_origin":
+            { "type": "hidden_user", "sender_user_name": "Zed", "date": 1_699_000_000 } })));
+        assert!(forwarded.notes[0].starts_with("forwarded from Zed, sent 2023-"), "{:?}", forwarded.notes);
+        let poll = one(base(serde_json::json!({ "poll": { "question": "Lunch?", "options":
+            [{ "text": "yes", "voter_count": 2 }, { "text": "no", "voter_count": 0 }] } })));
+        assert_eq!(poll.text, "Poll: Lunch?\n- yes (2 votes)\n- no (0 votes)");
+        let contact = one(base(
+            serde_json::json!({ "contact": { "first_name": "Bo", "phone_number": "+447700900123" } }),
+        ));
+        assert_eq!(contact.text, "Contact: Bo +447700900123");
+        let location = one(base(serde_json::json!({ "location": { "latitude": 51.5, "longitude": -0.12 } })));
+        assert_eq!(location.text, "Location: 51.500000, -0.120000");
+        let joined = one(base(serde_json::json!({ "new_chat_members": [from] })));
+        assert_eq!((joined.kind, joined.notes[0].as_str()), (ItemKind::System, "service: Ana joined"));
+        let pinned = one(base(serde_json::json!({ "pinned_message": { "message_id": 2 } })));
+        assert_eq!(pinned.notes[0], "service: message 2 was pinned");
+        let titled = one(base(serde_json::json!({ "new_chat_title": "Ops 2" })));
+        assert_eq!(titled.notes[0], "service: the title was changed to \"Ops 2\"");
+        assert_eq!(titled.sender.handle.as_deref(), Some("user7"));
+        let users = titled.extra_headers.iter().find(|(n, _)| n == "X-Docket-Telegram-Users");
+        assert_eq!(users.map(|(_, v)| v.as_str()), Some("user7 @ana_ops"));
+        assert_eq!(titled.key, message_key(-4012345, 3, 1_700_000_000));
+    }
+
     #[test]
     fn bot_chat_ids_become_export_ids() {
         assert_eq!(export_chat_id(-1_001_234_567_890), 1_234_567_890);
