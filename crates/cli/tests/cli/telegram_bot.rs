@@ -61,7 +61,8 @@ fn seed(bot: &FakeTelegramBot) {
         240,
     );
     let customer = user(555, "Carl", Some("carl_client"));
-    let private = chat(555, "private", "Carl");
+    let mut private = chat(555, "private", "Carl");
+    private["username"] = json!("carl_client");
     let mut business = text_message(77, &private, Some(&customer), now - 200, "2m at 1.08?");
     business["business_connection_id"] = json!("bc-1");
     bot.push("business_message", business, 200);
@@ -106,15 +107,21 @@ fn telegram_bot_run_drains_into_mapped_mailboxes_once() {
     assert!(o.status.success(), "{}", stderr(&o));
     let summary = json(&o);
     // 4 group items (3 messages and the edit), a channel post, the connection record, a business message
-    // and its deletion record. The channel post and the two records name nobody mapped: held as unmapped.
+    // and its deletion record (which reaches the customer's mapped mailbox). The channel post and the
+    // connection record name nobody mapped: held as unmapped.
     assert_eq!(summary["fetched"], 8, "{summary}");
-    assert_eq!(summary["skipped"]["unmapped"], 3, "{summary}");
-    assert_eq!(summary["delivered"], 5, "{summary}");
+    assert_eq!(summary["skipped"]["unmapped"], 2, "{summary}");
+    assert_eq!(summary["delivered"], 6, "{summary}");
     let folder = out.join("alice@contoso.com").join("Telegram Archiver");
     let alice: Vec<String> =
         files(&folder).into_iter().map(|(_, b)| String::from_utf8_lossy(&b).into_owned()).collect();
     assert!(alice.iter().any(|m| m.contains("X-Docket-Edit-Of")), "the edit reached Alice");
-    assert!(files(&out.join("sales@contoso.com")).len() == 1, "the business message reached Sales");
+    let sales: Vec<String> = files(&out.join("sales@contoso.com"))
+        .into_iter()
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert_eq!(sales.len(), 2, "the business message and its deletion record reached Sales");
+    assert!(sales.iter().any(|m| m.contains("X-Docket-Telegram-Deleted: 77")), "the deletion record");
     assert_eq!(bot.pending(), 0, "every update was confirmed after the run");
 
     let again = bot_run(&bot, &state, &out, &["--mapping", &mapping]);
@@ -321,12 +328,13 @@ fn telegram_bot_items_arrive_in_the_mapped_mailboxes_through_graph_once() {
     let run = || with_bot_env(tenant.docket().args(&args), &bot, fake::TOKEN).output().expect("docket runs");
     let o = run();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(json(&o)["delivered"], 5, "{}", json(&o));
+    assert_eq!(json(&o)["delivered"], 6, "{}", json(&o));
     let alice = tenant.graph.messages("alice@contoso.com", "Telegram Archiver");
     let bob = tenant.graph.messages("bob@contoso.com", "Telegram Archiver");
     let sales = tenant.graph.messages("sales@contoso.com", "Telegram Archiver");
-    // Alice: her message, its edit, her photo and Bob's reply to her; Bob: his reply; Sales: Carl's message.
-    assert_eq!((alice.len(), bob.len(), sales.len()), (4, 1, 1));
+    // Alice: her message, its edit, her photo and Bob's reply to her; Bob: his reply; Sales: Carl's message
+    // and the record of its deletion.
+    assert_eq!((alice.len(), bob.len(), sales.len()), (4, 1, 2));
     for message in alice.iter().chain(&bob).chain(&sales) {
         assert!(!message.is_draft, "{} is a draft", message.internet_message_id);
         assert_eq!(message.received_date_time, message.sent_date_time);

@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use super::records::{at, chat_name, export_chat_id, int, participant, stamp, text, wall, Pending};
+use super::records::{
+    at, chat_name, export_chat_id, int, participant, stamp, text, usernames, wall, Pending,
+};
 use crate::model::{Item, ItemKind, SourceKind};
 use crate::sources::item_key;
 
@@ -48,11 +50,15 @@ pub(super) fn deletion_item(body: &Value, update_id: i64, received_at: i64) -> P
             references: Vec::new(),
             attachments: Vec::new(),
             notes: vec![format!("deletion record for messages {}", ids.join(", "))],
-            extra_headers: vec![
-                ("X-Docket-Telegram-Chat-Id".into(), chat_id.to_string()),
-                ("X-Docket-Telegram-Business-Connection".into(), connection.to_string()),
-                ("X-Docket-Telegram-Deleted".into(), ids.join(", ")),
-            ],
+            extra_headers: [
+                ("X-Docket-Telegram-Chat-Id".to_string(), chat_id.to_string()),
+                ("X-Docket-Telegram-Business-Connection".to_string(), connection.to_string()),
+                ("X-Docket-Telegram-Deleted".to_string(), ids.join(", ")),
+            ]
+            .into_iter()
+            // The private chat is the customer: their username lets the mapping route the record.
+            .chain(usernames(&[chat]).map(|list| ("X-Docket-Telegram-Users".to_string(), list)))
+            .collect(),
             record_digest: String::new(),
         },
         media: Vec::new(),

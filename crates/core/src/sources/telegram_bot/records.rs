@@ -95,7 +95,7 @@ pub fn participant(user: &Value) -> Participant {
 
 /// `user123 @alice` pairs for every participant with a username, for the `X-Docket-Telegram-Users`
 /// header the mapping reads (`TelegramUsername`).
-fn usernames(people: &[&Value]) -> Option<String> {
+pub(super) fn usernames(people: &[&Value]) -> Option<String> {
     let mut pairs: Vec<String> = people
         .iter()
         .filter_map(|p| Some(format!("user{} @{}", int(p, "id").filter(|&id| id > 0)?, text(p, "username")?)))
