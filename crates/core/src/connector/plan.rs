@@ -435,6 +435,20 @@ mod tests {
     }
 
     #[test]
+    fn a_telegram_bot_plan_is_named_by_its_connector_and_checked() {
+        let spec = crate::config::SourceSpec::parse("telegram-bot:desk").expect("parses");
+        let mut bot = plan();
+        bot.source_kind = spec.kind;
+        bot.location = spec.location;
+        assert_eq!(bot.telegram_bot_name(), Some("desk"));
+        assert_eq!(bot.label(), "telegram-bot:desk");
+        assert!(bot.validate().is_ok());
+        bot.location = "bot:has spaces".into();
+        assert!(bot.validate().expect_err("a bad name").to_string().starts_with("location:"));
+        assert_eq!(plan().telegram_bot_name(), None, "an export plan is not a bot");
+    }
+
+    #[test]
     fn errors_name_the_plan_field_not_a_flag() {
         let mut bad = plan();
         bad.targets.push(PlanTarget::Azure { container: "Bad_Name".into() });
