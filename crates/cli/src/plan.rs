@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use docket_core::config::{ConfigError, SourceSpec, TargetSpec};
-use docket_core::connector::{x as x_connector, PlanTarget, RunPlan, AZURE_CLIENT_SECRET_ENTRY};
+use docket_core::connector::{
+    telegram_bot, x as x_connector, PlanTarget, RunPlan, AZURE_CLIENT_SECRET_ENTRY,
+};
 use docket_core::identity::CloudName;
 use docket_core::secrets::{names, KeyringStore, SecretError, SecretStore, Sensitive};
 use docket_core::sources::DateOrder;
@@ -56,7 +58,8 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
             .into());
         }
     }
-    let location = if spec.kind == docket_core::model::SourceKind::X {
+    let live_bot = spec.location.starts_with(docket_core::connector::telegram_bot::LOCATION_PREFIX);
+    let location = if spec.kind == docket_core::model::SourceKind::X || live_bot {
         spec.location.trim().to_string()
     } else {
         absolute(&spec.location)
@@ -191,6 +194,7 @@ impl EnvThenKeychain {
             x_connector::ACCESS_TOKEN_ENTRY => Some(x_connector::ENV_ACCESS_TOKEN),
             x_connector::ACCESS_TOKEN_SECRET_ENTRY => Some(x_connector::ENV_ACCESS_TOKEN_SECRET),
             names::STORAGE_CONNECTION => Some(CONNECTION_ENV),
+            telegram_bot::TOKEN_ENTRY => Some(docket_core::config::env::TELEGRAM_BOT_TOKEN),
             AZURE_CLIENT_SECRET_ENTRY => Some(CLIENT_SECRET_ENV),
             _ => None,
         }

@@ -6,6 +6,7 @@ pub mod azurite;
 pub mod exports;
 pub mod fake_entra;
 pub mod fake_graph;
+pub mod fake_telegram_bot;
 pub mod fake_x;
 pub mod fault_proxy;
 pub mod http_wire;

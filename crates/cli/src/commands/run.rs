@@ -59,7 +59,6 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
     let plan = plan::from_flags(&args.source, Some(target_flags(args)))?;
     let ledger = Ledger::open(&state_dir(&args.state)?)?;
     let progress = progress_bar::for_stderr();
-    let opened = plan.open(&EnvThenKeychain, &ledger, progress.clone())?;
     let cancel = CancellationToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -71,6 +70,11 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
             }
         }
     });
+    if plan.telegram_bot_name().is_some() {
+        // Live Telegram: drain what is waiting, batch by batch, each confirmed only once in the ledger.
+        return connector::telegram_bot::drain(&plan, &EnvThenKeychain, &ledger, progress, cancel).await;
+    }
+    let opened = plan.open(&EnvThenKeychain, &ledger, progress.clone())?;
     connector::run_opened(opened, &ledger, progress, cancel).await
 }
 

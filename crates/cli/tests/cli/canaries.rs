@@ -1,7 +1,8 @@
 //! Secret canaries: distinct, recognisable secrets are handed to Docket and driven through its failure paths
 //! with the most verbose logging (`DOCKET_LOG=trace`, `RUST_LOG=trace`, `-vvv`): a run that works, a 403
 //! from storage (a wrong account key), an expired SAS, a 401 from Entra ID (the fake token endpoint), an X
-//! run that works and a 401 from X (the fake X API, a rotated-out API secret), and a panic in a worker.
+//! run that works and a 401 from X (the fake X API, a rotated-out API secret), a Telegram bot run, a revoked bot token
+//! and a webhook conflict (the Bot API double), and a panic in a worker.
 //! Afterwards every output is searched for every canary, raw, URL-encoded and base64: the CLI's stdout and stderr, every file the runs left (ledger SQLite with its WAL, lock, any config
 //! under the private HOME/XDG folders), and, for the calls the desktop shell makes, the IPC error payload
 //! (`{code, message}`), the progress events sent over the channel and every trace-level log line.
@@ -23,6 +24,7 @@ use docket_core::model::SourceKind;
 use docket_core::secrets::{names, MemSecretStore, SecretStore, Sensitive};
 use docket_testkit::azurite::{unique_container, Azurite};
 use docket_testkit::fake_entra::{FakeEntra, CLIENT_ID, TENANT};
+use docket_testkit::fake_telegram_bot::{self, FakeTelegramBot};
 use docket_testkit::fake_x::{self, FakeX};
 
 use super::harness::{docket, json, run_args, stderr};
@@ -35,6 +37,9 @@ const WRONG_KEY_BYTES: &str = "docket-canary-2-rotated-out-storage-key-41d7e3";
 const ENTRA_SECRET: &str = "Kq8~docket-canary-3.entra_client_secret-77a1";
 /// An X API secret that was rotated out: the fake X API refuses requests signed with it (401).
 const WRONG_X_SECRET: &str = "docket-canary-4-rotated-x-api-secret-0e93b7d1c5";
+
+/// A Telegram bot token that was revoked: the Bot API double refuses it (401).
+const WRONG_BOT_TOKEN: &str = "7123456789:AAdocket-canary-5-revoked-bot-token-9b2c";
 
 /// `docket` with `args` at the most verbose log level, its HOME and XDG folders inside `home`.
 fn traced_docket(args: Vec<String>, home: &Path) -> std::process::Command {
@@ -183,6 +188,8 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
         ("X access token", fake_x::ACCESS_TOKEN.to_string()),
         ("X access token secret", fake_x::ACCESS_TOKEN_SECRET.to_string()),
         ("rotated-out X API secret", WRONG_X_SECRET.to_string()),
+        ("Telegram bot token", fake_telegram_bot::TOKEN.to_string()),
+        ("revoked Telegram bot token", WRONG_BOT_TOKEN.to_string()),
     ]);
     let forms = forms(&canaries);
     let mut found = Vec::new();
@@ -252,6 +259,41 @@ fn no_canary_secret_appears_in_any_output_log_file_or_payload() {
     assert_eq!(json(&x_refused)["error"]["code"], "x_auth");
     assert!(fake.rejected_signatures() >= 1, "the fake X API refused the signature");
     outputs.push(("a 401 from X", x_refused));
+
+    // Telegram: a bot run that archives what is waiting, one with a revoked token (401) and one while a
+    // webhook is set (409). The token sits in every Bot API URL path.
+    let bot = FakeTelegramBot::start();
+    let group = fake_telegram_bot::chat(-1_001_234_567_890, "supergroup", "Canary desk");
+    let sender = fake_telegram_bot::user(1001, "Alice", Some("alice_ops"));
+    for i in 1..=3 {
+        let at = fake_telegram_bot::unix_now() - 60;
+        bot.push("message", fake_telegram_bot::text_message(i, &group, Some(&sender), at, "canary chat"), 60);
+    }
+    let bot_cli = |token: &str| {
+        let out = format!("dir:{}", tmp.path().join("bot-out").display());
+        let args = run_args(
+            "telegram-bot:canary",
+            &out,
+            &tmp.path().join("bot-state"),
+            &["--mailbox", OWNER, "--json", "-vvv"],
+        );
+        traced_docket(args, &home)
+            .env(docket_core::config::env::TELEGRAM_API_BASE, &bot.base)
+            .env(docket_core::config::env::TELEGRAM_BOT_TOKEN, token)
+            .output()
+            .expect("docket runs")
+    };
+    let bot_works = bot_cli(fake_telegram_bot::TOKEN);
+    assert!(bot_works.status.success(), "the bot run with the right token: {}", stderr(&bot_works));
+    assert_eq!(json(&bot_works)["fetched"], 3, "{}", stderr(&bot_works));
+    outputs.push(("a Telegram bot run that works", bot_works));
+    let bot_refused = bot_cli(WRONG_BOT_TOKEN);
+    assert_eq!(bot_refused.status.code(), Some(2), "a revoked bot token: {}", stderr(&bot_refused));
+    outputs.push(("a 401 from the Bot API", bot_refused));
+    bot.set_webhook(Some("https://hooks.example.com/canary"));
+    let bot_conflict = bot_cli(fake_telegram_bot::TOKEN);
+    assert_eq!(bot_conflict.status.code(), Some(2), "a webhook: {}", stderr(&bot_conflict));
+    outputs.push(("a 409 from the Bot API (webhook set)", bot_conflict));
 
     for (what, o) in &outputs {
         found.extend(hits(&forms, &format!("stdout of {what}"), &o.stdout));

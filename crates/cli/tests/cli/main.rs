@@ -20,4 +20,5 @@ mod mapping_change;
 mod overlapping_exports;
 mod proof;
 mod run_plan;
+mod telegram_bot;
 mod x_source;

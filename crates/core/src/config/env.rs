@@ -51,3 +51,22 @@ pub fn cloud_with_overrides(cloud: &Cloud) -> Cloud {
     }
     cloud.with_overrides(authority.as_deref(), graph.as_deref())
 }
+
+/// The Telegram Bot API base used instead of `https://api.telegram.org` (a test double, a local Bot API
+/// server).
+pub const TELEGRAM_API_BASE: &str = "DOCKET_TELEGRAM_API_BASE";
+/// The CLI's bot token (the app keeps it in the keychain).
+pub const TELEGRAM_BOT_TOKEN: &str = "DOCKET_TELEGRAM_BOT_TOKEN";
+
+/// The Telegram Bot API base URL, logged when overridden (the bot token goes there).
+pub fn telegram_api_base() -> String {
+    match var(TELEGRAM_API_BASE) {
+        Some(base) => {
+            tracing::warn!(
+                "{TELEGRAM_API_BASE} is set: Telegram Bot API requests go to {base}, not Telegram's"
+            );
+            base
+        }
+        None => crate::sources::telegram_bot::DEFAULT_API_BASE.to_string(),
+    }
+}

@@ -12,7 +12,7 @@ use crate::model::SourceKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("--source {0:?}: expected KIND:LOCATION, where KIND is whatsapp, telegram or x (for example whatsapp:chat.zip)")]
+    #[error("--source {0:?}: expected KIND:LOCATION, where KIND is whatsapp, telegram, x or telegram-bot (for example whatsapp:chat.zip or telegram-bot:compliance)")]
     SourceSpec(String),
     #[error("--target {0:?}: expected dir:PATH, azure:CONTAINER, graph or graph:FOLDER")]
     TargetSpec(String),
@@ -38,6 +38,13 @@ pub struct SourceSpec {
 impl SourceSpec {
     pub fn parse(spec: &str) -> Result<SourceSpec, ConfigError> {
         let (kind, location) = spec.split_once(':').ok_or_else(|| ConfigError::SourceSpec(spec.into()))?;
+        if kind.eq_ignore_ascii_case("telegram-bot") && !location.trim().is_empty() {
+            // Live capture through the Bot API: a Telegram plan whose location is `bot:NAME`.
+            return Ok(SourceSpec {
+                kind: SourceKind::Telegram,
+                location: format!("{}{}", crate::connector::telegram_bot::LOCATION_PREFIX, location.trim()),
+            });
+        }
         let kind = SourceKind::parse(kind).ok_or_else(|| ConfigError::SourceSpec(spec.into()))?;
         if location.is_empty() {
             return Err(ConfigError::SourceSpec(spec.into()));

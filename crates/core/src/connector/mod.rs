@@ -12,6 +12,7 @@ mod preview;
 mod routing;
 mod saved;
 mod secret_names;
+pub mod telegram_bot;
 pub mod typescript;
 pub mod x;
 
@@ -58,6 +59,9 @@ pub async fn run_import(
     progress: ProgressFn,
     cancel: CancellationToken,
 ) -> Result<RunSummary, Error> {
+    if plan.telegram_bot_name().is_some() {
+        return telegram_bot::drain(plan, secrets, ledger, progress, cancel).await;
+    }
     let opened = plan.open(secrets, ledger, progress.clone())?;
     run_opened(opened, ledger, progress, cancel).await
 }

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{app_graph_client, graph_sink, x, GraphApp};
+use super::{app_graph_client, graph_sink, telegram_bot, x, GraphApp};
 use crate::config::{self, ConfigError};
 use crate::error::Error;
 use crate::identity::CloudName;
 use crate::ledger::Ledger;
-use crate::mapping::{MappingOptions, MappingTable, Resolver, XHandleTable};
+use crate::mapping::{MappingOptions, MappingTable, Resolver, TelegramIdTable, XHandleTable};
 use crate::model::SourceKind;
 use crate::pipeline::{PipelineOptions, ProgressFn};
 use crate::secrets::{names, SecretStore};
@@ -175,8 +175,25 @@ impl RunPlan {
         Ok(())
     }
 
+    /// The bot connector's name when this plan reads Telegram live through the Bot API (`telegram` with
+    /// location `bot:NAME`), not an export.
+    pub fn telegram_bot_name(&self) -> Option<&str> {
+        if self.source_kind != SourceKind::Telegram {
+            return None;
+        }
+        self.location.trim().strip_prefix(telegram_bot::LOCATION_PREFIX).map(str::trim)
+    }
+
     /// The checks that concern reading and mapping the source (all a preview needs).
     pub fn validate_source(&self) -> Result<(), ConfigError> {
+        if self.telegram_bot_name().is_some_and(|name| {
+            name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+        }) {
+            return Err(invalid(
+                "location",
+                "the Telegram bot connector needs a name of letters, digits, -, _, . or @ (telegram-bot:NAME)",
+            ));
+        }
         if self.location.trim().is_empty() {
             let what = if self.source_kind == SourceKind::X { "account" } else { "export file or folder" };
             return Err(invalid("location", format!("no {what} is chosen")));
@@ -204,6 +221,9 @@ impl RunPlan {
         if self.source_kind == SourceKind::X {
             return format!("x:{}", self.location.trim());
         }
+        if let Some(name) = self.telegram_bot_name() {
+            return telegram_bot::BotSettings::new(name).checkpoint_source();
+        }
         format!("{}:{}", self.source_kind.as_str(), absolute(Path::new(self.location.trim())).display())
     }
 
@@ -220,6 +240,18 @@ impl RunPlan {
             Some(path) if self.source_kind == SourceKind::X => {
                 Resolver::new(None, self.auto_map, owner).with_x_handles(XHandleTable::load(path)?)
             }
+            // Telegram: the optional TelegramUserId / TelegramUsername columns, and the phone column if the
+            // file has one (a bot connector's file may have none: the Bot API gives no phone numbers).
+            Some(path) if self.source_kind == SourceKind::Telegram => match TelegramIdTable::load(path)? {
+                Some(ids) => {
+                    let phones = match ids.has_phone_column {
+                        true => Some(MappingTable::load(path, &options)?),
+                        false => None,
+                    };
+                    Resolver::new(phones, self.auto_map, owner).with_telegram_ids(ids)
+                }
+                None => Resolver::new(Some(MappingTable::load(path, &options)?), self.auto_map, owner),
+            },
             Some(path) => Resolver::new(Some(MappingTable::load(path, &options)?), self.auto_map, owner),
             None => Resolver::new(None, self.auto_map, owner),
         })
@@ -266,6 +298,11 @@ impl RunPlan {
                 x::RateLimits::default(),
                 progress,
             )?));
+        }
+        if let Some(name) = self.telegram_bot_name() {
+            let mut settings = telegram_bot::BotSettings::new(name);
+            settings.api_base = config::env::telegram_api_base();
+            return Ok(Box::new(telegram_bot::open_source(secrets, settings, ledger)?));
         }
         let location = absolute(Path::new(self.location.trim()));
         let source = sources::open_export(self.source_kind, &location, &self.export_options()?)?;
@@ -395,6 +432,20 @@ mod tests {
             targets: vec![PlanTarget::Azure { container: "archive".into() }],
             concurrency: DEFAULT_CONCURRENCY,
         }
+    }
+
+    #[test]
+    fn a_telegram_bot_plan_is_named_by_its_connector_and_checked() {
+        let spec = crate::config::SourceSpec::parse("telegram-bot:desk").expect("parses");
+        let mut bot = plan();
+        bot.source_kind = spec.kind;
+        bot.location = spec.location;
+        assert_eq!(bot.telegram_bot_name(), Some("desk"));
+        assert_eq!(bot.label(), "telegram-bot:desk");
+        assert!(bot.validate().is_ok());
+        bot.location = "bot:has spaces".into();
+        assert!(bot.validate().expect_err("a bad name").to_string().starts_with("location:"));
+        assert_eq!(plan().telegram_bot_name(), None, "an export plan is not a bot");
     }
 
     #[test]

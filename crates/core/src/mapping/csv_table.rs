@@ -51,6 +51,9 @@ pub(crate) struct ParsedTable {
 }
 
 struct Columns {
+    /// The header also has a Telegram column (`telegram_ids`): a row with an empty phone cell is a
+    /// Telegram-only row, checked there, not here.
+    telegram: bool,
     phone: usize,
     phone_name: String,
     address: usize,
@@ -142,7 +145,11 @@ fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String
     let address = find_column(&names, ADDRESS_HEADERS, "address", header_row)?;
     match (phone, address) {
         (Some((phone, phone_name)), Some((address, address_name))) => {
-            Ok(Columns { phone, phone_name, address, address_name })
+            let telegram = [super::USER_ID_HEADERS, super::USERNAME_HEADERS]
+                .concat()
+                .iter()
+                .any(|alias| names.iter().any(|name| header_key(name) == header_key(alias)));
+            Ok(Columns { telegram, phone, phone_name, address, address_name })
         }
         (phone, address) => {
             let missing = match (phone, address) {
@@ -259,6 +266,11 @@ fn read_row(
                 columns.address_name
             ),
         );
+        return None;
+    }
+    if columns.telegram
+        && fields.get(columns.phone).is_none_or(|cell| cell.iter().all(u8::is_ascii_whitespace))
+    {
         return None;
     }
     let phone_cell = cell_text(&fields, columns.phone, &columns.phone_name).and_then(|text| {

@@ -8,6 +8,7 @@ mod csv_rows;
 mod csv_table;
 mod phone;
 mod resolve;
+mod telegram_ids;
 mod x_handles;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,7 @@ pub use address::{normalize_address, AddressFault};
 pub use csv_table::{ADDRESS_HEADERS, PHONE_HEADERS};
 pub use phone::{is_known_region, normalize_phone};
 pub use resolve::{Resolution, Resolver};
+pub use telegram_ids::{normalize_username, TelegramIdTable, USERNAME_HEADERS, USER_ID_HEADERS};
 pub use x_handles::{normalize_handle, XHandleTable, HANDLE_HEADERS};
 
 /// A mapping file larger than this is not a mapping file (a million users fit in a tenth of it).

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::model::{Item, Participant, SourceKind};
 
 use super::address::normalize_address;
-use super::{MappingTable, XHandleTable};
+use super::{MappingTable, TelegramIdTable, XHandleTable};
 
 /// How many participants an unmapped reason names before it says "and N more".
 const NAMED_PARTICIPANTS: usize = 5;
@@ -33,6 +33,8 @@ pub struct Resolver {
     owner_mailbox: Option<String>,
     /// X handles → mailboxes, applied to X items only.
     x_handles: Option<XHandleTable>,
+    /// Telegram user ids and usernames → mailboxes, applied to Telegram items only.
+    telegram_ids: Option<TelegramIdTable>,
 }
 
 impl Resolver {
@@ -42,7 +44,7 @@ impl Resolver {
     pub fn new(table: Option<MappingTable>, auto_map: bool, owner_mailbox: Option<String>) -> Resolver {
         let owner_mailbox =
             owner_mailbox.map(|mailbox| mailbox.trim().to_lowercase()).filter(|mailbox| !mailbox.is_empty());
-        Resolver { table, auto_map, owner_mailbox, x_handles: None }
+        Resolver { table, auto_map, owner_mailbox, x_handles: None, telegram_ids: None }
     }
 
     /// Adds an X-handle mapping: an X item goes to the mailbox of every participant whose handle maps.
@@ -51,11 +53,35 @@ impl Resolver {
         self
     }
 
+    /// Adds the Telegram columns: a Telegram item goes to the mailbox of every participant whose user id
+    /// (or username, as the item's `X-Docket-Telegram-Users` header gives it) maps.
+    pub fn with_telegram_ids(mut self, ids: TelegramIdTable) -> Resolver {
+        self.telegram_ids = Some(ids);
+        self
+    }
+
+    /// The mailbox the Telegram columns give `participant` of `item`.
+    fn by_telegram_id(&self, item: &Item, participant: &Participant) -> Option<String> {
+        let table = self.telegram_ids.as_ref().filter(|_| item.source == SourceKind::Telegram)?;
+        let handle = participant.handle.as_deref()?;
+        if let Some(mailbox) = table.lookup_handle(handle) {
+            return Some(mailbox.to_string());
+        }
+        let users = item.extra_headers.iter().find(|(name, _)| name == "X-Docket-Telegram-Users")?;
+        users.1.split(';').find_map(|pair| {
+            let (id, username) = pair.trim().split_once(' ')?;
+            (id == handle).then(|| table.lookup_username(username)).flatten().map(str::to_string)
+        })
+    }
+
     pub fn resolve(&self, item: &Item) -> Resolution {
         let participants: Vec<&Participant> = std::iter::once(&item.sender).chain(&item.recipients).collect();
         let mut mailboxes = BTreeSet::new();
         for participant in &participants {
             if let Some(mailbox) = self.map_participant(participant) {
+                mailboxes.insert(mailbox);
+            }
+            if let Some(mailbox) = self.by_telegram_id(item, participant) {
                 mailboxes.insert(mailbox);
             }
             if item.source == SourceKind::X {
@@ -83,12 +109,17 @@ impl Resolver {
     /// source gave them. Called just before rendering; replaces what an earlier mapping set.
     pub fn address(&self, item: &mut Item) {
         let source = item.source;
-        for participant in std::iter::once(&mut item.sender).chain(item.recipients.iter_mut()) {
+        let by_telegram: Vec<Option<String>> = std::iter::once(&item.sender)
+            .chain(item.recipients.iter())
+            .map(|participant| self.by_telegram_id(item, participant))
+            .collect();
+        let participants = std::iter::once(&mut item.sender).chain(item.recipients.iter_mut());
+        for (participant, telegram) in participants.zip(by_telegram) {
             let by_handle = || {
                 let table = self.x_handles.as_ref().filter(|_| source == SourceKind::X)?;
                 table.lookup(participant.handle.as_deref()?).map(str::to_string)
             };
-            let mailbox = self.map_participant(participant).or_else(by_handle);
+            let mailbox = self.map_participant(participant).or_else(by_handle).or(telegram);
             participant.mailbox = mailbox;
         }
     }

@@ -1,9 +1,10 @@
 //! Sources: where items come from. Each source turns its input into `Item`s with deterministic keys; it
 //! does not map, render or store them. Exports (WhatsApp, Telegram) are read from files; X is read from its
-//! API (`x`).
+//! API (`x`), live Telegram from the Bot API (`telegram_bot`).
 
 pub(crate) mod confine;
 pub mod replay;
+pub mod telegram_bot;
 pub mod telegram_export;
 pub mod whatsapp_export;
 pub mod x;
@@ -70,6 +71,9 @@ pub enum ExportError {
     /// The X API could not be read further.
     #[error(transparent)]
     X(#[from] x::XError),
+    /// The Telegram Bot API could not be read further.
+    #[error(transparent)]
+    TelegramBot(#[from] telegram_bot::BotError),
 }
 
 impl ExportError {
@@ -77,6 +81,7 @@ impl ExportError {
         match self {
             ExportError::AmbiguousDateOrder { .. } => Code::AmbiguousDateOrder,
             ExportError::X(e) => e.code(),
+            ExportError::TelegramBot(e) => e.code(),
             _ => Code::BadExport,
         }
     }
@@ -85,6 +90,7 @@ impl ExportError {
     pub fn is_permanent(&self) -> bool {
         match self {
             ExportError::X(e) => e.is_permanent(),
+            ExportError::TelegramBot(e) => e.is_permanent(),
             _ => true,
         }
     }

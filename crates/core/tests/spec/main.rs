@@ -18,6 +18,7 @@ mod secrets;
 mod sinks;
 mod support;
 mod telegram;
+mod telegram_bot;
 mod whatsapp;
 mod whatsapp_locales;
 mod x;
