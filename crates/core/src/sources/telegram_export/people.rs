@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Participant;
 
+use super::json::schema::{Contact, NumberOrText, PersonalInformation};
 use super::message::Message;
-use super::schema::{Contact, NumberOrText, PersonalInformation};
 
 /// Phone numbers by Telegram handle (`user123`), and the account owner when the export names one.
 #[derive(Debug, Default)]
@@ -73,17 +73,14 @@ impl Directory {
 pub(super) struct Roster(Vec<Participant>);
 
 impl Roster {
+    /// `authors`: everyone who wrote or acted in the chat, the first seen for each identity.
     pub(super) fn new(
         directory: &Directory,
-        chat_name: &str,
         counterpart: Option<Participant>,
-        messages: &[Message],
+        authors: impl Iterator<Item = Participant>,
     ) -> Roster {
         let mut by_identity: BTreeMap<String, Participant> = BTreeMap::new();
-        let everyone = counterpart
-            .into_iter()
-            .chain(directory.owner.clone())
-            .chain(messages.iter().map(|m| directory.author(m, chat_name)));
+        let everyone = counterpart.into_iter().chain(directory.owner.clone()).chain(authors);
         for person in everyone {
             by_identity.entry(identity(&person)).or_insert(person);
         }
@@ -100,7 +97,7 @@ impl Roster {
 }
 
 /// The Telegram handle where there is one, otherwise the name.
-fn identity(person: &Participant) -> String {
+pub(super) fn identity(person: &Participant) -> String {
     match &person.handle {
         Some(handle) => format!("id:{handle}"),
         None => format!("name:{}", person.display_name),

@@ -1,5 +1,5 @@
 //! Service messages (calls, joins, title changes, pins...) described in words an admin can read, for
-//! the "service: ..." note. It does not decide who the actor is; `item` does.
+//! the "service: ..." note. It does not decide who the actor is; `chat` does.
 
 use super::message::ServiceEvent;
 
