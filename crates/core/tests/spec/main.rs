@@ -14,5 +14,6 @@ mod secrets;
 mod sinks;
 mod support;
 mod telegram;
+mod telegram_html;
 mod whatsapp;
 mod x;

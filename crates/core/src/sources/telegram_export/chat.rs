@@ -1,7 +1,7 @@
 //! One chat turned into `Item`s, lazily and in order, from compact `Message`s whichever format they were
 //! read from: the chat's identity (which fixes every key), its name, its roster (for recipients) and the
-//! index from message id to date that lets a reply name its parent's key. It does not parse files and
-//! does not read media bytes.
+//! index from message id to date that lets a reply name its parent's key. This is the one item builder
+//! both readers share. It does not parse files and does not read media bytes.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,9 +13,13 @@ use crate::sources::{item_key, ExportError};
 
 use super::clock::instant;
 use super::media::ExportFolder;
-use super::message::Message;
+use super::message::{Message, Reading};
 use super::people::{identity, Directory, Roster};
 use super::service::describe;
+
+/// The first part of a key's identity for a chat known only by its name, so that such keys can never
+/// equal a key built from a Telegram chat id.
+const NAMED_CHAT: &str = "telegram html export chat";
 
 /// What every chat of one export shares.
 #[derive(Debug)]
@@ -30,6 +34,9 @@ pub(super) struct ExportContext {
 pub(super) enum ChatIdentity {
     /// Telegram's chat id (result.json): keys are (chat id, message id).
     Id(String),
+    /// The chat's name as its pages show it, for exports that carry no chat id (the HTML export): keys are
+    /// (name, message id), and never equal a key of the same message read from result.json.
+    Named(String),
 }
 
 impl ChatIdentity {
@@ -37,15 +44,17 @@ impl ChatIdentity {
         let repeat = (occurrence > 1).then(|| format!("occurrence {occurrence}"));
         let mut parts: Vec<&str> = match self {
             ChatIdentity::Id(id) => vec![id, message_id],
+            ChatIdentity::Named(name) => vec![NAMED_CHAT, name, message_id],
         };
         parts.extend(repeat.as_deref());
         item_key(SourceKind::Telegram, wall_clock, &parts)
     }
 
-    /// `1500:7` for message 7 of chat 1500.
+    /// `1500:7` for chat 1500, or `html:Project Falcon:7` for a chat known only by its name.
     fn source_id(&self, message_id: &str) -> String {
         match self {
             ChatIdentity::Id(id) => format!("{id}:{message_id}"),
+            ChatIdentity::Named(name) => format!("html:{name}:{message_id}"),
         }
     }
 
@@ -54,6 +63,7 @@ impl ChatIdentity {
         let digits = |s: &str| s.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string();
         match self {
             ChatIdentity::Id(id) => digits(peer) == digits(id),
+            ChatIdentity::Named(_) => false,
         }
     }
 }
@@ -142,6 +152,10 @@ impl ChatCursor {
                 None => "forwarded from a sender the export does not name".to_string(),
             });
         }
+        if let Some(first_sent) = details.and_then(|d| d.forwarded_at) {
+            let (at, _) = instant(first_sent, context.timezone);
+            notes.push(format!("first sent at {}", at.to_rfc3339_opts(SecondsFormat::Secs, false)));
+        }
         let reply_peer = details.and_then(|d| d.reply_to_peer.as_deref());
         let reply_to = message.reply_to.and_then(|parent| {
             let parent_date = match reply_peer {
@@ -154,6 +168,9 @@ impl ChatCursor {
             }
             key
         });
+        if details.is_some_and(|d| d.reply_elsewhere) {
+            notes.push("in reply to a message in another chat, which is not in this export".to_string());
+        }
         if let Some(edited) = details.and_then(|d| d.edited) {
             let (at, _) = instant(edited, context.timezone);
             notes.push(format!("edited at {}", at.to_rfc3339_opts(SecondsFormat::Secs, false)));
@@ -175,6 +192,19 @@ impl ChatCursor {
         let attachments =
             details.map(|d| context.folder.attachments(&d.media, &mut notes)).unwrap_or_default();
         notes.extend(clock_note);
+        if details.is_some_and(|d| d.day_only) {
+            notes.push(
+                "Telegram's HTML export gives the day of a service message but not its time, so it is \
+                 dated at the start of that day"
+                    .to_string(),
+            );
+        }
+        if message.sent.reading == Reading::Unstated {
+            notes.push(format!(
+                "the export gives no UTC offset for this time, so it was read in the time zone {}",
+                context.timezone
+            ));
+        }
 
         Item {
             key,

@@ -1,7 +1,7 @@
-//! When a message happened. An exact instant (result.json's `date_unixtime`) wins; otherwise the wall clock
-//! is read in the zone the admin gives (`--timezone`), because the export names none. It does not build
-//! keys: those use the wall clock as written (see `sources::item_key`), nor decide which reading a message
-//! gets (the readers do).
+//! When a message happened. An exact instant (result.json's `date_unixtime`) wins; a UTC offset the export
+//! states (the HTML export's titles) is taken as stated; otherwise the wall clock is read in the zone the
+//! admin gives (`--timezone`). It does not build keys: those use the wall clock as written (see
+//! `sources::item_key`), nor decide which reading a message gets (the readers do).
 
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, Offset, TimeZone};
 use chrono_tz::Tz;
@@ -13,7 +13,8 @@ pub(super) fn instant(moment: Moment, zone: Tz) -> (DateTime<FixedOffset>, Optio
     let wall = moment.wall_clock;
     let exact = match moment.reading {
         Reading::Exact(secs) => DateTime::from_timestamp(secs, 0),
-        Reading::Zone => None,
+        Reading::Stated(offset) => offset.from_local_datetime(&wall).single().map(|at| at.to_utc()),
+        Reading::Zone | Reading::Unstated => None,
     };
     if let Some(exact) = exact {
         return (exact.with_timezone(&zone).fixed_offset(), None);
@@ -68,9 +69,18 @@ mod tests {
         let (at, note) = instant(gap, chrono_tz::Europe::Berlin);
         assert_eq!(at.to_rfc3339(), "2024-03-31T02:30:00+01:00");
         assert!(note.is_some_and(|n| n.contains("does not exist")));
-        let overlap = Moment::new(wall(2024, 10, 27, 2, 30), Reading::Zone);
+        let overlap = Moment::new(wall(2024, 10, 27, 2, 30), Reading::Unstated);
         let (at, note) = instant(overlap, chrono_tz::Europe::Berlin);
         assert_eq!(at.to_rfc3339(), "2024-10-27T02:30:00+02:00");
         assert!(note.is_some_and(|n| n.contains("twice")));
+    }
+
+    #[test]
+    fn a_stated_offset_is_taken_as_stated_and_shown_in_the_given_zone() {
+        let east = FixedOffset::east_opt(3 * 3600).expect("a valid offset");
+        let moment = Moment::new(wall(2024, 7, 2, 10, 11), Reading::Stated(east));
+        let (at, note) = instant(moment, chrono_tz::UTC);
+        assert_eq!(at.to_rfc3339(), "2024-07-02T07:11:00+00:00");
+        assert_eq!(note, None);
     }
 }

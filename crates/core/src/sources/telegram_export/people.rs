@@ -1,6 +1,7 @@
-//! Who takes part: the phone numbers a full export gives (the owner's `personal_information` and
-//! `contacts.list`, matched by Telegram user id) and each chat's roster, from which an item's recipients
-//! come. It does not normalise phone numbers; `mapping` does.
+//! Who takes part: the phone numbers a full export gives (result.json's `personal_information` and
+//! `contacts.list`, matched by Telegram user id; the HTML export's owner, matched by name, since its pages
+//! carry no user ids) and each chat's roster, from which an item's recipients come. It does not normalise
+//! phone numbers; `mapping` does.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,6 +15,9 @@ use super::message::Message;
 pub(super) struct Directory {
     phones: HashMap<String, String>,
     owner: Option<Participant>,
+    /// The HTML export names people only by name: a sender with the owner's exact name is taken to be
+    /// the owner, whose mailbox every item of the export reaches anyway.
+    owner_by_name: bool,
 }
 
 impl Directory {
@@ -41,17 +45,25 @@ impl Directory {
             let display_name = if name.is_empty() { "Account owner".to_string() } else { name };
             Participant { display_name, phone, email: None, handle }
         });
-        Directory { phones, owner }
+        Directory { phones, owner, owner_by_name: false }
+    }
+
+    /// The directory of an HTML export: the owner (a full export's `export_results.html`) or nobody.
+    pub(super) fn of_owner(owner: Option<Participant>) -> Directory {
+        Directory { phones: HashMap::new(), owner, owner_by_name: true }
     }
 
     /// The person behind `name` and `handle`, with their phone when the export gives it.
     pub(super) fn participant(&self, display_name: String, handle: Option<&str>) -> Participant {
-        Participant {
-            display_name,
-            phone: handle.and_then(|h| self.phones.get(h)).cloned(),
-            email: None,
-            handle: handle.map(str::to_string),
-        }
+        let phone = match handle {
+            Some(handle) => self.phones.get(handle).cloned(),
+            None => self
+                .owner
+                .as_ref()
+                .filter(|owner| self.owner_by_name && owner.display_name == display_name)
+                .and_then(|owner| owner.phone.clone()),
+        };
+        Participant { display_name, phone, email: None, handle: handle.map(str::to_string) }
     }
 
     /// Who wrote `message`: `from` (or `actor`), else "Deleted Account" for a known id with no

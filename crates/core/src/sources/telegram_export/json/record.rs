@@ -121,6 +121,7 @@ fn message_from_value(value: &Value) -> Result<Message, String> {
     let details = Details {
         edited,
         forwarded_from: object.contains_key("forwarded_from").then(|| raw.forwarded_from.clone()),
+        forwarded_at: None,
         reply_to_peer: raw.reply_to_peer_id.clone().map(NumberOrText::into_text),
         content_notes: content_notes(&raw),
         service: if is_service { Some(service_event(&raw)) } else { None },
@@ -132,6 +133,7 @@ fn message_from_value(value: &Value) -> Result<Message, String> {
             file_name: raw.file_name,
             sticker_emoji: raw.sticker_emoji,
         },
+        ..Details::default()
     };
     Ok(Message {
         id,
@@ -188,6 +190,7 @@ fn service_event(raw: &RawMessage) -> ServiceEvent {
         pinned_message_id: raw.message_id,
         inviter: raw.inviter.clone(),
         period_seconds: raw.period_seconds,
+        sentence: None,
     }
 }
 
