@@ -41,7 +41,7 @@ fn single_chat() -> Vec<Item> {
 }
 
 fn full_export() -> Vec<Item> {
-    read_all(&fixture("full_export_html"), chrono_tz::UTC)
+    read_all(&fixture("full_export_html"), Berlin)
 }
 
 fn by_source_id<'a>(items: &'a [Item], source_id: &str) -> &'a Item {
@@ -255,7 +255,7 @@ fn service_messages_carry_only_their_day_and_are_read_back_into_events() {
     let full = full_export();
     let created = by_source_id(&full, "html:Falcon Core:20");
     assert_eq!(created.sender.display_name, "Alice Smith");
-    assert_eq!(created.timestamp.to_rfc3339(), "2024-02-02T00:00:00+00:00");
+    assert_eq!(created.timestamp.to_rfc3339(), "2024-02-02T00:00:00+01:00");
     assert_eq!(
         created.notes[0],
         "service: created the group \"Falcon Core\" with Bob Jones, Carol White by Alice Smith"
@@ -397,6 +397,52 @@ fn a_chat_has_the_same_keys_in_a_single_chat_export_and_in_a_full_export() {
         .collect();
     let keys = |items: &[Item]| items.iter().map(|i| i.key.clone()).collect::<Vec<_>>();
     assert_eq!(keys(&single), keys(&in_full));
+}
+
+#[test]
+fn twenty_thousand_messages_over_twenty_pages_are_read_one_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (pages, per_page) = (20, 1000);
+    for p in 0..pages {
+        let mut body = String::with_capacity(per_page * 400);
+        for n in p * per_page + 1..=(p + 1) * per_page {
+            let at = chrono::NaiveTime::from_num_seconds_from_midnight_opt(n as u32, 0).unwrap_or_default();
+            let title = format!("15.07.2024 {} UTC+01:00", at.format("%H:%M:%S"));
+            let reply = if n > 1 {
+                format!("<div class=\"reply_to details\">\nIn reply to <a href=\"#go_to_message{}\">this message</a>\n</div>\n", n - 1)
+            } else {
+                String::new()
+            };
+            let text = format!("{reply}<div class=\"text\">\nmessage <strong>{n}</strong>\n</div>");
+            body.push_str(&message(n as i64, &title, &format!("User {}", n % 40), &text));
+            body.push('\n');
+        }
+        let next = if p + 1 < pages {
+            format!(
+                "<a class=\"pagination block_link\" href=\"messages{}.html\">\nNext messages\n</a>",
+                p + 2
+            )
+        } else {
+            String::new()
+        };
+        let name = if p == 0 { "messages.html".to_string() } else { format!("messages{}.html", p + 1) };
+        write_export(dir.path(), &[(&name, page("Big", &format!("{body}{next}")))]);
+    }
+    let export = telegram_export::open(dir.path(), &options(Berlin)).unwrap_or_else(|e| panic!("{e}"));
+    let (mut read, mut replies) = (0, 0);
+    let mut previous_key = String::new();
+    for item in export {
+        let item = item.unwrap_or_else(|e| panic!("{e}"));
+        read += 1;
+        if let Some(parent) = &item.reply_to {
+            assert_eq!(parent, &previous_key, "message {read}");
+            replies += 1;
+        }
+        assert_eq!(item.text, format!("message {read}"));
+        assert_eq!(item.recipients.len(), 39);
+        previous_key = item.key;
+    }
+    assert_eq!((read, replies), (pages * per_page, pages * per_page - 1));
 }
 
 fn plan(location: &Path, archive: &Path) -> RunPlan {
