@@ -90,7 +90,8 @@ pub enum MappingCommand {
 /// Options shared by `run` and `preview`: how to read the source and whom items go to.
 #[derive(Debug, Args, Clone)]
 pub struct SourceArgs {
-    /// KIND:LOCATION, where KIND is whatsapp (.txt, .zip or a folder of them), telegram (result.json or its folder) or x.
+    /// KIND:LOCATION, where KIND is whatsapp (.txt, .zip or a folder of them), telegram (a Telegram Desktop export,
+    /// JSON or HTML: result.json, messages.html or export_results.html, or its folder) or x.
     #[arg(long)]
     pub source: String,
     /// A CSV mapping mobile numbers to Microsoft 365 addresses (tried first).
