@@ -279,6 +279,9 @@ fn the_folder_or_any_page_can_be_given() {
     let without_owner =
         |items: &[Item]| items.iter().map(|i| (i.key.clone(), i.text.clone())).collect::<Vec<_>>();
     assert_eq!(without_owner(&one_chat_of_a_full_export), without_owner(&in_full));
+    let chat_folder = read_all(&fixture("full_export_html/chats/chat_4"), Berlin);
+    let photo = by_source_id(&chat_folder, "html:Project Falcon:5");
+    assert!(matches!(photo.attachments[0].content, AttachmentContent::File { .. }), "{:?}", photo.notes);
 }
 
 /// The HTML twin of `single_chat/result.json` against the JSON: what the HTML export carries gives the same

@@ -15,7 +15,10 @@
 //!   are built from the chat's name as its pages' header shows it and the message id, and the source id
 //!   reads `html:<chat>:<message id>`. So no HTML key equals the result.json key of the same message, and
 //!   importing one chat in both formats archives it twice. HTML keys are the same for every HTML export
-//!   of a chat, single-chat or full, while the chat keeps its name.
+//!   of a chat, single-chat or full, while the chat keeps its name; a renamed chat's messages get new
+//!   keys. Two chats of one name share the chat part of their keys, and their messages are told apart by
+//!   id and time only: ids are unique across an account's personal chats and basic groups, so only two
+//!   supergroups or channels of one name with a message of the same id sent in the same second collide.
 //! - **People.** No user ids: participants have no Telegram handle, so their addresses are made from
 //!   their names, contacts' phone numbers cannot be matched, and two people of one name are one. Only the
 //!   owner's phone number (a full export's `export_results.html`) is known, given to the owner's name.
@@ -84,12 +87,8 @@ impl Layout {
     /// The HTML export in the folder `dir`, if it holds one.
     pub(super) fn of_folder(dir: &Path) -> Option<Layout> {
         if dir.join("messages.html").is_file() {
-            return Some(Layout::Chat {
-                root: dir.to_path_buf(),
-                folder: Vec::new(),
-                first: "messages.html".into(),
-                alone: false,
-            });
+            let (root, folder) = chat_folder(dir);
+            return Some(Layout::Chat { root, folder, first: "messages.html".into(), alone: false });
         }
         let full =
             dir.join("export_results.html").is_file() || dir.join("lists").join("chats.html").is_file();
@@ -114,21 +113,23 @@ impl Layout {
         } else {
             (name, true)
         };
-        let chat_folder = parent.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let chats = parent.parent();
-        let full_root = chats
-            .filter(|c| c.file_name().is_some_and(|n| n == "chats"))
-            .and_then(Path::parent)
-            .filter(|root| root.join("export_results.html").is_file());
-        match full_root {
-            Some(root) => Layout::Chat {
-                root: root.to_path_buf(),
-                folder: vec!["chats".into(), chat_folder],
-                first,
-                alone,
-            },
-            None => Layout::Chat { root: parent, folder: Vec::new(), first, alone },
-        }
+        let (root, folder) = chat_folder(&parent);
+        Layout::Chat { root, folder, first, alone }
+    }
+}
+
+/// The export folder and the chat's folder below it for the chat in `dir`: a full export's
+/// `chats/chat_NNN` (whose pages link to media from the export's top folder) or a folder of its own.
+fn chat_folder(dir: &Path) -> (PathBuf, Vec<String>) {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let full_root = dir
+        .parent()
+        .filter(|chats| chats.file_name().is_some_and(|n| n == "chats"))
+        .and_then(Path::parent)
+        .filter(|root| root.join("export_results.html").is_file());
+    match full_root {
+        Some(root) => (root.to_path_buf(), vec!["chats".into(), name]),
+        None => (dir.to_path_buf(), Vec::new()),
     }
 }
 
