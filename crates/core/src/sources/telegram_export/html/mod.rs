@@ -29,7 +29,9 @@
 //!   offset: times are read in the given zone and each item says so.
 //! - **Service messages** (joins, title changes, pins...) carry only their day: they are dated at the
 //!   start of it, with a note. Their sentences are read back into result.json's events where Docket knows
-//!   them and kept as Telegram wrote them otherwise. Phone calls keep their time.
+//!   them and kept as Telegram wrote them otherwise. Phone calls keep their time; one that lasted no
+//!   time and was neither missed nor declined says only "phone call" (result.json adds "hangup" or
+//!   "disconnect").
 //! - **Edits** are not in the HTML export: no "edited at" note.
 //! - **Forwards** show the original's date ("first sent at" note, which result.json lacks). A message
 //!   saved to Saved Messages from another chat shows its original sender as the sender, not as a forward.
