@@ -111,9 +111,10 @@ pub enum MappingCommand {
 /// Options shared by `run` and `preview`: how to read the source and whom items go to.
 #[derive(Debug, Args, Clone)]
 pub struct SourceArgs {
-    /// KIND:LOCATION, where KIND is whatsapp (.txt, .zip or a folder of them), telegram (result.json or its folder), x
-    /// (x:ACCOUNT) or telegram-bot (telegram-bot:NAME: live capture through the Bot API, token in
-    /// DOCKET_TELEGRAM_BOT_TOKEN or the keychain; drains what is waiting and exits).
+    /// KIND:LOCATION, where KIND is whatsapp (.txt, .zip or a folder of them), telegram (a Telegram Desktop export,
+    /// JSON or HTML: result.json, messages.html or export_results.html, or its folder), x (x:ACCOUNT) or
+    /// telegram-bot (telegram-bot:NAME: live capture through the Bot API, token in DOCKET_TELEGRAM_BOT_TOKEN or
+    /// the keychain; drains what is waiting and exits).
     #[arg(long)]
     pub source: String,
     /// A CSV mapping mobile numbers to Microsoft 365 addresses (tried first).

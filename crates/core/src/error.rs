@@ -9,7 +9,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 #[ts(rename = "ErrorCode")]
 pub enum Code {
-    /// A source export (WhatsApp .txt/.zip, Telegram result.json) cannot be read or parsed.
+    /// A source export (WhatsApp .txt/.zip, Telegram result.json or HTML export) cannot be read or parsed.
     BadExport,
     /// The export's day/month order is ambiguous and `--date-order` was not given.
     AmbiguousDateOrder,

@@ -32,7 +32,7 @@ export const CONNECTORS: readonly ConnectorChoice[] = [
     kind: 'telegram',
     name: 'Telegram (export)',
     folder: 'Telegram Archiver',
-    source: 'A Telegram Desktop export: result.json or the folder that holds it.',
+    source: 'A Telegram Desktop export, JSON or HTML: result.json or messages.html, or the folder that holds it.',
     available: true,
   },
   {

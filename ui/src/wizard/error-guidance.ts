@@ -29,7 +29,7 @@ export interface Guidance {
 const BY_CODE: Record<FailureCode, Guidance> = {
   bad_export: {
     title: 'The export cannot be read',
-    next: 'Check the path points at the export itself (the .txt or .zip for WhatsApp, result.json or its folder for Telegram), then preview again. If the file was cut short, export the chat again.',
+    next: 'Check the path points at the export itself (the .txt or .zip for WhatsApp, result.json, messages.html or their folder for Telegram), then preview again. If the file was cut short, export the chat again.',
   },
   ambiguous_date_order: {
     title: 'The export’s dates could be read two ways',

@@ -202,7 +202,8 @@ pub fn open_export(
         }
         SourceKind::Telegram => {
             let export = telegram_export::open(location, options)?;
-            Ok(Box::new(ExportSource::new(kind, export)))
+            let warnings = export.warnings().to_vec();
+            Ok(with_warnings(Box::new(ExportSource::new(kind, export)), warnings))
         }
         SourceKind::X => Err(ExportError::Invalid {
             path: location.to_path_buf(),

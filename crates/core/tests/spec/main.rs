@@ -19,6 +19,7 @@ mod sinks;
 mod support;
 mod telegram;
 mod telegram_bot;
+mod telegram_html;
 mod whatsapp;
 mod whatsapp_locales;
 mod x;

@@ -1,21 +1,25 @@
-//! One chat turned into `Item`s, lazily and in file order: its name, its roster (for recipients) and
-//! the index from message id to date that lets a reply name its parent's key. It does not parse JSON
-//! and does not read media bytes.
+//! One chat turned into `Item`s, lazily and in order, from compact `Message`s whichever format they were
+//! read from: the chat's identity (which fixes every key), its name, its roster (for recipients) and the
+//! index from message id to date that lets a reply name its parent's key. This is the one item builder
+//! both readers share. It does not parse files and does not read media bytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDateTime, SecondsFormat};
 use chrono_tz::Tz;
 
-use crate::model::{Item, ItemKind, SourceKind};
-use crate::sources::item_key;
+use crate::model::{Item, ItemKind, Participant, SourceKind};
+use crate::sources::{item_key, ExportError};
 
 use super::clock::instant;
 use super::media::ExportFolder;
-use super::message::Message;
-use super::people::{user_handle, Directory, Roster};
-use super::schema::ChatRecord;
+use super::message::{Message, Reading};
+use super::people::{identity, Directory, Roster};
 use super::service::describe;
+
+/// The first part of a key's identity for a chat known only by its name, so that such keys can never
+/// equal a key built from a Telegram chat id.
+const NAMED_CHAT: &str = "telegram html export chat";
 
 /// What every chat of one export shares.
 #[derive(Debug)]
@@ -25,65 +29,118 @@ pub(super) struct ExportContext {
     pub directory: Directory,
 }
 
-/// A chat whose messages are being turned into items.
-#[derive(Debug)]
-pub(super) struct ChatCursor {
-    id: String,
-    name: String,
-    roster: Roster,
-    /// The first date seen for each message id: replies find their parent's key through it.
-    sent_by_id: HashMap<i64, NaiveDateTime>,
-    /// How often each id has come so far; a repeated id gets a key of its own.
-    occurrences: HashMap<i64, u32>,
-    messages: std::vec::IntoIter<Message>,
+/// What a chat's keys are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ChatIdentity {
+    /// Telegram's chat id (result.json): keys are (chat id, message id).
+    Id(String),
+    /// The chat's name as its pages show it, for exports that carry no chat id (the HTML export): keys are
+    /// (name, message id), and never equal a key of the same message read from result.json.
+    Named(String),
 }
 
-impl ChatCursor {
-    pub(super) fn new(chat: ChatRecord, context: &ExportContext) -> ChatCursor {
-        let id = chat.id.map(|id| id.into_text()).unwrap_or_default();
-        let kind = chat.kind.as_deref().unwrap_or_default();
-        let name = match chat.name.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() => name.to_string(),
-            _ if kind == "saved_messages" => "Saved Messages".to_string(),
-            _ => format!("Chat {id}"),
+impl ChatIdentity {
+    fn key(&self, wall_clock: NaiveDateTime, message_id: &str, occurrence: u32) -> String {
+        let repeat = (occurrence > 1).then(|| format!("occurrence {occurrence}"));
+        let mut parts: Vec<&str> = match self {
+            ChatIdentity::Id(id) => vec![id, message_id],
+            ChatIdentity::Named(name) => vec![NAMED_CHAT, name, message_id],
         };
-        let messages = chat.messages.unwrap_or_default();
-        let counterpart = (kind == "personal_chat").then(|| {
-            let handle = user_handle(id.parse().ok());
-            context.directory.participant(name.clone(), handle.as_deref())
-        });
-        let roster = Roster::new(&context.directory, &name, counterpart, &messages);
-        let mut sent_by_id = HashMap::with_capacity(messages.len());
-        for message in &messages {
-            sent_by_id.entry(message.id).or_insert(message.sent.wall_clock);
-        }
-        ChatCursor {
-            id,
-            name,
-            roster,
-            sent_by_id,
-            occurrences: HashMap::new(),
-            messages: messages.into_iter(),
+        parts.extend(repeat.as_deref());
+        item_key(SourceKind::Telegram, wall_clock, &parts)
+    }
+
+    /// `1500:7` for chat 1500, or `html:Project Falcon:7` for a chat known only by its name.
+    fn source_id(&self, message_id: &str) -> String {
+        match self {
+            ChatIdentity::Id(id) => format!("{id}:{message_id}"),
+            ChatIdentity::Named(name) => format!("html:{name}:{message_id}"),
         }
     }
 
-    pub(super) fn next_item(&mut self, context: &ExportContext) -> Option<Item> {
+    /// Whether a `reply_to_peer_id` such as `channel123` or `123` names this chat.
+    fn is_named_by(&self, peer: &str) -> bool {
+        let digits = |s: &str| s.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string();
+        match self {
+            ChatIdentity::Id(id) => digits(peer) == digits(id),
+            ChatIdentity::Named(_) => false,
+        }
+    }
+}
+
+/// Everything a reader learns about a chat before its first item: who takes part and when each message
+/// id was first sent. Built one message at a time, so a reader need not keep the messages themselves.
+#[derive(Debug, Default)]
+pub(super) struct ChatIndex {
+    /// The first date seen for each message id: replies find their parent's key through it.
+    sent_by_id: HashMap<i64, NaiveDateTime>,
+    /// Each author, the first seen for each identity.
+    authors: BTreeMap<String, Participant>,
+}
+
+impl ChatIndex {
+    pub(super) fn add(&mut self, message: &Message, directory: &Directory, chat_name: &str) {
+        self.sent_by_id.entry(message.id).or_insert(message.sent.wall_clock);
+        let author = directory.author(message, chat_name);
+        self.authors.entry(identity(&author)).or_insert(author);
+    }
+}
+
+/// A chat's name and identity, and the person on the other side of a personal chat.
+#[derive(Debug)]
+pub(super) struct ChatHeader {
+    pub identity: ChatIdentity,
+    pub name: String,
+    pub counterpart: Option<Participant>,
+}
+
+pub(super) type Messages = Box<dyn Iterator<Item = Result<Message, ExportError>> + Send>;
+
+/// A chat whose messages are being turned into items.
+pub(super) struct ChatCursor {
+    identity: ChatIdentity,
+    name: String,
+    roster: Roster,
+    sent_by_id: HashMap<i64, NaiveDateTime>,
+    /// How often each id has come so far; a repeated id gets a key of its own.
+    occurrences: HashMap<i64, u32>,
+    messages: Messages,
+}
+
+impl std::fmt::Debug for ChatCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatCursor").field("identity", &self.identity).field("name", &self.name).finish()
+    }
+}
+
+impl ChatCursor {
+    pub(super) fn new(
+        header: ChatHeader,
+        index: ChatIndex,
+        messages: Messages,
+        context: &ExportContext,
+    ) -> ChatCursor {
+        let roster = Roster::new(&context.directory, header.counterpart, index.authors.into_values());
+        ChatCursor {
+            identity: header.identity,
+            name: header.name,
+            roster,
+            sent_by_id: index.sent_by_id,
+            occurrences: HashMap::new(),
+            messages,
+        }
+    }
+
+    pub(super) fn next_item(&mut self, context: &ExportContext) -> Option<Result<Item, ExportError>> {
         let message = self.messages.next()?;
-        Some(self.item(message, context))
+        Some(message.map(|message| self.item(message, context)))
     }
 
     fn item(&mut self, message: Message, context: &ExportContext) -> Item {
         let message_id = message.id.to_string();
         let occurrence = self.occurrences.entry(message.id).or_insert(0);
         *occurrence += 1;
-        let key = match *occurrence {
-            1 => item_key(SourceKind::Telegram, message.sent.wall_clock, &[&self.id, &message_id]),
-            n => item_key(
-                SourceKind::Telegram,
-                message.sent.wall_clock,
-                &[&self.id, &message_id, &format!("occurrence {n}")],
-            ),
-        };
+        let key = self.identity.key(message.sent.wall_clock, &message_id, *occurrence);
         let (timestamp, clock_note) = instant(message.sent, context.timezone);
         let sender = context.directory.author(&message, &self.name);
         let details = message.details.as_deref();
@@ -95,19 +152,25 @@ impl ChatCursor {
                 None => "forwarded from a sender the export does not name".to_string(),
             });
         }
+        if let Some(first_sent) = details.and_then(|d| d.forwarded_at) {
+            let (at, _) = instant(first_sent, context.timezone);
+            notes.push(format!("first sent at {}", at.to_rfc3339_opts(SecondsFormat::Secs, false)));
+        }
         let reply_peer = details.and_then(|d| d.reply_to_peer.as_deref());
         let reply_to = message.reply_to.and_then(|parent| {
             let parent_date = match reply_peer {
-                Some(peer) if !names_chat(peer, &self.id) => None,
+                Some(peer) if !self.identity.is_named_by(peer) => None,
                 _ => self.sent_by_id.get(&parent),
             };
-            let key = parent_date
-                .map(|date| item_key(SourceKind::Telegram, *date, &[&self.id, &parent.to_string()]));
+            let key = parent_date.map(|date| self.identity.key(*date, &parent.to_string(), 1));
             if key.is_none() {
                 notes.push(format!("in reply to message {parent}, which is not in this export"));
             }
             key
         });
+        if details.is_some_and(|d| d.reply_elsewhere) {
+            notes.push("in reply to a message in another chat, which is not in this export".to_string());
+        }
         if let Some(edited) = details.and_then(|d| d.edited) {
             let (at, _) = instant(edited, context.timezone);
             notes.push(format!("edited at {}", at.to_rfc3339_opts(SecondsFormat::Secs, false)));
@@ -129,13 +192,26 @@ impl ChatCursor {
         let attachments =
             details.map(|d| context.folder.attachments(&d.media, &mut notes)).unwrap_or_default();
         notes.extend(clock_note);
+        if details.is_some_and(|d| d.day_only) {
+            notes.push(
+                "Telegram's HTML export gives the day of a service message but not its time, so it is \
+                 dated at the start of that day"
+                    .to_string(),
+            );
+        }
+        if message.sent.reading == Reading::Unstated {
+            notes.push(format!(
+                "the export gives no UTC offset for this time, so it was read in the time zone {}",
+                context.timezone
+            ));
+        }
 
         Item {
             key,
             source: SourceKind::Telegram,
             kind: if message.is_service { ItemKind::System } else { ItemKind::Message },
             chat: self.name.clone(),
-            source_id: format!("{}:{message_id}", self.id),
+            source_id: self.identity.source_id(&message_id),
             timestamp,
             recipients: self.roster.others(&sender),
             sender,
@@ -148,10 +224,4 @@ impl ChatCursor {
             record_digest: hex::encode(message.digest),
         }
     }
-}
-
-/// Whether a `reply_to_peer_id` such as `channel123` or `123` names the chat with id `chat_id`.
-fn names_chat(peer: &str, chat_id: &str) -> bool {
-    let digits = |s: &str| s.trim_start_matches(|c: char| !c.is_ascii_digit()).to_string();
-    digits(peer) == digits(chat_id)
 }

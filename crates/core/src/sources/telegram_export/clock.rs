@@ -1,18 +1,24 @@
-//! When a message happened. `date_unixtime` is the exact instant and wins; without it the `date` wall
-//! clock is read in the zone the admin gives (`--timezone`), because the export names none. It does not
-//! build keys: those use the wall clock as written (see `sources::item_key`).
+//! When a message happened. An exact instant (result.json's `date_unixtime`) wins; a UTC offset the export
+//! states (the HTML export's titles) is taken as stated; otherwise the wall clock is read in the zone the
+//! admin gives (`--timezone`). It does not build keys: those use the wall clock as written (see
+//! `sources::item_key`), nor decide which reading a message gets (the readers do).
 
 use chrono::{DateTime, Duration, FixedOffset, LocalResult, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use super::message::Moment;
+use super::message::{Moment, Reading};
 
 /// The instant, shown in `zone`, and a note when the wall clock could not name one instant.
 pub(super) fn instant(moment: Moment, zone: Tz) -> (DateTime<FixedOffset>, Option<String>) {
-    if let Some(exact) = moment.unixtime.and_then(|secs| DateTime::from_timestamp(secs, 0)) {
+    let wall = moment.wall_clock;
+    let exact = match moment.reading {
+        Reading::Exact(secs) => DateTime::from_timestamp(secs, 0),
+        Reading::Stated(offset) => offset.from_local_datetime(&wall).single().map(|at| at.to_utc()),
+        Reading::Zone | Reading::Unstated => None,
+    };
+    if let Some(exact) = exact {
         return (exact.with_timezone(&zone).fixed_offset(), None);
     }
-    let wall = moment.wall_clock;
     let stamp = wall.format("%Y-%m-%dT%H:%M:%S");
     match zone.from_local_datetime(&wall) {
         LocalResult::Single(at) => (at.fixed_offset(), None),
@@ -51,7 +57,7 @@ mod tests {
 
     #[test]
     fn the_exact_instant_wins_over_the_wall_clock() {
-        let moment = Moment { wall_clock: wall(2024, 1, 2, 10, 11), unixtime: Some(1_704_186_660) };
+        let moment = Moment::new(wall(2024, 1, 2, 10, 11), Reading::Exact(1_704_186_660));
         let (at, note) = instant(moment, chrono_tz::Europe::Berlin);
         assert_eq!(at.to_rfc3339(), "2024-01-02T10:11:00+01:00");
         assert_eq!(note, None);
@@ -59,13 +65,22 @@ mod tests {
 
     #[test]
     fn a_wall_clock_in_a_gap_or_overlap_is_dated_and_noted() {
-        let gap = Moment { wall_clock: wall(2024, 3, 31, 2, 30), unixtime: None };
+        let gap = Moment::new(wall(2024, 3, 31, 2, 30), Reading::Zone);
         let (at, note) = instant(gap, chrono_tz::Europe::Berlin);
         assert_eq!(at.to_rfc3339(), "2024-03-31T02:30:00+01:00");
         assert!(note.is_some_and(|n| n.contains("does not exist")));
-        let overlap = Moment { wall_clock: wall(2024, 10, 27, 2, 30), unixtime: None };
+        let overlap = Moment::new(wall(2024, 10, 27, 2, 30), Reading::Unstated);
         let (at, note) = instant(overlap, chrono_tz::Europe::Berlin);
         assert_eq!(at.to_rfc3339(), "2024-10-27T02:30:00+02:00");
         assert!(note.is_some_and(|n| n.contains("twice")));
+    }
+
+    #[test]
+    fn a_stated_offset_is_taken_as_stated_and_shown_in_the_given_zone() {
+        let east = FixedOffset::east_opt(3 * 3600).expect("a valid offset");
+        let moment = Moment::new(wall(2024, 7, 2, 10, 11), Reading::Stated(east));
+        let (at, note) = instant(moment, chrono_tz::UTC);
+        assert_eq!(at.to_rfc3339(), "2024-07-02T07:11:00+00:00");
+        assert_eq!(note, None);
     }
 }

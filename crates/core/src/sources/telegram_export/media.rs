@@ -1,4 +1,5 @@
-//! A message's `photo` and `file`, resolved inside the folder that holds result.json. A path that is a
+//! A message's `photo` and `file`, resolved inside the export's folder (the one holding result.json, or the
+//! HTML export's top folder). A path that is a
 //! Telegram placeholder, is absent on disk, or would leave the export folder (`..`, absolute, a symlink
 //! out) becomes `AttachmentContent::Missing` plus a note. Bytes are not read here; `Attachment::load`
 //! reads them when the item is converted.
@@ -10,7 +11,7 @@ use crate::sources::confine::ExportRoot;
 
 use super::message::Media;
 
-/// The folder holding result.json; every media path is relative to it and confined to it.
+/// The export's folder; every media path is relative to it and confined to it.
 #[derive(Debug)]
 pub(super) struct ExportFolder {
     root: ExportRoot,
@@ -19,6 +20,10 @@ pub(super) struct ExportFolder {
 impl ExportFolder {
     pub(super) fn new(root: &Path) -> ExportFolder {
         ExportFolder { root: ExportRoot::new(root) }
+    }
+
+    pub(super) fn root(&self) -> &ExportRoot {
+        &self.root
     }
 
     /// The message's attachments, in the order photo then file. Anything that cannot be attached

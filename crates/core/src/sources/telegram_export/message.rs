@@ -1,92 +1,37 @@
-//! One message of result.json: the tolerant serde view of it (`RawMessage`), the checked and compact
-//! form the reader keeps in memory (`Message`), and the digest of the record as read. It does not
-//! decide what the message becomes in an `Item`; `item` does.
+//! One Telegram message in the compact form both readers produce, whatever the export's format: the JSON
+//! reader (`json`) and the HTML reader (`html`) each turn their records into `Message`s, and `chat` turns
+//! those into `Item`s, so the two formats share one item builder. Nothing here parses a file or builds an
+//! `Item`.
 
-use chrono::NaiveDateTime;
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use chrono::{FixedOffset, NaiveDateTime};
 
-use super::record_digest::record_digest;
-use super::schema::NumberOrText;
-use super::text::{flatten, RawText};
-
-/// How Telegram Desktop writes wall-clock times: `2024-01-02T10:11:12`.
-const WALL_CLOCK_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
-
-/// Every field Docket reads, all optional so that a field Telegram leaves out is never an error.
-/// Unknown fields are ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawMessage {
-    id: Option<NumberOrText>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    date: Option<String>,
-    date_unixtime: Option<NumberOrText>,
-    edited: Option<String>,
-    edited_unixtime: Option<NumberOrText>,
-    from: Option<String>,
-    from_id: Option<NumberOrText>,
-    forwarded_from: Option<String>,
-    reply_to_message_id: Option<NumberOrText>,
-    reply_to_peer_id: Option<NumberOrText>,
-    text: Option<RawText>,
-    photo: Option<String>,
-    file: Option<String>,
-    mime_type: Option<String>,
-    media_type: Option<String>,
-    file_name: Option<String>,
-    sticker_emoji: Option<String>,
-    actor: Option<String>,
-    actor_id: Option<NumberOrText>,
-    action: Option<String>,
-    title: Option<String>,
-    members: Option<Vec<Option<String>>>,
-    duration_seconds: Option<i64>,
-    discard_reason: Option<String>,
-    message_id: Option<i64>,
-    inviter: Option<String>,
-    period_seconds: Option<i64>,
-    poll: Option<RawPoll>,
-    contact_information: Option<RawContactCard>,
-    location_information: Option<RawLocation>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawPoll {
-    question: Option<String>,
-    answers: Vec<RawPollAnswer>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawPollAnswer {
-    text: Option<String>,
-    voters: Option<i64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawContactCard {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    phone_number: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawLocation {
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-}
-
-/// A moment as the export gives it: the wall clock, and the exact instant when the export has one.
+/// A moment as the export gives it: the wall clock it shows, and how that reading becomes an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Moment {
     pub wall_clock: NaiveDateTime,
-    pub unixtime: Option<i64>,
+    pub reading: Reading,
+}
+
+/// How a wall clock becomes an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// The export gives the exact instant (result.json's `date_unixtime`).
+    Exact(i64),
+    /// The export states the UTC offset of its wall clock (the HTML export's titles since Telegram Desktop
+    /// 3.7.6), and it is taken as stated.
+    Stated(FixedOffset),
+    /// Read in the time zone Docket was given: the export names none (result.json without
+    /// `date_unixtime`), or the offset it states agrees with that zone.
+    Zone,
+    /// Read in the time zone Docket was given because the export states no offset at all (HTML exports
+    /// made before Telegram Desktop 3.7.6); the item says so.
+    Unstated,
+}
+
+impl Moment {
+    pub(super) fn new(wall_clock: NaiveDateTime, reading: Reading) -> Moment {
+        Moment { wall_clock, reading }
+    }
 }
 
 /// A checked message. Rare fields live behind one box so 200,000 messages stay small.
@@ -95,13 +40,14 @@ pub(super) struct Message {
     pub id: i64,
     pub is_service: bool,
     pub sent: Moment,
-    /// `from` for messages, `actor` for service messages.
+    /// Who wrote it (the actor of a service message), as the export names them.
     pub author: Option<String>,
-    /// `from_id` / `actor_id`, such as `user123` or `channel456`.
+    /// A stable id of the author such as `user123` or `channel456`; only result.json has one.
     pub author_id: Option<String>,
     pub reply_to: Option<i64>,
     pub text: String,
     pub details: Option<Box<Details>>,
+    /// SHA-256 of the record as read (`Item::record_digest`).
     pub digest: [u8; 32],
 }
 
@@ -110,14 +56,44 @@ pub(super) struct Details {
     pub edited: Option<Moment>,
     /// `Some(None)` when the message was forwarded from someone the export does not name.
     pub forwarded_from: Option<Option<String>>,
-    /// The chat the replied message is in, when Telegram says it is another one.
+    /// When the forwarded message was first sent (the HTML export shows it; result.json does not).
+    pub forwarded_at: Option<Moment>,
+    /// The chat the replied message is in, when Telegram says it is another one (result.json's id).
     pub reply_to_peer: Option<String>,
+    /// A reply to a message in another chat that the export names by no id (the HTML export).
+    pub reply_elsewhere: bool,
+    /// Only the day of `sent` is known (the HTML export's service messages carry no time).
+    pub day_only: bool,
     pub media: Media,
     pub service: Option<ServiceEvent>,
     /// Content Telegram keeps outside `text`: polls, shared contacts, locations.
     pub content_notes: Vec<String>,
 }
 
+impl Details {
+    pub(super) fn is_empty(&self) -> bool {
+        let m = &self.media;
+        self.edited.is_none()
+            && self.forwarded_from.is_none()
+            && self.forwarded_at.is_none()
+            && self.reply_to_peer.is_none()
+            && !self.reply_elsewhere
+            && !self.day_only
+            && self.service.is_none()
+            && self.content_notes.is_empty()
+            && m.photo.is_none()
+            && m.file.is_none()
+            && m.sticker_emoji.is_none()
+    }
+
+    /// `self` boxed, or `None` when it holds nothing.
+    pub(super) fn boxed(self) -> Option<Box<Details>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+/// A message's media as paths relative to the export folder, or Telegram's placeholder in parentheses
+/// when it did not save the file.
 #[derive(Debug, Default)]
 pub(super) struct Media {
     pub photo: Option<String>,
@@ -130,6 +106,7 @@ pub(super) struct Media {
 
 #[derive(Debug, Default)]
 pub(super) struct ServiceEvent {
+    /// Telegram's action name (`phone_call`, `create_group`, ...); empty when only `sentence` is known.
     pub action: String,
     pub title: Option<String>,
     pub members: Vec<String>,
@@ -138,191 +115,6 @@ pub(super) struct ServiceEvent {
     pub pinned_message_id: Option<i64>,
     pub inviter: Option<String>,
     pub period_seconds: Option<i64>,
-}
-
-impl<'de> Deserialize<'de> for Message {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        Message::from_value(&value).map_err(D::Error::custom)
-    }
-}
-
-impl Message {
-    /// Checks one message; the error names the field at fault.
-    fn from_value(value: &Value) -> Result<Message, String> {
-        let Value::Object(object) = value else {
-            return Err(format!("expected a message object, found {}", kind_of(value)));
-        };
-        let raw = RawMessage::deserialize(value).map_err(|e| match field_at_fault(object) {
-            Some(field) => format!("field {field:?}: {}", strip_position(&e)),
-            None => strip_position(&e),
-        })?;
-        let id = match &raw.id {
-            Some(id) => id.as_number().ok_or_else(|| format!("field \"id\" is {id}, not a number"))?,
-            None => return Err("this message has no \"id\" field".into()),
-        };
-        let sent = moment(&raw.date, &raw.date_unixtime, "date", id)?
-            .ok_or_else(|| format!("message id {id} has no \"date\" field"))?;
-        let edited = moment(&raw.edited, &raw.edited_unixtime, "edited", id)?;
-        let reply_to = match &raw.reply_to_message_id {
-            Some(r) => Some(r.as_number().ok_or_else(|| {
-                format!("field \"reply_to_message_id\" of message id {id} is {r}, not a number")
-            })?),
-            None => None,
-        };
-        let is_service = raw.kind.as_deref() == Some("service");
-        let (author, author_id) = if is_service {
-            (
-                raw.actor.clone().or_else(|| raw.from.clone()),
-                raw.actor_id.clone().or_else(|| raw.from_id.clone()),
-            )
-        } else {
-            (raw.from.clone(), raw.from_id.clone())
-        };
-        let details = Details {
-            edited,
-            forwarded_from: object.contains_key("forwarded_from").then(|| raw.forwarded_from.clone()),
-            reply_to_peer: raw.reply_to_peer_id.clone().map(NumberOrText::into_text),
-            content_notes: content_notes(&raw),
-            service: if is_service { Some(service_event(&raw)) } else { None },
-            media: Media {
-                photo: raw.photo,
-                file: raw.file,
-                mime_type: raw.mime_type,
-                media_type: raw.media_type,
-                file_name: raw.file_name,
-                sticker_emoji: raw.sticker_emoji,
-            },
-        };
-        Ok(Message {
-            id,
-            is_service,
-            sent,
-            author,
-            author_id: author_id.map(participant_id),
-            reply_to,
-            text: raw.text.as_ref().map(flatten).unwrap_or_default(),
-            details: (!details.is_empty()).then(|| Box::new(details)),
-            digest: record_digest(value),
-        })
-    }
-}
-
-impl Details {
-    fn is_empty(&self) -> bool {
-        let m = &self.media;
-        self.edited.is_none()
-            && self.forwarded_from.is_none()
-            && self.reply_to_peer.is_none()
-            && self.service.is_none()
-            && self.content_notes.is_empty()
-            && m.photo.is_none()
-            && m.file.is_none()
-            && m.sticker_emoji.is_none()
-    }
-}
-
-/// `user123` stays; a bare number (older exports) becomes `user123`.
-fn participant_id(id: NumberOrText) -> String {
-    match id {
-        NumberOrText::Number(n) => format!("user{n}"),
-        NumberOrText::Text(s) => s,
-    }
-}
-
-fn moment(
-    wall: &Option<String>,
-    unixtime: &Option<NumberOrText>,
-    field: &str,
-    id: i64,
-) -> Result<Option<Moment>, String> {
-    let Some(wall) = wall else { return Ok(None) };
-    let wall_clock = NaiveDateTime::parse_from_str(wall.trim(), WALL_CLOCK_FORMAT).map_err(|_| {
-        format!("field {field:?} of message id {id} is {wall:?}, not a date like 2024-01-02T10:11:12")
-    })?;
-    let unixtime = match unixtime {
-        Some(t) => Some(t.as_number().ok_or_else(|| {
-            format!("field \"{field}_unixtime\" of message id {id} is {t}, not a number of seconds")
-        })?),
-        None => None,
-    };
-    Ok(Some(Moment { wall_clock, unixtime }))
-}
-
-fn service_event(raw: &RawMessage) -> ServiceEvent {
-    ServiceEvent {
-        action: raw.action.clone().unwrap_or_else(|| "unknown".into()),
-        title: raw.title.clone(),
-        members: raw
-            .members
-            .iter()
-            .flatten()
-            .map(|m| m.clone().unwrap_or_else(|| "Deleted Account".into()))
-            .collect(),
-        duration_seconds: raw.duration_seconds,
-        discard_reason: raw.discard_reason.clone(),
-        pinned_message_id: raw.message_id,
-        inviter: raw.inviter.clone(),
-        period_seconds: raw.period_seconds,
-    }
-}
-
-fn content_notes(raw: &RawMessage) -> Vec<String> {
-    let mut notes = Vec::new();
-    if let Some(poll) = &raw.poll {
-        let answers: Vec<String> = poll
-            .answers
-            .iter()
-            .map(|a| format!("{} ({} votes)", a.text.as_deref().unwrap_or(""), a.voters.unwrap_or(0)))
-            .collect();
-        notes.push(format!(
-            "poll: {}: {}",
-            poll.question.as_deref().unwrap_or("(no question)"),
-            answers.join("; ")
-        ));
-    }
-    if let Some(card) = &raw.contact_information {
-        let name = [card.first_name.as_deref(), card.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        notes.push(
-            format!("shared contact: {name} {}", card.phone_number.as_deref().unwrap_or(""))
-                .trim_end()
-                .into(),
-        );
-    }
-    if let Some(RawLocation { latitude: Some(lat), longitude: Some(lon) }) = &raw.location_information {
-        notes.push(format!("location: {lat}, {lon}"));
-    }
-    notes
-}
-
-/// The first field whose value alone fails to decode: the one to name in the error.
-fn field_at_fault(object: &Map<String, Value>) -> Option<&str> {
-    object.iter().find_map(|(key, value)| {
-        let mut alone = Map::new();
-        alone.insert(key.clone(), value.clone());
-        RawMessage::deserialize(&Value::Object(alone)).is_err().then_some(key.as_str())
-    })
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// serde_json's message without its " at line N column M" tail (the caller reports the position).
-pub(super) fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let tail = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&tail).map(str::to_string).unwrap_or(text)
+    /// Telegram's own sentence for an event Docket does not read further (the HTML export only).
+    pub sentence: Option<String>,
 }

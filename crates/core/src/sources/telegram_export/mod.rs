@@ -1,46 +1,45 @@
-//! Telegram Desktop export reader: `result.json` (a single-chat export or the full account export) and
-//! the media folders beside it, turned lazily into `Item`s with keys built from chat id and message id.
-//! It does not map participants to mailboxes, render mail or read media bytes.
+//! Telegram Desktop export reader, in either of its formats: "Machine-readable JSON" (`result.json`, read
+//! by `json`) or HTML (`messages.html`, `messages2.html`, ... or a full export's `export_results.html`
+//! with `chats/chat_NNN/`, read by `html`), a single chat or the full account, with the media folders
+//! beside them. The format is told from the files. Both readers produce the same compact `Message`s,
+//! which one builder (`chat`) turns lazily into `Item`s. It does not map participants to mailboxes,
+//! render mail or read media bytes.
 //!
-//! The file is read once into compact typed messages (never one big JSON tree), which replies and
-//! recipients need; items are then produced one at a time.
+//! What differs between an item read from result.json and the same message read from the HTML export is
+//! listed in `html`'s documentation: above all, the HTML export carries no chat id, so its keys are built
+//! from the chat's name and never equal the JSON keys of the same messages.
 
 mod chat;
 mod clock;
+mod html;
+mod json;
 mod media;
 mod message;
 mod people;
-mod record_digest;
-mod schema;
 mod service;
-mod text;
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-
-use serde::de::DeserializeSeed;
-use serde_json::error::Category;
 
 use super::{ExportError, ExportOptions};
 use crate::model::Item;
 use chat::{ChatCursor, ExportContext};
 use media::ExportFolder;
-use message::strip_position;
-use people::Directory;
-use schema::{ChatRecord, ExportFileSeed, Trail};
-
-/// What to tell the admin when the file is not what Telegram Desktop writes.
-const EXPORT_AGAIN: &str = "Export the data again from Telegram Desktop (Settings > Advanced > Export \
-     Telegram data, or a chat's menu > Export chat history), choose the format \"Machine-readable JSON\", \
-     wait until it says the export is done, and point Docket at the new result.json.";
 
 /// The items of one Telegram export, chat by chat, in file order.
 #[derive(Debug)]
 pub struct TelegramExport {
     context: ExportContext,
-    chats: std::vec::IntoIter<ChatRecord>,
+    chats: std::vec::IntoIter<ChatSource>,
     current: Option<ChatCursor>,
+    warnings: Vec<String>,
+}
+
+/// A chat not yet started, as its reader left it.
+#[derive(Debug)]
+enum ChatSource {
+    Json(json::schema::ChatRecord),
+    Html(Box<html::ChatPlan>),
 }
 
 impl Iterator for TelegramExport {
@@ -49,116 +48,94 @@ impl Iterator for TelegramExport {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(item) = self.current.as_mut().and_then(|chat| chat.next_item(&self.context)) {
-                return Some(Ok(item));
+                return Some(item);
             }
             let chat = self.chats.next()?;
-            self.current = Some(ChatCursor::new(chat, &self.context));
+            self.current = Some(match chat {
+                ChatSource::Json(record) => json::chat(record, &self.context),
+                ChatSource::Html(plan) => html::chat(*plan, &self.context),
+            });
         }
     }
 }
 
-/// Opens `location`: a result.json file or the folder holding it. Reads and checks the whole file;
-/// any problem is reported here, naming the file, the line and the field.
-pub fn open(location: &Path, options: &ExportOptions) -> Result<TelegramExport, ExportError> {
-    let path = locate(location)?;
-    let file = File::open(&path).map_err(|source| ExportError::Read { path: path.clone(), source })?;
-    let trail = Trail::default();
-    let mut reader = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
-    let parsed = ExportFileSeed { trail: &trail }.deserialize(&mut reader).and_then(|file| {
-        reader.end()?;
-        Ok(file)
-    });
-    let export = parsed.map_err(|e| json_error(&path, &e, &trail))?;
-
-    let chats = match (export.chats, export.left_chats) {
-        (None, None) => {
-            let chat = export.chat;
-            if chat.messages.is_none() {
-                return Err(invalid(
-                    &path,
-                    "this file has neither a \"messages\" list (a single-chat export) nor a \"chats\" \
-                     list (a full export), so it is not a Telegram Desktop result.json.",
-                ));
-            }
-            if chat.id.is_none() {
-                return Err(invalid(&path, "the chat has no \"id\" field."));
-            }
-            vec![chat]
-        }
-        (chats, left) => chats.into_iter().flatten().chain(left.into_iter().flatten()).collect(),
-    };
-
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let context = ExportContext {
-        folder: ExportFolder::new(folder),
-        timezone: options.timezone,
-        directory: Directory::new(export.personal_information.as_ref(), &export.contacts),
-    };
-    Ok(TelegramExport { context, chats: chats.into_iter(), current: None })
+impl TelegramExport {
+    /// What the admin should hear about the export before its first item (how its times were read).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
 }
 
-/// The result.json to read: `location` itself, or the one inside the folder `location`.
-fn locate(location: &Path) -> Result<PathBuf, ExportError> {
+/// Opens `location`: a result.json or messages.html file, or the folder holding an export (result.json,
+/// messages.html, or a full HTML export's export_results.html). Reads and checks every file of the
+/// export; any problem is reported here, naming the file, the line and the field.
+pub fn open(location: &Path, options: &ExportOptions) -> Result<TelegramExport, ExportError> {
+    match locate(location)? {
+        Format::Json(path) => {
+            let export = json::read(&path)?;
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let context = ExportContext {
+                folder: ExportFolder::new(folder),
+                timezone: options.timezone,
+                directory: export.directory,
+            };
+            let chats: Vec<ChatSource> = export.chats.into_iter().map(ChatSource::Json).collect();
+            Ok(TelegramExport { context, chats: chats.into_iter(), current: None, warnings: Vec::new() })
+        }
+        Format::Html(layout) => {
+            let export = html::read(layout, options)?;
+            let context = ExportContext {
+                folder: export.folder,
+                timezone: options.timezone,
+                directory: export.directory,
+            };
+            let chats: Vec<ChatSource> =
+                export.chats.into_iter().map(|plan| ChatSource::Html(Box::new(plan))).collect();
+            Ok(TelegramExport { context, chats: chats.into_iter(), current: None, warnings: export.warnings })
+        }
+    }
+}
+
+/// Which reader an export needs.
+enum Format {
+    Json(PathBuf),
+    Html(html::Layout),
+}
+
+/// The export at `location`, told from its files: result.json wins where an export holds both formats
+/// (Telegram Desktop's "HTML and JSON" choice writes both into one folder).
+fn locate(location: &Path) -> Result<Format, ExportError> {
     let metadata = std::fs::metadata(location)
         .map_err(|source| ExportError::Read { path: location.to_path_buf(), source })?;
     if !metadata.is_dir() {
-        return Ok(location.to_path_buf());
+        return Ok(if looks_like_html(location) {
+            Format::Html(html::Layout::of_file(location))
+        } else {
+            Format::Json(location.to_path_buf())
+        });
     }
     let candidate = location.join("result.json");
     if candidate.is_file() {
-        return Ok(candidate);
+        return Ok(Format::Json(candidate));
     }
-    let message = if location.join("messages.html").is_file() {
-        "this folder holds an HTML export (messages.html). Docket reads the JSON export only. \
-         In Telegram Desktop, export again and choose the format \"Machine-readable JSON\"."
-    } else {
-        "this folder has no result.json. Choose the folder Telegram Desktop created for the export \
-         (the one holding result.json), or the result.json file itself."
-    };
-    Err(ExportError::Invalid { path: location.to_path_buf(), message: message.to_string() })
+    if let Some(layout) = html::Layout::of_folder(location) {
+        return Ok(Format::Html(layout));
+    }
+    Err(ExportError::Invalid {
+        path: location.to_path_buf(),
+        message: "this folder has no result.json and no messages.html, so it is not a Telegram Desktop \
+                  export. Choose the folder Telegram Desktop created for the export (the one holding \
+                  result.json, messages.html or export_results.html), or one of those files."
+            .to_string(),
+    })
 }
 
-/// A shape problem the whole file shares, with what to do about it.
-fn invalid(path: &Path, problem: &str) -> ExportError {
-    ExportError::Invalid { path: path.to_path_buf(), message: format!("{problem} {EXPORT_AGAIN}") }
-}
-
-/// Not JSON at all (or cut short) is a `Parse` error at the line; JSON of the wrong shape is `Invalid`,
-/// naming where in the file and which field.
-fn json_error(path: &Path, error: &serde_json::Error, trail: &Trail) -> ExportError {
-    let what = strip_position(error);
-    let place = trail.describe();
-    let place = if place.is_empty() { String::new() } else { format!(" (in {place})") };
-    match error.classify() {
-        Category::Io => ExportError::Read {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(error.io_error_kind().unwrap_or(std::io::ErrorKind::Other), what),
-        },
-        Category::Eof => ExportError::Parse {
-            path: path.to_path_buf(),
-            line: error.line(),
-            message: format!(
-                "the file ends too early{place}: it is empty or was cut short while being copied. \
-                 {EXPORT_AGAIN}"
-            ),
-        },
-        Category::Syntax => ExportError::Parse {
-            path: path.to_path_buf(),
-            line: error.line(),
-            message: format!(
-                "column {}: this is not valid JSON ({what}){place}. The file may be damaged or edited. \
-                 {EXPORT_AGAIN}",
-                error.column()
-            ),
-        },
-        Category::Data => ExportError::Invalid {
-            path: path.to_path_buf(),
-            message: format!(
-                "line {}, column {}{place}: {what}. Telegram Desktop does not write files like this. \
-                 {EXPORT_AGAIN}",
-                error.line(),
-                error.column()
-            ),
-        },
-    }
+/// Whether the file starts like an HTML page (after any byte-order mark and white space), so a renamed
+/// result.json is still read as JSON and a renamed messages.html as HTML.
+fn looks_like_html(path: &Path) -> bool {
+    let mut head = [0u8; 512];
+    let read = std::fs::File::open(path).and_then(|mut file| file.read(&mut head)).unwrap_or(0);
+    let text = head.get(..read).unwrap_or_default();
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }

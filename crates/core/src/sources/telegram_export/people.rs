@@ -1,19 +1,23 @@
-//! Who takes part: the phone numbers a full export gives (the owner's `personal_information` and
-//! `contacts.list`, matched by Telegram user id) and each chat's roster, from which an item's recipients
-//! come. It does not normalise phone numbers; `mapping` does.
+//! Who takes part: the phone numbers a full export gives (result.json's `personal_information` and
+//! `contacts.list`, matched by Telegram user id; the HTML export's owner, matched by name, since its pages
+//! carry no user ids) and each chat's roster, from which an item's recipients come. It does not normalise
+//! phone numbers; `mapping` does.
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Participant;
 
+use super::json::schema::{Contact, NumberOrText, PersonalInformation};
 use super::message::Message;
-use super::schema::{Contact, NumberOrText, PersonalInformation};
 
 /// Phone numbers by Telegram handle (`user123`), and the account owner when the export names one.
 #[derive(Debug, Default)]
 pub(super) struct Directory {
     phones: HashMap<String, String>,
     owner: Option<Participant>,
+    /// The HTML export names people only by name: a sender with the owner's exact name is taken to be
+    /// the owner, whose mailbox every item of the export reaches anyway.
+    owner_by_name: bool,
 }
 
 impl Directory {
@@ -41,18 +45,25 @@ impl Directory {
             let display_name = if name.is_empty() { "Account owner".to_string() } else { name };
             Participant { display_name, phone, email: None, handle, mailbox: None }
         });
-        Directory { phones, owner }
+        Directory { phones, owner, owner_by_name: false }
+    }
+
+    /// The directory of an HTML export: the owner (a full export's `export_results.html`) or nobody.
+    pub(super) fn of_owner(owner: Option<Participant>) -> Directory {
+        Directory { phones: HashMap::new(), owner, owner_by_name: true }
     }
 
     /// The person behind `name` and `handle`, with their phone when the export gives it.
     pub(super) fn participant(&self, display_name: String, handle: Option<&str>) -> Participant {
-        Participant {
-            display_name,
-            phone: handle.and_then(|h| self.phones.get(h)).cloned(),
-            email: None,
-            handle: handle.map(str::to_string),
-            mailbox: None,
-        }
+        let phone = match handle {
+            Some(handle) => self.phones.get(handle).cloned(),
+            None => self
+                .owner
+                .as_ref()
+                .filter(|owner| self.owner_by_name && owner.display_name == display_name)
+                .and_then(|owner| owner.phone.clone()),
+        };
+        Participant { display_name, phone, email: None, handle: handle.map(str::to_string), mailbox: None }
     }
 
     /// Who wrote `message`: `from` (or `actor`), else "Deleted Account" for a known id with no
@@ -74,17 +85,14 @@ impl Directory {
 pub(super) struct Roster(Vec<Participant>);
 
 impl Roster {
+    /// `authors`: everyone who wrote or acted in the chat, the first seen for each identity.
     pub(super) fn new(
         directory: &Directory,
-        chat_name: &str,
         counterpart: Option<Participant>,
-        messages: &[Message],
+        authors: impl Iterator<Item = Participant>,
     ) -> Roster {
         let mut by_identity: BTreeMap<String, Participant> = BTreeMap::new();
-        let everyone = counterpart
-            .into_iter()
-            .chain(directory.owner.clone())
-            .chain(messages.iter().map(|m| directory.author(m, chat_name)));
+        let everyone = counterpart.into_iter().chain(directory.owner.clone()).chain(authors);
         for person in everyone {
             by_identity.entry(identity(&person)).or_insert(person);
         }
@@ -101,7 +109,7 @@ impl Roster {
 }
 
 /// The Telegram handle where there is one, otherwise the name.
-fn identity(person: &Participant) -> String {
+pub(super) fn identity(person: &Participant) -> String {
     match &person.handle {
         Some(handle) => format!("id:{handle}"),
         None => format!("name:{}", person.display_name),

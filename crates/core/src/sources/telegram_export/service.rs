@@ -1,10 +1,14 @@
 //! Service messages (calls, joins, title changes, pins...) described in words an admin can read, for
-//! the "service: ..." note. It does not decide who the actor is; `item` does.
+//! the "service: ..." note. It does not decide who the actor is; `chat` does.
 
 use super::message::ServiceEvent;
 
-/// "phone call, 65 s", "added Bob, Carol", "changed the title to \"Falcon\"".
+/// "phone call, 65 s", "added Bob, Carol", "changed the title to \"Falcon\"", or Telegram's own sentence
+/// for an event the HTML reader does not read further.
 pub(super) fn describe(event: &ServiceEvent) -> String {
+    if event.action.is_empty() {
+        return event.sentence.clone().unwrap_or_else(|| "unknown".to_string());
+    }
     let members = event.members.join(", ");
     let title = event.title.as_deref().unwrap_or_default();
     match event.action.as_str() {

@@ -1,6 +1,6 @@
 //! The shape of result.json as serde reads it: the single-chat and full-export containers, chats,
 //! contacts and the owner's details, plus the `Trail` that says where in the file a shape error sits.
-//! Messages are decoded in `message`; nothing here builds `Item`s or touches the disk.
+//! Messages are decoded in `record`; nothing here builds `Item`s or touches the disk.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -8,13 +8,13 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::message::Message;
+use crate::sources::telegram_export::message::Message;
 
 /// Where the reader is in the file, as phrases an admin can follow ("chats", "chat 2 \"Falcon\"",
 /// "message 17"). Visitors push on the way in and pop only on success, so after an error the trail
 /// still names the place that failed.
 #[derive(Debug, Default)]
-pub(super) struct Trail(RefCell<Vec<String>>);
+pub(in crate::sources::telegram_export) struct Trail(RefCell<Vec<String>>);
 
 impl Trail {
     fn enter(&self, step: String) {
@@ -33,14 +33,14 @@ impl Trail {
     }
 
     /// "chats > chat 2 \"Falcon\" > message 17", or an empty string at the top of the file.
-    pub(super) fn describe(&self) -> String {
+    pub(in crate::sources::telegram_export) fn describe(&self) -> String {
         self.0.borrow().join(" > ")
     }
 }
 
 /// A number or a string holding one. Telegram writes ids as numbers, older exports wrote some as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum NumberOrText {
+pub(in crate::sources::telegram_export) enum NumberOrText {
     Number(i64),
     Text(String),
 }
@@ -86,14 +86,14 @@ impl fmt::Display for NumberOrText {
 }
 
 impl NumberOrText {
-    pub(super) fn into_text(self) -> String {
+    pub(in crate::sources::telegram_export) fn into_text(self) -> String {
         match self {
             NumberOrText::Number(n) => n.to_string(),
             NumberOrText::Text(s) => s,
         }
     }
 
-    pub(super) fn as_number(&self) -> Option<i64> {
+    pub(in crate::sources::telegram_export) fn as_number(&self) -> Option<i64> {
         match self {
             NumberOrText::Number(n) => Some(*n),
             NumberOrText::Text(s) => s.trim().parse().ok(),
@@ -103,7 +103,7 @@ impl NumberOrText {
 
 /// The account owner, present in full exports only.
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct PersonalInformation {
+pub(in crate::sources::telegram_export) struct PersonalInformation {
     #[serde(default)]
     pub user_id: Option<NumberOrText>,
     #[serde(default)]
@@ -116,7 +116,7 @@ pub(super) struct PersonalInformation {
 
 /// One entry of `contacts.list`. Older exports carry no `user_id`, so their phones cannot be matched.
 #[derive(Debug, Default, Deserialize)]
-pub(super) struct Contact {
+pub(in crate::sources::telegram_export) struct Contact {
     #[serde(default)]
     pub user_id: Option<NumberOrText>,
     #[serde(default)]
@@ -131,7 +131,7 @@ struct ContactListing {
 
 /// One chat: the whole file in a single-chat export, one entry of `chats.list` in a full export.
 #[derive(Debug, Default)]
-pub(super) struct ChatRecord {
+pub(in crate::sources::telegram_export) struct ChatRecord {
     pub name: Option<String>,
     /// Telegram's chat type: `personal_chat`, `private_group`, `saved_messages`, ...
     pub kind: Option<String>,
@@ -167,7 +167,7 @@ impl ChatRecord {
 
 /// The whole file, in either shape. `open` decides which shape it is.
 #[derive(Debug, Default)]
-pub(super) struct ExportFile {
+pub(in crate::sources::telegram_export) struct ExportFile {
     /// The top-level chat fields (a single-chat export).
     pub chat: ChatRecord,
     pub personal_information: Option<PersonalInformation>,
@@ -177,7 +177,7 @@ pub(super) struct ExportFile {
 }
 
 /// Reads result.json, recording its position in `trail` as it goes.
-pub(super) struct ExportFileSeed<'t> {
+pub(in crate::sources::telegram_export) struct ExportFileSeed<'t> {
     pub trail: &'t Trail,
 }
 

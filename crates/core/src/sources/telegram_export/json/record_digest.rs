@@ -1,6 +1,6 @@
 //! The digest of one source record as read (`Item::record_digest`), computed over a canonical form of
 //! the message's JSON so that it does not depend on key order, whitespace or how serde_json was built.
-//! It does not decide which records are digested; `message` does.
+//! It does not decide which records are digested; `record` does.
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
