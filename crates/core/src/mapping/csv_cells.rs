@@ -122,3 +122,45 @@ mod tests {
         assert_eq!(shown(&"x".repeat(100)).chars().count(), SHOWN_CHARS + 3);
     }
 }
+
+/// A header cell as columns are matched: lowercase, without spaces, `_`, `-`, `.` or a byte order mark, so
+/// "Mobile Phone", "mobile_phone" and "MobilePhone" are one column.
+pub(crate) fn header_key(cell: &str) -> String {
+    cell.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The text of a handle or username cell (`@contoso`): a leading `@` is how handles are written, not a
+/// spreadsheet formula, so it is set aside before the usual cell checks. `None` for an empty cell.
+pub(crate) fn at_handle_cell(
+    fields: &[Vec<u8>],
+    index: usize,
+    column: &str,
+) -> Result<Option<String>, String> {
+    let mut raw = fields.get(index).cloned().unwrap_or_default();
+    let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
+    if raw.get(start) == Some(&b'@') {
+        raw.remove(start);
+    }
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    cell_text(&[raw], 0, column).map(|text| Some(text.trim().to_string()))
+}
+
+/// `;` when the header line has more semicolons than commas outside quotes (European Excel), else `,`.
+pub(crate) fn detect_delimiter(bytes: &[u8]) -> u8 {
+    use super::csv_rows::{count_delimiters, split_rows};
+    let header = split_rows(bytes, b',')
+        .into_iter()
+        .find(|row| !row.is_blank(b',') && !row.is_blank(b';'))
+        .map(|row| row.bytes)
+        .unwrap_or_default();
+    if count_delimiters(header, b';') > count_delimiters(header, b',') {
+        b';'
+    } else {
+        b','
+    }
+}

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::address::normalize_address;
-use super::csv_cells::{cell_text, phone_problem, shown};
-use super::csv_rows::{count_delimiters, split_rows, FieldReader, RawRow};
+use super::csv_cells::{cell_text, detect_delimiter, header_key, phone_problem, shown};
+use super::csv_rows::{split_rows, FieldReader, RawRow};
 use super::phone::normalize_phone;
 use super::RowProblem;
 
@@ -110,33 +110,12 @@ pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<
     Ok(table)
 }
 
-/// `;` when the header line has more semicolons than commas outside quotes (European Excel), else `,`.
-fn detect_delimiter(bytes: &[u8]) -> u8 {
-    let header = split_rows(bytes, b',')
-        .into_iter()
-        .find(|row| !row.is_blank(b',') && !row.is_blank(b';'))
-        .map(|row| row.bytes)
-        .unwrap_or_default();
-    if count_delimiters(header, b';') > count_delimiters(header, b',') {
-        b';'
-    } else {
-        b','
-    }
-}
-
 fn expected() -> String {
     format!(
         "a phone column ({}) and an address column ({})",
         PHONE_HEADERS.join(", "),
         ADDRESS_HEADERS.join(", ")
     )
-}
-
-fn header_key(cell: &str) -> String {
-    cell.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}') && !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String> {

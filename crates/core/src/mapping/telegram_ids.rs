@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::csv_cells::{cell_text, shown};
-use super::csv_rows::{count_delimiters, split_rows, FieldReader};
+use super::csv_cells::{at_handle_cell, cell_text, detect_delimiter, header_key, shown};
+use super::csv_rows::{split_rows, FieldReader};
 use super::csv_table::{ADDRESS_HEADERS, PHONE_HEADERS};
 use super::{normalize_address, MappingError, RowProblem};
 
@@ -24,13 +24,6 @@ pub struct TelegramIdTable {
     pub has_phone_column: bool,
 }
 
-fn key(cell: &str) -> String {
-    cell.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// `@Alice_Ops` → `alice_ops`, when it is a Telegram username (5–32 letters, digits and underscores).
 pub fn normalize_username(raw: &str) -> Option<String> {
     let name = raw.trim().trim_start_matches('@');
@@ -38,17 +31,12 @@ pub fn normalize_username(raw: &str) -> Option<String> {
         .then(|| name.to_ascii_lowercase())
 }
 
+/// A Telegram column's text, when the file has that column and the cell is not empty.
 fn cell(fields: &[Vec<u8>], index: Option<usize>, column: &str) -> Result<Option<String>, String> {
-    let Some(index) = index else { return Ok(None) };
-    let mut raw = fields.get(index).cloned().unwrap_or_default();
-    let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
-    if raw.get(start) == Some(&b'@') {
-        raw.remove(start);
+    match index {
+        Some(index) => at_handle_cell(fields, index, column),
+        None => Ok(None),
     }
-    if raw.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    cell_text(&[raw], 0, column).map(|t| Some(t.trim().to_string()))
 }
 
 impl TelegramIdTable {
@@ -63,9 +51,7 @@ impl TelegramIdTable {
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Option<TelegramIdTable>, MappingError> {
         let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-        let delimiter =
-            if count_delimiters(first_line, b';') > count_delimiters(first_line, b',') { b';' } else { b',' };
+        let delimiter = detect_delimiter(bytes);
         let rows = split_rows(bytes, delimiter);
         let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
         let Some(header) = rows.next() else { return Ok(None) };
@@ -76,8 +62,9 @@ impl TelegramIdTable {
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
             .collect();
-        let find =
-            |aliases: &[&str]| aliases.iter().find_map(|a| names.iter().position(|n| key(n) == key(a)));
+        let find = |aliases: &[&str]| {
+            aliases.iter().find_map(|a| names.iter().position(|n| header_key(n) == header_key(a)))
+        };
         let (id_col, name_col) = (find(USER_ID_HEADERS), find(USERNAME_HEADERS));
         if id_col.is_none() && name_col.is_none() {
             return Ok(None);

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::address::normalize_address;
-use super::csv_cells::{cell_text, shown};
-use super::csv_rows::{count_delimiters, split_rows, FieldReader};
+use super::csv_cells::{at_handle_cell, cell_text, detect_delimiter, header_key, shown};
+use super::csv_rows::{split_rows, FieldReader};
 use super::csv_table::ADDRESS_HEADERS;
 use super::{MappingError, RowProblem};
 
@@ -21,29 +21,11 @@ pub struct XHandleTable {
     entries: BTreeMap<String, String>,
 }
 
-fn key(cell: &str) -> String {
-    cell.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// `@Contoso` → `contoso`, when it is a valid X handle (1–15 letters, digits and underscores).
 pub fn normalize_handle(raw: &str) -> Option<String> {
     let handle = raw.trim().trim_start_matches('@');
     ((1..=15).contains(&handle.len()) && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         .then(|| handle.to_ascii_lowercase())
-}
-
-/// The handle cell's text: a leading `@` is how handles are written, not a spreadsheet formula, so it is
-/// set aside before the usual cell checks.
-fn handle_cell(fields: &[Vec<u8>], index: usize, column: &str) -> Result<String, String> {
-    let mut cell = fields.get(index).cloned().unwrap_or_default();
-    let trimmed_start = cell.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(cell.len());
-    if cell.get(trimmed_start) == Some(&b'@') {
-        cell.remove(trimmed_start);
-    }
-    cell_text(&[cell], 0, column).map(str::to_string)
 }
 
 impl XHandleTable {
@@ -57,9 +39,7 @@ impl XHandleTable {
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<XHandleTable, MappingError> {
         let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-        let delimiter =
-            if count_delimiters(first_line, b';') > count_delimiters(first_line, b',') { b';' } else { b',' };
+        let delimiter = detect_delimiter(bytes);
         let rows = split_rows(bytes, delimiter);
         let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
         let header = rows.next().ok_or_else(|| {
@@ -73,7 +53,7 @@ impl XHandleTable {
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
             .collect();
         let find = |aliases: &[&str]| {
-            aliases.iter().find_map(|alias| names.iter().position(|n| key(n) == key(alias)))
+            aliases.iter().find_map(|alias| names.iter().position(|n| header_key(n) == header_key(alias)))
         };
         let (Some(handle_col), Some(address_col)) = (find(HANDLE_HEADERS), find(ADDRESS_HEADERS)) else {
             return Err(invalid(format!(
@@ -98,14 +78,16 @@ impl XHandleTable {
                     continue;
                 }
             };
-            let handle = handle_cell(&fields, handle_col, &handle_name).and_then(|text| {
-                normalize_handle(&text).ok_or_else(|| {
-                    format!(
-                        "{handle_name} {} is not an X handle (1 to 15 letters, digits or underscores)",
-                        shown(text.trim())
-                    )
-                })
-            });
+            let handle = at_handle_cell(&fields, handle_col, &handle_name)
+                .map(Option::unwrap_or_default)
+                .and_then(|text| {
+                    normalize_handle(&text).ok_or_else(|| {
+                        format!(
+                            "{handle_name} {} is not an X handle (1 to 15 letters, digits or underscores)",
+                            shown(text.trim())
+                        )
+                    })
+                });
             let address = cell_text(&fields, address_col, &address_name).and_then(|text| {
                 normalize_address(text.trim())
                     .map_err(|fault| format!("{address_name} {} {}", shown(text.trim()), fault.explain()))
