@@ -23,7 +23,7 @@ use crate::sinks::azure_blob::BlobSink;
 use crate::sinks::dir::DirSink;
 use crate::sinks::graph::{GraphRoutes, GraphSink};
 use crate::sinks::{Sink, SinkError};
-use crate::sources::{self, DateOrder, ExportOptions, Source};
+use crate::sources::{self, telegram_export, DateOrder, ExportOptions, Source};
 
 /// Items converted and written at once when a plan does not say.
 pub const DEFAULT_CONCURRENCY: u32 = 16;
@@ -305,7 +305,22 @@ impl RunPlan {
             return Ok(Box::new(telegram_bot::open_source(secrets, settings, ledger)?));
         }
         let location = absolute(Path::new(self.location.trim()));
-        let source = sources::open_export(self.source_kind, &location, &self.export_options()?)?;
+        let source = match (self.source_kind, ledger) {
+            // A Telegram chat the archive already holds is keyed as it holds it, whichever format came first.
+            (SourceKind::Telegram, Some(ledger)) => {
+                let chats = ledger.telegram_chats()?;
+                let known = telegram_export::KnownChats::from_source_ids(
+                    chats.iter().map(|(chat, source_id)| (chat.as_str(), source_id.as_str())),
+                );
+                let export = telegram_export::open_known(&location, &self.export_options()?, known)?;
+                let warnings = export.warnings().to_vec();
+                sources::with_warnings(
+                    Box::new(sources::ExportSource::new(SourceKind::Telegram, export)),
+                    warnings,
+                )
+            }
+            _ => sources::open_export(self.source_kind, &location, &self.export_options()?)?,
+        };
         Ok(sources::with_warnings(source, self.assumptions()))
     }
 

@@ -205,6 +205,18 @@ impl Ledger {
         Ok(changed)
     }
 
+    /// Every Telegram export chat in the ledger, by name, with one source id of it (result.json's before the
+    /// HTML export's): how the archive keys that chat (`telegram_export::KnownChats`).
+    pub fn telegram_chats(&self) -> Result<Vec<(String, String)>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT chat, coalesce(min(CASE WHEN source_id NOT LIKE 'html:%' THEN source_id END), min(source_id))
+             FROM items WHERE source = 'telegram' GROUP BY chat",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -489,19 +489,51 @@ async fn a_chat_imported_from_its_own_html_export_then_from_the_full_export_is_d
     assert_eq!((full.fetched, full.already_present, full.delivered), (26, 9, 17), "{full:?}");
 }
 
-/// The documented limit: no HTML page carries the chat id that result.json's keys are built from, so the
-/// same chat imported from both formats is archived once per format.
+/// No HTML page carries the chat id that result.json's keys are built from: the ledger tells the reader how
+/// the archive already keys a chat of that name, so the second format adopts the first one's keys.
 #[tokio::test]
-async fn one_chat_imported_from_json_and_from_html_is_archived_once_per_format() {
+async fn one_chat_imported_from_json_then_from_html_is_archived_once() {
     let state = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let archive = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let ledger = Ledger::open(state.path()).unwrap_or_else(|e| panic!("ledger: {e}"));
     let from_json = import(&fixture("single_chat"), archive.path(), &ledger).await;
     assert_eq!(from_json.delivered, 9, "{from_json:?}");
     let from_html = import(&fixture("single_chat_html"), archive.path(), &ledger).await;
-    assert_eq!((from_html.delivered, from_html.already_present), (9, 0), "{from_html:?}");
+    assert_eq!((from_html.delivered, from_html.already_present), (0, 9), "{from_html:?}");
     let json_again = import(&fixture("single_chat"), archive.path(), &ledger).await;
-    assert_eq!(json_again.delivered, 0, "each format on its own is imported once");
+    assert_eq!(json_again.delivered, 0, "{json_again:?}");
+}
+
+#[tokio::test]
+async fn one_chat_imported_from_html_then_from_json_is_archived_once() {
+    let state = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let archive = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let ledger = Ledger::open(state.path()).unwrap_or_else(|e| panic!("ledger: {e}"));
+    let from_html = import(&fixture("single_chat_html"), archive.path(), &ledger).await;
+    assert_eq!(from_html.delivered, 9, "{from_html:?}");
+    let from_json = import(&fixture("single_chat"), archive.path(), &ledger).await;
+    assert_eq!((from_json.delivered, from_json.already_present), (0, 9), "{from_json:?}");
+}
+
+#[test]
+fn an_html_chat_the_archive_holds_from_result_json_gets_the_json_keys() {
+    let from_json = telegram_export::open(&fixture("single_chat"), &options(Berlin))
+        .unwrap_or_else(|e| panic!("open: {e}"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("item: {e}"));
+    let known = telegram_export::KnownChats::from_source_ids(
+        from_json.iter().map(|item| (item.chat.as_str(), item.source_id.as_str())),
+    );
+    let from_html = telegram_export::open_known(&fixture("single_chat_html"), &options(Berlin), known)
+        .unwrap_or_else(|e| panic!("open: {e}"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("item: {e}"));
+    let keys = |items: &[docket_core::model::Item]| {
+        let mut keys: Vec<String> = items.iter().map(|item| item.key.clone()).collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&from_html), keys(&from_json), "the same keys as result.json's");
 }
 
 #[cfg(unix)]

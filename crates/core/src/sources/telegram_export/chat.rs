@@ -27,6 +27,60 @@ pub(super) struct ExportContext {
     pub folder: ExportFolder,
     pub timezone: Tz,
     pub directory: Directory,
+    pub known: KnownChats,
+}
+
+/// How the archive already keys chats, by chat name: the format a chat was first imported in decides its
+/// keys, so the same chat exported later in the other format (JSON after HTML, or HTML after JSON) gets the
+/// same keys and is not archived twice. Filled from the ledger by the connector (`Ledger::telegram_chats`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownChats {
+    by_name: HashMap<String, KnownChat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KnownChat {
+    /// Keyed by Telegram's chat id (imported from result.json).
+    Id(String),
+    /// Keyed by the name the HTML export's pages show (imported from the HTML export).
+    Named(String),
+}
+
+impl KnownChats {
+    /// From the ledger's (chat name, a source id of that chat) pairs: `12345:67` is result.json's chat
+    /// 12345, `html:Sales team:67` the HTML export's chat "Sales team". A chat known both ways keeps its id.
+    pub fn from_source_ids<'a>(chats: impl IntoIterator<Item = (&'a str, &'a str)>) -> KnownChats {
+        let mut by_name = HashMap::new();
+        for (chat, source_id) in chats {
+            let known = match source_id.strip_prefix("html:") {
+                Some(rest) => match rest.rsplit_once(':') {
+                    Some((page_name, _)) => KnownChat::Named(page_name.to_string()),
+                    None => continue,
+                },
+                None => match source_id.split_once(':') {
+                    Some((id, _)) if !id.is_empty() => KnownChat::Id(id.to_string()),
+                    _ => continue,
+                },
+            };
+            let entry = by_name.entry(chat.to_string()).or_insert(known.clone());
+            if matches!(known, KnownChat::Id(_)) {
+                *entry = known;
+            }
+        }
+        KnownChats { by_name }
+    }
+
+    /// The identity a chat named `name` is keyed by: the archive's, where it already has this chat in the
+    /// other format, else `own`.
+    fn adopt(&self, own: ChatIdentity, name: &str) -> ChatIdentity {
+        match (self.by_name.get(name), own) {
+            (Some(KnownChat::Id(id)), ChatIdentity::Named(_)) => ChatIdentity::Id(id.clone()),
+            (Some(KnownChat::Named(page_name)), ChatIdentity::Id(_)) => {
+                ChatIdentity::Named(page_name.clone())
+            }
+            (_, own) => own,
+        }
+    }
 }
 
 /// What a chat's keys are built from.
@@ -122,7 +176,7 @@ impl ChatCursor {
     ) -> ChatCursor {
         let roster = Roster::new(&context.directory, header.counterpart, index.authors.into_values());
         ChatCursor {
-            identity: header.identity,
+            identity: context.known.adopt(header.identity, &header.name),
             name: header.name,
             roster,
             sent_by_id: index.sent_by_id,

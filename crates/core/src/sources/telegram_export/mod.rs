@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ExportError, ExportOptions};
 use crate::model::Item;
+pub use chat::KnownChats;
 use chat::{ChatCursor, ExportContext};
 use media::ExportFolder;
 
@@ -70,6 +71,16 @@ impl TelegramExport {
 /// messages.html, or a full HTML export's export_results.html). Reads and checks every file of the
 /// export; any problem is reported here, naming the file, the line and the field.
 pub fn open(location: &Path, options: &ExportOptions) -> Result<TelegramExport, ExportError> {
+    open_known(location, options, KnownChats::default())
+}
+
+/// `open`, keying each chat the archive already holds as it holds it (`KnownChats`), whichever format it was
+/// imported in before.
+pub fn open_known(
+    location: &Path,
+    options: &ExportOptions,
+    known: KnownChats,
+) -> Result<TelegramExport, ExportError> {
     match locate(location)? {
         Format::Json(path) => {
             let export = json::read(&path)?;
@@ -78,6 +89,7 @@ pub fn open(location: &Path, options: &ExportOptions) -> Result<TelegramExport, 
                 folder: ExportFolder::new(folder),
                 timezone: options.timezone,
                 directory: export.directory,
+                known,
             };
             let chats: Vec<ChatSource> = export.chats.into_iter().map(ChatSource::Json).collect();
             Ok(TelegramExport { context, chats: chats.into_iter(), current: None, warnings: Vec::new() })
@@ -88,6 +100,7 @@ pub fn open(location: &Path, options: &ExportOptions) -> Result<TelegramExport, 
                 folder: export.folder,
                 timezone: options.timezone,
                 directory: export.directory,
+                known,
             };
             let chats: Vec<ChatSource> =
                 export.chats.into_iter().map(|plan| ChatSource::Html(Box::new(plan))).collect();

@@ -13,8 +13,13 @@
 //! `export_output_html.cpp`):
 //! - **Keys.** No HTML page carries a chat id (a full export's `chat_NNN` folders are list positions). Keys
 //!   are built from the chat's name as its pages' header shows it and the message id, and the source id
-//!   reads `html:<chat>:<message id>`. So no HTML key equals the result.json key of the same message, and
-//!   importing one chat in both formats archives it twice. HTML keys are the same for every HTML export
+//!   reads `html:<chat>:<message id>`. So no HTML key equals the result.json key of the same message on its
+//!   own; what keeps one chat imported in both formats from being archived twice is the ledger: the
+//!   connector tells the reader how the archive already keys a chat of that name (`KnownChats`), and the
+//!   second format adopts the first one's keys (a chat id for an HTML chat already imported from
+//!   result.json, the page name for a result.json chat already imported as HTML). That needs the chat's
+//!   name to read the same in both (a personal chat's does not: see Chat names), and a ledger that holds
+//!   the first import. HTML keys are the same for every HTML export
 //!   of a chat, single-chat or full, while the chat keeps its name; a renamed chat's messages get new
 //!   keys. Two chats of one name share the chat part of their keys, and their messages are told apart by
 //!   id and time only: ids are unique across an account's personal chats and basic groups, so only two
