@@ -6,7 +6,7 @@
 //! `<point>` is reached, and `DOCKET_TEST_CRASH=<point>:<n>:panic` panics there instead. It decides nothing
 //! else.
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(feature = "test-hooks")]
 use std::sync::atomic::AtomicU64;
 #[cfg(feature = "test-hooks")]
 use std::sync::atomic::Ordering;
@@ -43,14 +43,14 @@ impl CrashPoint {
     }
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(feature = "test-hooks")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
     Abort,
     Panic,
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(feature = "test-hooks")]
 #[derive(Debug)]
 struct Armed {
     point: CrashPoint,
@@ -92,7 +92,7 @@ pub fn reached(point: CrashPoint) {
     }
 }
 
-#[cfg(any(test, feature = "test-hooks"))]
+#[cfg(feature = "test-hooks")]
 fn parse(text: &str) -> Option<Armed> {
     let mut parts = text.trim().split(':');
     let name = parts.next()?;
@@ -106,7 +106,7 @@ fn parse(text: &str) -> Option<Armed> {
     Some(Armed { point, at, action, hits: AtomicU64::new(0) })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-hooks"))]
 mod tests {
     use super::*;
 

@@ -133,3 +133,61 @@ fn coverage_of_a_state_folder_that_does_not_exist_is_refused_and_creates_nothing
     );
     assert!(!missing.exists(), "coverage never creates a state folder");
 }
+
+/// Android lines for messages `range`, with `extra` lines (WhatsApp's own) inserted before message `at`.
+fn history_with(range: std::ops::Range<usize>, at: usize, extra: &str) -> String {
+    let mut out = String::new();
+    for line in history(range, false).lines() {
+        if line.ends_with(&format!(": note {at}")) {
+            out.push_str(extra);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_group_renamed_between_exports_keeps_its_archived_name_and_keys() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let csv = tmp.path().join("mapping.csv");
+    std::fs::write(&csv, "Mobile,Email\n+447700900123,alice@contoso.com\n").expect("mapping");
+    let csv = csv.display().to_string();
+    let out = tmp.path().join("archive");
+    let target = format!("dir:{}", out.display());
+    let state = tmp.path().join("state");
+    let import = |folder: &str, name: &str, text: String| {
+        let dir = tmp.path().join(folder);
+        std::fs::create_dir_all(&dir).expect("folder");
+        let path = dir.join(format!("WhatsApp Chat with {name}.txt"));
+        std::fs::write(&path, text).expect("export");
+        let source = format!("whatsapp:{}", path.display());
+        let extra = ["--mapping", csv.as_str(), "--no-auto-map", "--timezone", "Europe/London", "--json"];
+        run(&run_args(&source, &target, &state, &extra))
+    };
+
+    let first = import("one", CHAT, history(0..10, false));
+    assert_eq!(json(&first)["delivered"], 10, "{}", stderr(&first));
+
+    // Renamed after message 9: the next export is named after the new subject and records the change.
+    let renamed =
+        "13/01/2024, 09:09 - +44 7700 900123 changed the subject from \"Desk\" to \"Trading Desk\"\n";
+    let second = import("two", "Trading Desk", history_with(0..20, 10, renamed));
+    let summary = json(&second);
+    assert_eq!(summary["already_present"], 10, "the history is not archived again: {summary}");
+    assert_eq!(summary["delivered"], 11, "ten new messages and the subject change: {summary}");
+
+    // A later export cut after the change no longer records it; the archive remembers the file's name.
+    let third = import("three", "Trading Desk", history(15..25, false));
+    let summary = json(&third);
+    assert_eq!(
+        (summary["already_present"].as_u64(), summary["delivered"].as_u64()),
+        (Some(5), Some(5)),
+        "{summary}"
+    );
+
+    let shown = coverage(&state);
+    assert_eq!(shown.as_array().map(Vec::len), Some(1), "one chat: {shown}");
+    assert_eq!(shown[0]["chat"], CHAT);
+    assert_eq!(tree(&out).len(), 26);
+}

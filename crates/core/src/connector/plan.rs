@@ -23,7 +23,7 @@ use crate::sinks::azure_blob::BlobSink;
 use crate::sinks::dir::DirSink;
 use crate::sinks::graph::{GraphRoutes, GraphSink};
 use crate::sinks::{Sink, SinkError};
-use crate::sources::{self, telegram_export, DateOrder, ExportOptions, Source};
+use crate::sources::{self, telegram_export, whatsapp_export, DateOrder, ExportOptions, Source};
 
 /// Items converted and written at once when a plan does not say.
 pub const DEFAULT_CONCURRENCY: u32 = 16;
@@ -318,6 +318,15 @@ impl RunPlan {
                     Box::new(sources::ExportSource::new(SourceKind::Telegram, export)),
                     warnings,
                 )
+            }
+            // A WhatsApp group renamed since an earlier import keeps the name the archive holds it under.
+            (SourceKind::WhatsApp, Some(ledger)) => {
+                let chats = ledger.whatsapp_chats()?;
+                let known = whatsapp_export::KnownChats::from_paths(
+                    chats.iter().map(|(chat, path)| (chat.as_str(), path.as_str())),
+                );
+                let export = whatsapp_export::open_known(&location, &self.export_options()?, known)?;
+                Box::new(sources::ExportSource::new(SourceKind::WhatsApp, export))
             }
             _ => sources::open_export(self.source_kind, &location, &self.export_options()?)?,
         };

@@ -205,6 +205,17 @@ impl Ledger {
         Ok(changed)
     }
 
+    /// Every WhatsApp chat in the ledger with each export file it was read from (the source id's path, without
+    /// its `:LINE`): how the archive names each chat (`whatsapp_export::KnownChats`).
+    pub fn whatsapp_chats(&self) -> Result<Vec<(String, String)>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT chat, rtrim(rtrim(source_id, '0123456789'), ':') FROM items WHERE source = 'whatsapp'",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Every Telegram export chat in the ledger, by name, with one source id of it (result.json's before the
     /// HTML export's): how the archive keys that chat (`telegram_export::KnownChats`).
     pub fn telegram_chats(&self) -> Result<Vec<(String, String)>, LedgerError> {

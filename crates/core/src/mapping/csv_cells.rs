@@ -93,36 +93,6 @@ fn is_scientific_notation(text: &str) -> bool {
     mantissa_ok && !exponent.is_empty() && exponent.chars().all(|c| c.is_ascii_digit())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_recognised() {
-        for cell in ["=1+2", " =A1", "@SUM(A1)", "\tx", "\r1", "+SUM(A1)", "-A1", "+\"x\""] {
-            assert!(looks_like_formula(cell), "{cell:?}");
-        }
-        for cell in ["+44 7911 123456", "+(44) 7911", "-1", "+", "07911 123456", "alice@contoso.com", ""] {
-            assert!(!looks_like_formula(cell), "{cell:?}");
-        }
-    }
-
-    #[test]
-    fn scientific_notation_is_recognised() {
-        assert!(is_scientific_notation("4.47911E+11"));
-        assert!(is_scientific_notation("4e11"));
-        assert!(!is_scientific_notation("+44 7911 123456"));
-        assert!(!is_scientific_notation("E+11"));
-        assert!(!is_scientific_notation("4.4E+"));
-    }
-
-    #[test]
-    fn long_or_odd_cells_are_quoted_safely() {
-        assert_eq!(shown("a\u{1b}[31mb"), "\"a\\u{1b}[31mb\"");
-        assert_eq!(shown(&"x".repeat(100)).chars().count(), SHOWN_CHARS + 3);
-    }
-}
-
 /// A header cell as columns are matched: lowercase, without spaces, `_`, `-`, `.` or a byte order mark, so
 /// "Mobile Phone", "mobile_phone" and "MobilePhone" are one column.
 pub(crate) fn header_key(cell: &str) -> String {
@@ -162,5 +132,35 @@ pub(crate) fn detect_delimiter(bytes: &[u8]) -> u8 {
         b';'
     } else {
         b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_recognised() {
+        for cell in ["=1+2", " =A1", "@SUM(A1)", "\tx", "\r1", "+SUM(A1)", "-A1", "+\"x\""] {
+            assert!(looks_like_formula(cell), "{cell:?}");
+        }
+        for cell in ["+44 7911 123456", "+(44) 7911", "-1", "+", "07911 123456", "alice@contoso.com", ""] {
+            assert!(!looks_like_formula(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn scientific_notation_is_recognised() {
+        assert!(is_scientific_notation("4.47911E+11"));
+        assert!(is_scientific_notation("4e11"));
+        assert!(!is_scientific_notation("+44 7911 123456"));
+        assert!(!is_scientific_notation("E+11"));
+        assert!(!is_scientific_notation("4.4E+"));
+    }
+
+    #[test]
+    fn long_or_odd_cells_are_quoted_safely() {
+        assert_eq!(shown("a\u{1b}[31mb"), "\"a\\u{1b}[31mb\"");
+        assert_eq!(shown(&"x".repeat(100)).chars().count(), SHOWN_CHARS + 3);
     }
 }

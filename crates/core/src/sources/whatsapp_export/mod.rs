@@ -27,6 +27,7 @@ mod locations;
 mod marker_words;
 mod markers;
 mod media;
+mod renames;
 mod survey;
 mod text_lines;
 mod zone;
@@ -38,18 +39,30 @@ use super::{ExportError, ExportOptions};
 use crate::model::Item;
 use chat::ChatReader;
 use locations::PendingChat;
+pub use renames::KnownChats;
 
 /// The items of a WhatsApp export, produced one message at a time.
 pub struct WhatsAppExport {
     options: ExportOptions,
+    known: KnownChats,
     pending: VecDeque<PendingChat>,
     current: Option<ChatReader>,
 }
 
 /// Opens the export at `location` (a .txt, a .zip, or a folder of them) and checks its first chat text.
 pub fn open(location: &Path, options: &ExportOptions) -> Result<WhatsAppExport, ExportError> {
+    open_known(location, options, KnownChats::default())
+}
+
+/// `open`, naming each chat as the archive already knows it (`KnownChats`): a group renamed since an earlier
+/// import keeps its archived name, so its keys do not change.
+pub fn open_known(
+    location: &Path,
+    options: &ExportOptions,
+    known: KnownChats,
+) -> Result<WhatsAppExport, ExportError> {
     let pending = locations::list(location)?.into();
-    let mut export = WhatsAppExport { options: options.clone(), pending, current: None };
+    let mut export = WhatsAppExport { options: options.clone(), known, pending, current: None };
     while export.current.is_none() && !export.pending.is_empty() {
         export.load_next()?;
     }
@@ -75,6 +88,8 @@ impl WhatsAppExport {
             PendingChat::ZipText { index, entry, shown } => locations::read_zip_text(index, &entry, shown)?,
         };
         let facts = survey::survey(&chat, &self.options)?;
+        let mut chat = chat;
+        chat.chat = self.known.identity(&chat.chat, &facts.former_names);
         self.current = Some(ChatReader::new(chat, facts, self.options.timezone)?);
         Ok(())
     }

@@ -15,6 +15,7 @@ use super::dates::{
 };
 use super::header::{is_invisible_mark, parse_header};
 use super::locations::ChatText;
+use super::renames::former_name;
 use crate::sources::{DateOrder, ExportError, ExportOptions};
 
 /// What a whole chat text settles.
@@ -25,12 +26,15 @@ pub(super) struct ChatFacts {
     pub time_ordered: bool,
     /// Everyone who sent a message (not WhatsApp's own lines), sorted.
     pub senders: BTreeSet<String>,
+    /// The group's earlier names its own lines record, oldest first (see `renames`).
+    pub former_names: Vec<String>,
 }
 
 pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFacts, ExportError> {
     let path = chat.error_path.as_path();
     let mut evidence = OrderEvidence::new(latest_year(chrono::Utc::now()));
     let mut senders = BTreeSet::new();
+    let mut former_names = Vec::new();
     let mut headers = 0usize;
     let mut orphan = None;
     for line in chat.lines()? {
@@ -76,10 +80,15 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
             }
             _ => {}
         }
-        if let Body::Message { sender, .. } =
-            classify(line.content.get(header.body_start..).unwrap_or(""), header.layout)
-        {
-            senders.insert(sender);
+        match classify(line.content.get(header.body_start..).unwrap_or(""), header.layout) {
+            Body::Message { sender, .. } => {
+                senders.insert(sender);
+            }
+            Body::System { text } => {
+                if let Some(name) = former_name(text).filter(|name| !former_names.contains(name)) {
+                    former_names.push(name);
+                }
+            }
         }
     }
     if headers == 0 {
@@ -101,7 +110,7 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
         }
     };
     let time_ordered = check_every_date(chat, order, options.date_order.is_some(), &evidence)?;
-    Ok(ChatFacts { order, time_ordered, senders })
+    Ok(ChatFacts { order, time_ordered, senders, former_names })
 }
 
 /// Every header must be a real date and time under `order`. Also answers whether the times never go back.
