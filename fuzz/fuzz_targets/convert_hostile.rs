@@ -13,8 +13,10 @@ use docket_core::model::{Attachment, AttachmentContent, Item, ItemKind, Particip
 use libfuzzer_sys::fuzz_target;
 
 /// Docket's own header names (`X-Docket-*`) that an extra header may not reuse.
-const OWN_HEADERS: [&str; 6] = [
+const OWN_HEADERS: [&str; 8] = [
     "X-Docket-Source",
+    "X-Docket-Sender-Identity",
+    "X-Docket-Recipient-Identity",
     "X-Docket-Chat",
     "X-Docket-Source-Id",
     "X-Docket-Record-SHA256",
@@ -58,6 +60,8 @@ fn participant(name: String, fields: &mut Fields<'_>) -> Participant {
         phone: fields.optional(),
         email: fields.optional(),
         handle: fields.optional(),
+        // Set by the pipeline from the mapping CSV's normalised address, never from source data.
+        mailbox: None,
     }
 }
 
@@ -141,7 +145,10 @@ fn expected_headers(item: &Item) -> BTreeMap<String, usize> {
     for name in ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"] {
         add(name);
     }
-    for name in OWN_HEADERS.iter().filter(|n| **n != "X-Docket-Note") {
+    // The identity headers appear only for participants the mapping names by a mailbox; these have none.
+    for name in OWN_HEADERS.iter().filter(|n| {
+        !matches!(**n, "X-Docket-Note" | "X-Docket-Sender-Identity" | "X-Docket-Recipient-Identity")
+    }) {
         add(name);
     }
     for _ in &item.notes {
