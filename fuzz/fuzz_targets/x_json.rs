@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
         1 => ItemKind::Mention,
         _ => ItemKind::DirectMessage,
     };
-    let account = XAccount { id: "1512345678901234567".into(), username: "contoso".into(), name: "Contoso".into() };
+    let account =
+        XAccount { id: "1512345678901234567".into(), username: "contoso".into(), name: "Contoso".into() };
     if let Ok(items) = decode_items(json, kind, &account) {
         for item in items {
             if let Ok(rendered) = docket_core::attachments::load_and_render(&item) {
