@@ -3,7 +3,7 @@
 //! current mapping, from the originals the ledger kept (the export need not be there any more).
 
 use docket_core::connector;
-use docket_core::ledger::Ledger;
+use docket_core::ledger::{HeldRow, Ledger};
 use tokio_util::sync::CancellationToken;
 
 use super::run::{print_summary, summary_exit, target_flags};
@@ -13,54 +13,29 @@ use crate::exit::{self, Exit};
 use crate::plan::{self, EnvThenKeychain};
 use crate::progress_bar;
 
-/// One held item as `docket held` prints it.
-#[derive(serde::Serialize)]
-struct Held {
-    item_key: String,
-    mailbox: String,
-    state: String,
-    reason: String,
-    detail: Option<String>,
-    chat: String,
-    source_id: String,
-    item_time: String,
-}
-
 pub fn held(args: HeldArgs) -> Exit {
-    let rows = (|| -> Result<Vec<Held>, docket_core::Error> {
+    let rows = (|| -> Result<Vec<HeldRow>, docket_core::Error> {
         let ledger = Ledger::open_existing(&state_dir(&args.state)?)?;
-        Ok(match &args.source {
-            Some(source) => {
-                let plan = plan::from_flags(&source_only(source), None)?;
-                let rows = ledger.held_for_source(&plan.label(), args.limit)?;
-                rows.into_iter()
-                    .map(|row| Held {
-                        reason: row.reason.unwrap_or_else(|| row.state.clone()),
-                        item_key: row.item_key,
-                        mailbox: row.mailbox,
-                        state: row.state,
-                        detail: row.detail,
-                        chat: row.chat,
-                        source_id: row.source_id,
-                        item_time: row.item_time,
-                    })
-                    .collect()
-            }
-            None => ledger
-                .held(None, args.limit)?
-                .into_iter()
-                .map(|row| Held {
-                    item_key: row.item_key,
-                    mailbox: row.mailbox,
-                    state: row.state,
-                    reason: row.reason,
-                    detail: row.detail,
-                    chat: row.chat,
-                    source_id: row.source_id,
-                    item_time: row.item_time,
-                })
-                .collect(),
-        })
+        let Some(source) = &args.source else {
+            return Ok(ledger.held(None, args.limit)?);
+        };
+        // One source's rows (by its ledger label), in the same shape as every source's.
+        let plan = plan::from_flags(&source_only(source), None)?;
+        let rows = ledger.held_for_source(&plan.label(), args.limit)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| HeldRow {
+                reason: row.reason.unwrap_or_else(|| row.state.clone()),
+                source: plan.source_kind.as_str().to_string(),
+                item_key: row.item_key,
+                mailbox: row.mailbox,
+                state: row.state,
+                detail: row.detail,
+                chat: row.chat,
+                source_id: row.source_id,
+                item_time: row.item_time,
+            })
+            .collect())
     })();
     let rows = match rows {
         Ok(rows) => rows,

@@ -15,7 +15,9 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-pub use coverage::{merge as coverage_merge, ChatCoverage, ChatSpan, CoverageGap, Period};
+pub use coverage::{
+    gaps as coverage_gaps, merge as coverage_merge, ChatCoverage, ChatSpan, CoverageGap, Period,
+};
 pub use mailbox::{MailboxRow, ReadBack};
 pub use reports::{DayCount, LedgerRow};
 

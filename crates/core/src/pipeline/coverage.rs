@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::ledger::{coverage_merge, ChatSpan, Ledger, LedgerError, Period};
+use crate::ledger::{coverage_gaps, coverage_merge, ChatSpan, Ledger, LedgerError, Period};
 use crate::model::{Item, SourceKind};
 
 /// WhatsApp's export caps ("Export chat" help: up to 10,000 recent messages with media, 40,000 without).
@@ -119,10 +119,8 @@ fn cap_warning(chat: &str, seen: &Seen) -> Option<String> {
 /// The periods next to this run's span that neither it nor any earlier export covers.
 fn gap_warnings(source: SourceKind, chat: &str, seen: &Seen, mut earlier: Vec<Period>) -> Vec<String> {
     earlier.push((seen.first, seen.last));
-    let merged = coverage_merge(earlier);
-    merged
-        .windows(2)
-        .map(|pair| (pair[0].1, pair[1].0))
+    coverage_gaps(&coverage_merge(earlier))
+        .into_iter()
         .filter(|(after, before)| *before == seen.first || *after == seen.last)
         .map(|(after, before)| {
             format!(

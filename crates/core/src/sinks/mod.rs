@@ -78,35 +78,12 @@ impl Written {
     }
 }
 
-/// The `X-Docket-Record-SHA256` a stored message carries, read from its header block only.
+/// The `X-Docket-Record-SHA256` a stored message carries, read from its header block only (mail-parser, as
+/// the Graph route reads messages back).
 pub fn stored_record_digest(message: &[u8]) -> Option<String> {
-    let end = find_header_end(message).unwrap_or(message.len());
-    let head = std::str::from_utf8(&message[..end]).ok()?;
-    let mut value: Option<String> = None;
-    for line in head.split("\r\n").flat_map(|l| l.split('\n')) {
-        match value.as_mut() {
-            // A folded continuation of the header being read.
-            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line.trim()),
-            Some(_) => break,
-            None => {
-                if let Some((name, rest)) = line.split_once(':') {
-                    if name.trim().eq_ignore_ascii_case("X-Docket-Record-SHA256") {
-                        value = Some(rest.trim().to_string());
-                    }
-                }
-            }
-        }
-    }
-    value.map(|v| v.to_ascii_lowercase()).filter(|v| !v.is_empty())
-}
-
-fn find_header_end(message: &[u8]) -> Option<usize> {
-    let crlf = message.windows(4).position(|w| w == b"\r\n\r\n");
-    let lf = message.windows(2).position(|w| w == b"\n\n");
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    let headers = mail_parser::MessageParser::default().parse_headers(message)?;
+    let value = headers.header_raw("X-Docket-Record-SHA256")?.trim().to_ascii_lowercase();
+    (!value.is_empty()).then_some(value)
 }
 
 /// What an object already stored under `name` means for a write of `new_sha256` (whose source record digest
