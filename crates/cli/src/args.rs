@@ -207,7 +207,8 @@ pub struct HeldArgs {
     /// How many items to list, newest first.
     #[arg(long, default_value_t = 200)]
     pub limit: usize,
-    /// Print one JSON array (item_key, mailbox, state, reason, detail, chat, source_id, item_time per item).
+    /// Print one JSON array (item_key, mailbox, state, reason, detail, source, chat, source_id, item_time per
+    /// item).
     #[arg(long)]
     pub json: bool,
 }
