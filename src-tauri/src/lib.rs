@@ -70,6 +70,7 @@ pub fn build_with<R: Runtime>(
             checks::preview_source,
             checks::preview_routing,
             checks::test_x_account,
+            checks::check_telegram_bot,
             import::start_import,
             import::cancel_import,
             connectors::list_connectors,

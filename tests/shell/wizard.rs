@@ -32,9 +32,15 @@ fn a_stored_secret_shows_as_stored_and_no_response_carries_its_value() {
         .expect("store_secret succeeds");
     let after = shell.invoke("secret_status", json!({})).expect("secret_status succeeds");
 
-    assert_eq!(before, json!({ "storage_connection": false, "azure_client_secret": false }));
+    assert_eq!(
+        before,
+        json!({ "storage_connection": false, "azure_client_secret": false, "telegram_bot_token": false })
+    );
     assert_eq!(stored, json!({ "name": "storage_connection", "stored": true }));
-    assert_eq!(after, json!({ "storage_connection": true, "azure_client_secret": false }));
+    assert_eq!(
+        after,
+        json!({ "storage_connection": true, "azure_client_secret": false, "telegram_bot_token": false })
+    );
     for response in [&before, &stored, &after] {
         let body = response.to_string();
         assert!(!body.contains(azurite::DEV_ACCOUNT_KEY) && !body.contains("AccountKey"), "{body}");
@@ -54,7 +60,10 @@ fn a_secret_that_is_not_a_connection_string_is_refused_without_repeating_it() {
     assert_eq!(error["code"], "bad_config");
     assert!(!error.to_string().contains("hunter2"), "{error}");
     let status = shell.invoke("secret_status", json!({}));
-    assert_eq!(status, Ok(json!({ "storage_connection": false, "azure_client_secret": false })));
+    assert_eq!(
+        status,
+        Ok(json!({ "storage_connection": false, "azure_client_secret": false, "telegram_bot_token": false }))
+    );
 }
 
 #[test]
@@ -231,4 +240,37 @@ fn test_x_account_names_the_account_the_stored_credentials_belong_to_and_a_wrong
         !error.to_string().contains(&wrong) && !error.to_string().contains(fake_x::ACCESS_TOKEN),
         "{error}"
     );
+}
+
+#[test]
+fn check_telegram_bot_names_the_bot_says_what_blocks_polling_and_never_returns_the_token() {
+    use docket_testkit::fake_telegram_bot::{self as fake_bot, FakeTelegramBot};
+    let bot = FakeTelegramBot::start();
+    // This test binary's only use of the variable; nextest runs each test in its own process.
+    std::env::set_var(docket_core::config::env::TELEGRAM_API_BASE, &bot.base);
+    let state = tempfile::tempdir().expect("temp dir");
+    let shell = shell_with_state_dir(state.path());
+
+    let error = shell.invoke("check_telegram_bot", json!({})).expect_err("no token yet");
+    assert!(error["message"].as_str().is_some_and(|m| m.contains("token")), "{error}");
+    let refused = shell
+        .invoke("store_secret", json!({ "name": "telegram_bot_token", "value": "not a token" }))
+        .expect_err("refused before the keychain");
+    assert_eq!(refused["code"], "bad_config");
+    shell
+        .invoke("store_secret", json!({ "name": "telegram_bot_token", "value": fake_bot::TOKEN }))
+        .expect("stored");
+    let status = shell.invoke("secret_status", json!({})).expect("status");
+    assert_eq!(status["telegram_bot_token"], true);
+
+    let check = shell.invoke("check_telegram_bot", json!({})).expect("the bot answers");
+    assert_eq!(check["username"], fake_bot::BOT_USERNAME);
+    assert_eq!(check["webhook_set"], false);
+    assert_eq!(check["chats"], json!([]), "nothing polled yet");
+    bot.set_webhook(Some("https://hooks.example.com/docket"));
+    let check = shell.invoke("check_telegram_bot", json!({})).expect("the bot answers");
+    assert_eq!(check["webhook_set"], true);
+    assert!(check["warnings"].to_string().contains("deleteWebhook"), "{check}");
+    assert!(!check.to_string().contains(fake_bot::TOKEN) && !status.to_string().contains(fake_bot::TOKEN));
+    assert!(!bot.requests().iter().any(|r| r.method == "getUpdates"), "a check confirms nothing to Telegram");
 }

@@ -31,6 +31,7 @@ import type {
   SourcePreview,
   StoredSecret,
   XAccount,
+  BotCheck,
 } from './types';
 import type { AppCheck } from './generated/AppCheck';
 import type { CloudName } from './generated/CloudName';
@@ -268,6 +269,14 @@ export function previewRouting(request: RunPlan, limit = 10): Promise<RoutedItem
 /** The X step's live check: whom the four stored X credentials belong to (`GET /2/users/me`). */
 export function testXAccount(): Promise<XAccount> {
   return call<XAccount>('test_x_account');
+}
+
+/**
+ * The live Telegram step's check: which bot the stored token belongs to (`getMe`), whether a webhook blocks
+ * polling (`getWebhookInfo`), and the chats its polls archived so far. It reads no updates.
+ */
+export function checkTelegramBot(): Promise<BotCheck> {
+  return call<BotCheck>('check_telegram_bot');
 }
 
 /**

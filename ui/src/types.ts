@@ -38,3 +38,4 @@ export type { SourcePreview } from './generated/SourcePreview';
 export type { StoredSecret } from './generated/StoredSecret';
 export type { RateLimitStatus } from './generated/RateLimitStatus';
 export type { XAccount } from './generated/XAccount';
+export type { BotCheck } from './generated/BotCheck';

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Runtime};
 use super::off_ui_thread;
 use crate::ipc_error::IpcError;
 use crate::secret_vault::SecretVaultExt;
+use crate::state_folder::StateFolderExt;
 
 /// How many items `preview_source` lists when the UI does not say.
 pub const DEFAULT_PREVIEW_ITEMS: usize = 20;
@@ -55,4 +56,17 @@ pub async fn preview_routing(request: RunPlan, limit: Option<usize>) -> Result<V
 pub async fn test_x_account<R: Runtime>(app: AppHandle<R>) -> Result<connector::x::XAccount, IpcError> {
     let store = app.secret_vault().store();
     Ok(connector::x::verify_account(store.as_ref(), &connector::x::api_base_from_env()).await?)
+}
+
+/// The live Telegram step's check: which bot the stored token is (`getMe`), whether a webhook stands in the
+/// way (`getWebhookInfo`), and the chats its earlier polls archived into this ledger. It never reads updates.
+/// The Bot API base is `DOCKET_TELEGRAM_API_BASE` when set (tests), else Telegram's own.
+#[tauri::command]
+pub async fn check_telegram_bot<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<connector::telegram_bot::BotCheck, IpcError> {
+    let store = app.secret_vault().store();
+    let ledger = app.state_folder().open_ledger()?;
+    let api_base = docket_core::config::env::telegram_api_base();
+    Ok(connector::telegram_bot::check(store.as_ref(), &api_base, Some(&ledger)).await?)
 }

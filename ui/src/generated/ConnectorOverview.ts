@@ -23,4 +23,9 @@ totals: DayCount,
 /**
  * From 30 days before the Entra ID app's client secret expires (when Docket knows the date).
  */
-secret_warning: SecretExpiryWarning | null, };
+secret_warning: SecretExpiryWarning | null, 
+/**
+ * A Telegram bot connector whose last poll is close to Telegram's 24-hour limit (or that never polled
+ * long after it was saved): updates older than 24 hours are lost.
+ */
+poll_warning: string | null, };

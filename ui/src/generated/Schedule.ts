@@ -3,4 +3,4 @@
 /**
  * When a connector runs on its own. Times are the computer's local time.
  */
-export type Schedule = { "kind": "daily", at: string, } | { "kind": "every_hours", hours: number, } | { "kind": "manual" };
+export type Schedule = { "kind": "daily", at: string, } | { "kind": "every_hours", hours: number, } | { "kind": "every_minutes", minutes: number, } | { "kind": "manual" };

@@ -3,4 +3,4 @@
 /**
  * A secret the wizard may store.
  */
-export type SecretName = "storage_connection" | "azure_client_secret" | "x_api_key" | "x_api_secret" | "x_access_token" | "x_access_token_secret";
+export type SecretName = "storage_connection" | "azure_client_secret" | "x_api_key" | "x_api_secret" | "x_access_token" | "x_access_token_secret" | "telegram_bot_token";

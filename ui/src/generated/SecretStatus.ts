@@ -3,4 +3,4 @@
 /**
  * Which known secrets are stored: booleans only, never a value.
  */
-export type SecretStatus = { storage_connection: boolean, azure_client_secret: boolean, };
+export type SecretStatus = { storage_connection: boolean, azure_client_secret: boolean, telegram_bot_token: boolean, };

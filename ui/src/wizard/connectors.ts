@@ -12,7 +12,7 @@ export interface Prerequisite {
 }
 
 export interface ConnectorChoice {
-  kind: ConnectorKind | 'x';
+  kind: ConnectorKind;
   name: string;
   /** The mailbox folder Microsoft's connector imports into. */
   folder: string;
@@ -33,6 +33,14 @@ export const CONNECTORS: readonly ConnectorChoice[] = [
     name: 'Telegram (export)',
     folder: 'Telegram Archiver',
     source: 'A Telegram Desktop export, JSON or HTML: result.json or messages.html, or the folder that holds it.',
+    available: true,
+  },
+  {
+    kind: 'telegram_bot',
+    name: 'Telegram (live, through your bot)',
+    folder: 'Telegram Archiver',
+    source:
+      'Groups, channels and Telegram Business chats, captured as they happen by the organisation’s own bot through Telegram’s Bot API. Nothing is installed on phones and nobody exports anything.',
     available: true,
   },
   {
@@ -71,6 +79,12 @@ const SOURCE_ACCOUNT: Record<ConnectorKind, Prerequisite> = {
     label: 'You have the organisation’s Telegram export, made from the account the organisation controls.',
     detail: 'In Telegram Desktop: Settings › Advanced › Export Telegram data, in the machine-readable JSON format.',
   },
+  telegram_bot: {
+    id: 'source_account',
+    label: 'You can create a Telegram bot for the organisation with @BotFather, and add it where the business talks.',
+    detail:
+      'The bot must be a member of each group (with privacy mode off, or as an admin), an admin of each channel, or connected to the organisation’s Telegram Business account. It only receives messages sent after it joins, so add it before the conversations you must keep.',
+  },
   x: {
     id: 'source_account',
     label: 'You have an X (Twitter) account for your organisation, and a developer app for it.',
@@ -93,11 +107,26 @@ const USERS_KNOWN: Prerequisite = {
     'Items map to mailboxes by a CSV of mobile numbers and addresses, or by the email address an item carries. An item that maps to nobody is kept aside as unmapped, not imported.',
 };
 
+const TELEGRAM_USERS_KNOWN: Prerequisite = {
+  id: 'users_known',
+  label: 'You know each employee’s Telegram user ID or username, and mailbox address.',
+  detail:
+    'The Bot API shows no phone numbers, so items map to mailboxes by a CSV with TelegramUserId or TelegramUsername columns, or by an owner mailbox that receives every item. An item that maps to nobody is kept aside as unmapped, not imported.',
+};
+
+const BOT_24_HOURS: Prerequisite = {
+  id: 'bot_24_hours',
+  label: 'You know Telegram keeps a bot’s undelivered updates only 24 hours.',
+  detail:
+    'Docket polls the bot every few minutes while it runs. Keep it running, or let scheduled imports run when Docket is closed; the dashboard warns when the last poll is close to 24 hours old.',
+};
+
 /** The checklist for one connector, in the order the docs give it; a trial leaves the tenant's items out. */
 export function prerequisites(kind: ConnectorKind | null, trial = false): readonly Prerequisite[] {
   const tenant = trial ? [] : TENANT;
   if (kind === null) return tenant;
   if (kind === 'x') return [...tenant, SOURCE_ACCOUNT.x, X_DAILY_CAP];
+  if (kind === 'telegram_bot') return [...tenant, SOURCE_ACCOUNT.telegram_bot, TELEGRAM_USERS_KNOWN, BOT_24_HOURS];
   return [...tenant, SOURCE_ACCOUNT[kind], USERS_KNOWN];
 }
 

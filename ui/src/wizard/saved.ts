@@ -1,15 +1,26 @@
 // The wizard and a saved connector, both ways: what Finish saves (the RunPlan, the Entra ID app's IDs, the
 // consent and the schedule; never a secret) and the wizard filled in again from a saved connector, so that
 // every choice of the Delivery step round-trips. It deliberately calls no command (App.svelte saves).
-import { defaultTimezone, importRequest, initialState, isTrial, requiredConsent, type ConnectorKind, type WizardState } from './state';
+import {
+  BOT_LOCATION_PREFIX,
+  defaultTimezone,
+  importRequest,
+  initialState,
+  isTrial,
+  planConnectorKind,
+  requiredConsent,
+  type ConnectorKind,
+  type WizardState,
+} from './state';
 import type { ConnectorSettings, SavedConnector, Schedule } from '../types';
 
-const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', x: 'X' };
+const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', telegram_bot: 'Telegram', x: 'X' };
 
 /** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
 export function suggestedName(state: WizardState): string {
   const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
   if (state.connector === 'x' && state.source.xAccount) return `X – @${state.source.xAccount.username}`;
+  if (state.connector === 'telegram_bot') return state.source.bot ? `Telegram – @${state.source.bot.username}` : 'Telegram bot';
   const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
   return file === '' ? kind : `${kind} – ${file}`;
 }
@@ -49,9 +60,10 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
   const azure = request.targets.find((t) => t.kind === 'azure');
   const dir = request.targets.find((t) => t.kind === 'dir');
   const trial = dir !== undefined && graph === undefined;
+  const connector = planConnectorKind(request);
   return {
     ...base,
-    connector: request.source_kind,
+    connector,
     entra: {
       ...base.entra,
       tenantId: entra?.tenant_id ?? (graph?.kind === 'graph' ? graph.tenant_id : ''),
@@ -61,7 +73,8 @@ export function stateFromConnector(saved: SavedConnector, timezone = defaultTime
     },
     source: {
       ...base.source,
-      location: request.location,
+      // A bot's location is `bot:USERNAME`; the Source step checks the bot again before Next.
+      location: connector === 'telegram_bot' ? request.location.trim().slice(BOT_LOCATION_PREFIX.length) : request.location,
       timezone: request.timezone,
       dateOrderNeeded: request.date_order !== null,
       dateOrder: request.date_order,

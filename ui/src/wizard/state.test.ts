@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import whatsappGraphPlan from './plans/whatsapp-graph.json';
+import telegramBotGraphPlan from './plans/telegram-bot-graph.json';
 import xGraphPlan from './plans/x-graph.json';
 
 import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidance';
@@ -9,6 +10,8 @@ import { connectorSettings, stateFromConnector } from './saved';
 import {
   blockers,
   canCheckMailboxes,
+  chooseConnector,
+  planConnectorKind,
   consentWords,
   expectedItems,
   firstUnreadyStep,
@@ -320,6 +323,65 @@ describe('the X connector', () => {
     expect(connectorSettings(s).name).toBe('X – @contoso');
     s.mapping.ownerMailbox = '';
     expect(blockers(s, 'mapping')).toEqual(['Enter the mailbox that receives the X account’s items.']);
+  });
+});
+
+describe('the live Telegram connector (the organisation’s bot)', () => {
+  const bot = {
+    id: 7123456789,
+    username: 'docket_archive_bot',
+    can_read_all_group_messages: true,
+    can_connect_to_business: true,
+    warnings: [],
+    webhook_set: false,
+    chats: [],
+    last_poll: null,
+  };
+
+  it('is polled every few minutes unless the admin chose a schedule, and the others go back to daily', () => {
+    const s = initialState('UTC');
+    chooseConnector(s, 'telegram_bot');
+    expect(s.schedule).toEqual({ kind: 'every_minutes', minutes: 5 });
+    expect(scheduleWords(s.schedule)).toBe('Every 5 minutes');
+    chooseConnector(s, 'whatsapp');
+    expect(s.schedule).toEqual({ kind: 'daily', at: '02:00' });
+    s.schedule = { kind: 'every_hours', hours: 2 };
+    chooseConnector(s, 'telegram_bot');
+    expect(s.schedule).toEqual({ kind: 'every_hours', hours: 2 });
+    expect(prerequisites('telegram_bot').map((p) => p.id)).toEqual(['m365_mailboxes', 'global_admin', 'source_account', 'users_known', 'bot_24_hours']);
+  });
+
+  it('waits for the token and a live check, and a webhook blocks Next', () => {
+    const s = initialState('UTC');
+    chooseConnector(s, 'telegram_bot');
+    expect(blockers(s, 'source')).toEqual(['Store the bot token.', 'Check the bot.']);
+    s.source.botStored = true;
+    s.source.bot = { ...bot, webhook_set: true, warnings: ['a webhook is set'] };
+    expect(blockers(s, 'source')).toEqual(['Delete the bot’s webhook, then check the bot again.']);
+    s.source.bot = bot;
+    expect(blockers(s, 'source')).toEqual([]);
+    s.schedule = { kind: 'every_minutes', minutes: 0 };
+    expect(blockers(s, 'review')).toEqual(['Choose every 1 to 720 minutes.']);
+  });
+
+  it('builds the same run plan as `docket run --source telegram-bot:NAME`, and round-trips through a saved connector', () => {
+    const s = completed();
+    chooseConnector(s, 'telegram_bot');
+    s.source.botStored = true;
+    s.source.bot = bot;
+    s.mapping.csvPath = ' /maps/telegram-people.csv ';
+    s.mapping.ownerMailbox = 'compliance@contoso.com';
+    const plan = importRequest(s);
+    expect(plan).toEqual(telegramBotGraphPlan.plan);
+    expect(planConnectorKind(plan)).toBe('telegram_bot');
+    expect(planConnectorKind({ source_kind: 'telegram', location: '/exports/result.json' })).toBe('telegram');
+    const settings = connectorSettings(s);
+    expect(settings.name).toBe('Telegram – @docket_archive_bot');
+    expect(settings.schedule).toEqual({ kind: 'every_minutes', minutes: 5 });
+    const again = stateFromConnector({ id: 'c-000000000001', created_at: '', updated_at: '', settings }, 'UTC');
+    expect(again.connector).toBe('telegram_bot');
+    expect(again.schedule).toEqual({ kind: 'every_minutes', minutes: 5 });
+    expect(blockers(again, 'source')).toContain('Check the bot.');
   });
 });
 

@@ -3,6 +3,7 @@
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
 import type { AppCheck, ConsentResult } from './identity-types';
+import type { BotCheck } from '../generated/BotCheck';
 import type { MailboxReport } from '../generated/MailboxReport';
 import type {
   CloudName,
@@ -17,8 +18,36 @@ import type {
   XAccount,
 } from '../types';
 
-/** The connectors the wizard sets up today. X (Twitter) is listed but not available yet. */
-export type ConnectorKind = 'whatsapp' | 'telegram' | 'x';
+/**
+ * The connectors the wizard sets up: exports (WhatsApp, Telegram), X through its API, and Telegram captured
+ * live by the organisation's bot (`telegram_bot`; its plan is a `telegram` source at `bot:USERNAME`).
+ */
+export type ConnectorKind = 'whatsapp' | 'telegram' | 'telegram_bot' | 'x';
+
+/** How a live Telegram plan's location begins (`bot:USERNAME`), as the core reads it. */
+export const BOT_LOCATION_PREFIX = 'bot:';
+
+/** How often the wizard suggests polling a Telegram bot: Telegram keeps undelivered updates 24 hours. */
+export const DEFAULT_BOT_POLL_MINUTES = 5;
+export const MAX_EVERY_MINUTES = 720;
+
+/** The connector kind a saved plan is: a `telegram` plan at `bot:…` is the live bot connector. */
+export function planConnectorKind(plan: Pick<RunPlan, 'source_kind' | 'location'>): ConnectorKind {
+  if (plan.source_kind === 'telegram' && plan.location.trim().startsWith(BOT_LOCATION_PREFIX)) return 'telegram_bot';
+  return plan.source_kind;
+}
+
+/**
+ * Chooses the connector, and the schedule that suits it unless the admin already picked one: a bot is polled
+ * every few minutes (Telegram keeps its updates 24 hours), the others run daily.
+ */
+export function chooseConnector(state: WizardState, kind: ConnectorKind): void {
+  state.connector = kind;
+  const polling = state.schedule.kind === 'every_minutes';
+  const defaultDaily = state.schedule.kind === 'daily' && state.schedule.at === '02:00';
+  if (kind === 'telegram_bot' && defaultDaily) state.schedule = { kind: 'every_minutes', minutes: DEFAULT_BOT_POLL_MINUTES };
+  else if (kind !== 'telegram_bot' && polling) state.schedule = { kind: 'daily', at: '02:00' };
+}
 
 export const STEPS = [
   { id: 'start', title: 'Start' },
@@ -79,6 +108,10 @@ export interface WizardState {
     xStored: boolean;
     /** X: the account the stored credentials belong to, from the live check. */
     xAccount: XAccount | null;
+    /** Telegram bot: whether its token is in the keychain. */
+    botStored: boolean;
+    /** Telegram bot: the live check (which bot, what blocks polling, the chats archived so far). */
+    bot: BotCheck | null;
   };
   delivery: {
     /** Where messages go: each mapped mailbox through Graph (the default), or a trial folder. */
@@ -141,6 +174,8 @@ export function initialState(timezone = defaultTimezone()): WizardState {
       previewedWith: null,
       xStored: false,
       xAccount: null,
+      botStored: false,
+      bot: null,
     },
     delivery: { target: 'graph', cloud: 'global', folderPath: '', allowDrafts: false, archiveCopy: false, wasArchiveOnly: false },
     storage: { secretStored: false, container: '', probe: null, testedContainer: null },
@@ -279,6 +314,12 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
         if (state.source.xAccount === null) out.push('Check the X account.');
         break;
       }
+      if (state.connector === 'telegram_bot') {
+        if (!state.source.botStored) out.push('Store the bot token.');
+        if (state.source.bot === null) out.push('Check the bot.');
+        else if (state.source.bot.webhook_set) out.push('Delete the bot’s webhook, then check the bot again.');
+        break;
+      }
       if (state.source.location.trim() === '') out.push('Enter the export’s path.');
       if (state.source.timezone.trim() === '') out.push('Enter the time zone the export was made in.');
       if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push('Choose the date order.');
@@ -331,6 +372,9 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       if (sc.kind === 'every_hours' && !(Number.isInteger(sc.hours) && sc.hours >= 1 && sc.hours <= 168)) {
         out.push('Choose every 1 to 168 hours.');
       }
+      if (sc.kind === 'every_minutes' && !(Number.isInteger(sc.minutes) && sc.minutes >= 1 && sc.minutes <= MAX_EVERY_MINUTES)) {
+        out.push(`Choose every 1 to ${MAX_EVERY_MINUTES} minutes.`);
+      }
       break;
     }
   }
@@ -372,6 +416,22 @@ export function importRequest(state: WizardState): RunPlan {
   const csv = m.csvPath.trim();
   const owner = m.ownerMailbox.trim();
   const targets = planTargets(state);
+  if (state.connector === 'telegram_bot') {
+    // Live capture: the connector is named after the bot its token belongs to; Bot API times are UTC.
+    return {
+      source_kind: 'telegram',
+      location: `${BOT_LOCATION_PREFIX}${s.bot?.username ?? ''}`,
+      timezone: 'UTC',
+      date_order: null,
+      mapping_csv: csv === '' ? null : csv,
+      auto_map: m.autoMap,
+      owner_mailbox: owner === '' ? null : owner,
+      folder: null,
+      default_region: null,
+      targets,
+      concurrency: 16,
+    };
+  }
   if (state.connector === 'x') {
     // Everything goes to the one mailbox the admin chose, as Microsoft's X connector does.
     return {
@@ -389,7 +449,7 @@ export function importRequest(state: WizardState): RunPlan {
     };
   }
   return {
-    source_kind: state.connector ?? 'whatsapp',
+    source_kind: state.connector === 'telegram' ? 'telegram' : 'whatsapp',
     location: s.location.trim(),
     timezone: s.timezone.trim(),
     date_order: s.dateOrderNeeded ? s.dateOrder : null,
@@ -434,6 +494,8 @@ export function scheduleWords(schedule: Schedule): string {
       return `Daily at ${schedule.at} (imports what arrived since the last run)`;
     case 'every_hours':
       return schedule.hours === 1 ? 'Every hour' : `Every ${schedule.hours} hours`;
+    case 'every_minutes':
+      return schedule.minutes === 1 ? 'Every minute' : `Every ${schedule.minutes} minutes`;
     case 'manual':
       return 'Only when you press Run now';
   }

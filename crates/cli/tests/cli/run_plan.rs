@@ -30,7 +30,7 @@ fn show_plan(fixture: &serde_json::Value, state: &Path) -> serde_json::Value {
 
 #[test]
 fn the_cli_and_the_wizard_build_the_same_plan_for_the_same_connector() {
-    for name in ["whatsapp-graph.json", "x-graph.json"] {
+    for name in ["whatsapp-graph.json", "x-graph.json", "telegram-bot-graph.json"] {
         let fixture = fixture(name);
         let state = tempfile::tempdir().expect("tempdir");
         let shown = show_plan(&fixture, state.path());

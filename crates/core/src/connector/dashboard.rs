@@ -28,6 +28,9 @@ pub struct ConnectorOverview {
     pub totals: DayCount,
     /// From 30 days before the Entra ID app's client secret expires (when Docket knows the date).
     pub secret_warning: Option<crate::identity::SecretExpiryWarning>,
+    /// A Telegram bot connector whose last poll is close to Telegram's 24-hour limit (or that never polled
+    /// long after it was saved): updates older than 24 hours are lost.
+    pub poll_warning: Option<String>,
 }
 
 impl ConnectorOverview {
@@ -56,6 +59,12 @@ pub fn connector_overviews<Tz: TimeZone>(
             .as_ref()
             .and_then(|app| app.secret_expires_at.as_deref())
             .and_then(|expires| super::client_secret_warning(expires, Utc::now()).ok().flatten());
+        let poll_warning = super::telegram_bot::poll_warning(
+            &connector.settings.request,
+            ledger,
+            connector.created(),
+            Utc::now(),
+        )?;
         out.push(ConnectorOverview {
             connector,
             source_label: label,
@@ -63,6 +72,7 @@ pub fn connector_overviews<Tz: TimeZone>(
             next_run,
             totals,
             secret_warning,
+            poll_warning,
         });
     }
     Ok(out)

@@ -33,6 +33,7 @@ pub use preview::{preview_source, PreviewItem, SourcePreview, MAX_PREVIEW_ITEMS,
 pub use routing::{preview_routing, RoutedItem};
 pub use saved::{
     ConnectorSettings, ConnectorStore, EntraApp, SavedConnector, Schedule, CONNECTORS_FILE, MAX_EVERY_HOURS,
+    MAX_EVERY_MINUTES,
 };
 pub use secret_names::{
     secret_status, store_secret, SecretName, SecretStatus, ADMIN_REFRESH_TOKEN_ENTRY,

@@ -21,6 +21,8 @@ pub const CONNECTORS_FILE: &str = "connectors.json";
 const FORMAT_VERSION: u32 = 1;
 /// The most hours `EveryHours` accepts (a week).
 pub const MAX_EVERY_HOURS: u32 = 168;
+/// The most minutes `EveryMinutes` accepts (12 hours: Telegram keeps a bot's undelivered updates 24 hours).
+pub const MAX_EVERY_MINUTES: u32 = 720;
 
 /// When a connector runs on its own. Times are the computer's local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -30,6 +32,9 @@ pub enum Schedule {
     Daily { at: String },
     /// Every `hours` hours after the last run started.
     EveryHours { hours: u32 },
+    /// Every `minutes` minutes after the last run started: live sources (a Telegram bot) that must be polled
+    /// often.
+    EveryMinutes { minutes: u32 },
     /// Only when the admin presses Run now.
     Manual,
 }
@@ -52,6 +57,13 @@ impl Schedule {
                     "every {hours} hours is not allowed; choose from 1 to {MAX_EVERY_HOURS} hours"
                 ),
             }),
+            Schedule::EveryMinutes { minutes } if (1..=MAX_EVERY_MINUTES).contains(minutes) => Ok(()),
+            Schedule::EveryMinutes { minutes } => Err(ConfigError::Invalid {
+                field: "schedule".into(),
+                message: format!(
+                    "every {minutes} minutes is not allowed; choose from 1 to {MAX_EVERY_MINUTES} minutes"
+                ),
+            }),
             Schedule::Manual => Ok(()),
         }
     }
@@ -68,6 +80,7 @@ impl Schedule {
         match self {
             Schedule::Manual => None,
             Schedule::EveryHours { hours } => Some(after + Duration::hours(i64::from(*hours))),
+            Schedule::EveryMinutes { minutes } => Some(after + Duration::minutes(i64::from(*minutes))),
             Schedule::Daily { at } => {
                 let clock = parse_clock(at).ok()?;
                 let local = after.with_timezone(tz);

@@ -26,6 +26,8 @@ pub enum SecretName {
     XAccessToken,
     /// X: the access token secret.
     XAccessTokenSecret,
+    /// Telegram: the bot token @BotFather gave for the organisation's bot (live capture).
+    TelegramBotToken,
 }
 
 /// The keychain entry of the Entra ID app's client secret.
@@ -36,13 +38,14 @@ pub const AZURE_CLIENT_SECRET_ENTRY: &str = "azure-client-secret";
 pub use crate::identity::ADMIN_REFRESH_TOKEN_ENTRY;
 
 impl SecretName {
-    pub const ALL: [SecretName; 6] = [
+    pub const ALL: [SecretName; 7] = [
         SecretName::StorageConnection,
         SecretName::AzureClientSecret,
         SecretName::XApiKey,
         SecretName::XApiSecret,
         SecretName::XAccessToken,
         SecretName::XAccessTokenSecret,
+        SecretName::TelegramBotToken,
     ];
 
     /// The keychain entry the secret is kept under.
@@ -54,6 +57,7 @@ impl SecretName {
             SecretName::XApiSecret => super::x::API_SECRET_ENTRY,
             SecretName::XAccessToken => super::x::ACCESS_TOKEN_ENTRY,
             SecretName::XAccessTokenSecret => super::x::ACCESS_TOKEN_SECRET_ENTRY,
+            SecretName::TelegramBotToken => super::telegram_bot::TOKEN_ENTRY,
         }
     }
 }
@@ -63,6 +67,7 @@ impl SecretName {
 pub struct SecretStatus {
     pub storage_connection: bool,
     pub azure_client_secret: bool,
+    pub telegram_bot_token: bool,
 }
 
 /// Checks that `value` is usable as the named secret and stores it. A connection string that does not
@@ -90,6 +95,7 @@ pub fn store_secret(
         | SecretName::XApiSecret
         | SecretName::XAccessToken
         | SecretName::XAccessTokenSecret => super::x::checked_credential(name, trimmed.expose())?,
+        SecretName::TelegramBotToken => super::telegram_bot::checked_token(trimmed.expose())?,
     }
     secrets.set(name.entry(), &trimmed)?;
     Ok(())
@@ -101,6 +107,7 @@ pub fn secret_status(secrets: &dyn SecretStore) -> Result<SecretStatus, Error> {
     Ok(SecretStatus {
         storage_connection: stored(SecretName::StorageConnection)?,
         azure_client_secret: stored(SecretName::AzureClientSecret)?,
+        telegram_bot_token: stored(SecretName::TelegramBotToken)?,
     })
 }
 

@@ -5,19 +5,23 @@
 //! It owns no HTTP (`sources::telegram_bot` does) and no IPC.
 
 use super::{run_opened, CancellationToken, RunPlan};
+use crate::config::ConfigError;
 use crate::error::Error;
+use crate::ledger::ChatCoverage;
 use crate::ledger::Ledger;
 use crate::model::RunSummary;
 use crate::pipeline::ProgressFn;
 use crate::secrets::SecretStore;
 pub use crate::sources::telegram_bot::{
-    BotError, BotHistory, BotSettings, TelegramBotSource, OFFSET_CHECKPOINT, POLLED_AT_CHECKPOINT,
+    stale_poll_warning, BotError, BotHistory, BotSettings, TelegramBotSource, OFFSET_CHECKPOINT,
+    POLLED_AT_CHECKPOINT, STALE_POLL_HOURS,
 };
 
 /// The keychain entry of the bot token.
 pub const TOKEN_ENTRY: &str = "telegram-bot-token";
-/// A plan's `location` for a bot connector is `bot:NAME` (its `source_kind` is `telegram`): the UI's
-/// generated types stay as they are until the wizard gains the connector.
+/// A plan's `location` for a bot connector is `bot:NAME` (its `source_kind` is `telegram`), NAME being the
+/// bot's username as the wizard's live check found it (or any name given to `docket run --source
+/// telegram-bot:NAME`).
 pub const LOCATION_PREFIX: &str = "bot:";
 /// Batches one drain reads at most (100 updates each), so a flood cannot keep a scheduled run going forever.
 const MAX_BATCHES: usize = 1_000;
@@ -108,8 +112,9 @@ fn add(mut sum: RunSummary, next: RunSummary) -> RunSummary {
     sum
 }
 
-/// What the live check found: the bot, what it may read, and what stands in the way of polling.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// What the live check found: the bot, what it may read, what stands in the way of polling, and the chats
+/// its earlier polls archived.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct BotCheck {
     pub id: i64,
     pub username: String,
@@ -118,11 +123,52 @@ pub struct BotCheck {
     pub can_connect_to_business: bool,
     /// Problems the admin must fix before polling (a webhook), and advice (privacy mode on).
     pub warnings: Vec<String>,
+    /// A webhook is set: every poll would fail with 409 until it is deleted.
+    pub webhook_set: bool,
+    /// The chats this bot's connector has archived so far (empty before its first poll).
+    pub chats: Vec<ChatCoverage>,
+    /// When it last polled successfully (RFC 3339), if ever.
+    pub last_poll: Option<String>,
+}
+
+/// Refuses what cannot be a bot token before it reaches the keychain. @BotFather's tokens are the bot's
+/// numeric id, a colon and a string of letters, digits, `-` and `_` (e.g. `110201543:AAHdqTcvCH1vGW…`). The
+/// error never repeats the value.
+pub fn checked_token(value: &str) -> Result<(), Error> {
+    let invalid = |message: &str| -> Error {
+        ConfigError::Invalid { field: "Telegram bot token".into(), message: message.into() }.into()
+    };
+    if value.is_empty() {
+        return Err(invalid(
+            "the bot token is empty; in Telegram, open @BotFather, send /mybots, choose the bot and press API \
+             Token, then paste the whole token",
+        ));
+    }
+    let valid = value.split_once(':').is_some_and(|(id, secret)| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && secret.len() >= 20
+            && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    });
+    if !valid {
+        return Err(invalid(
+            "this is not a bot token: @BotFather's tokens are the bot's number, a colon and about 35 letters and \
+             digits (like 110201543:AAHdqTcv…). Copy the whole token from @BotFather (/mybots › your bot › API \
+             Token) without surrounding text",
+        ));
+    }
+    Ok(())
 }
 
 /// The wizard's live check against `api_base`: `getMe` (whose bot the stored token is) and `getWebhookInfo`
-/// (a webhook would make every poll fail with 409). A refused token is `bad_config`, with no retry.
-pub async fn check(secrets: &dyn SecretStore, api_base: &str) -> Result<BotCheck, Error> {
+/// (a webhook would make every poll fail with 409). A refused token is `bad_config`, with no retry. With
+/// `ledger`, it adds the chats the bot's connector archived so far and its last poll. It never calls
+/// `getUpdates`, so it confirms nothing to Telegram.
+pub async fn check(
+    secrets: &dyn SecretStore,
+    api_base: &str,
+    ledger: Option<&Ledger>,
+) -> Result<BotCheck, Error> {
     use crate::sources::telegram_bot::BotClient;
     let token = match secrets.get(TOKEN_ENTRY)? {
         Some(token) if !token.expose().trim().is_empty() => token,
@@ -142,7 +188,9 @@ pub async fn check(secrets: &dyn SecretStore, api_base: &str) -> Result<BotCheck
         );
     }
     let webhook = client.call("getWebhookInfo", &serde_json::json!({}), 0).await?;
-    if webhook.get("url").and_then(serde_json::Value::as_str).is_some_and(|url| !url.is_empty()) {
+    let webhook_set =
+        webhook.get("url").and_then(serde_json::Value::as_str).is_some_and(|url| !url.is_empty());
+    if webhook_set {
         warnings.push(
             "a webhook is set for this bot, so Docket cannot poll it (Telegram answers 409). If nothing else \
              should receive this bot's updates, delete the webhook (deleteWebhook); Docket never deletes it \
@@ -150,11 +198,47 @@ pub async fn check(secrets: &dyn SecretStore, api_base: &str) -> Result<BotCheck
                 .to_string(),
         );
     }
+    let username = me.get("username").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+    let (chats, last_poll) = match ledger {
+        Some(ledger) if !username.is_empty() => {
+            let settings = BotSettings::new(&username);
+            let source = settings.checkpoint_source();
+            let chats = ledger.coverage()?.into_iter().filter(|c| c.source == source).collect();
+            (chats, history(ledger, &settings)?.polled_at)
+        }
+        _ => (Vec::new(), None),
+    };
     Ok(BotCheck {
         id: me.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
-        username: me.get("username").and_then(serde_json::Value::as_str).unwrap_or_default().to_string(),
+        username,
         can_read_all_group_messages: flag("can_read_all_group_messages"),
         can_connect_to_business: flag("can_connect_to_business"),
         warnings,
+        webhook_set,
+        chats,
+        last_poll,
+    })
+}
+
+/// The dashboard's word on a bot connector's polling: the warning when its last successful poll is close to
+/// Telegram's 24-hour limit (`STALE_POLL_HOURS`), or when it has never polled although it was saved more
+/// than that long ago. `None` for any other plan.
+pub fn poll_warning(
+    plan: &RunPlan,
+    ledger: &Ledger,
+    saved_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, Error> {
+    let Some(name) = plan.telegram_bot_name() else { return Ok(None) };
+    let settings = BotSettings::new(name);
+    Ok(match history(ledger, &settings)?.polled_at {
+        Some(polled_at) => stale_poll_warning(name, &polled_at, now),
+        None if now - saved_at > chrono::Duration::hours(STALE_POLL_HOURS) => Some(format!(
+            "Telegram bot {name} has not been polled since it was saved {} hours ago; Telegram keeps undelivered \
+             updates only 24 hours. Run it now, and keep Docket running (or schedule docket run-due) so it polls \
+             every few minutes",
+            (now - saved_at).num_hours()
+        )),
+        None => None,
     })
 }

@@ -43,5 +43,6 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     super::x::XAccount::export_all(cfg)?;
     super::x::XCredentialStatus::export_all(cfg)?;
     super::x::RateLimitStatus::export_all(cfg)?;
+    super::telegram_bot::BotCheck::export_all(cfg)?;
     Ok(())
 }

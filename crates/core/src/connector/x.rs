@@ -65,6 +65,7 @@ fn label(name: SecretName) -> &'static str {
         SecretName::XAccessTokenSecret => "X access token secret",
         SecretName::StorageConnection => "storage connection string",
         SecretName::AzureClientSecret => "client secret",
+        SecretName::TelegramBotToken => "Telegram bot token",
     }
 }
 

@@ -172,7 +172,14 @@ impl Ledger {
         for (source, chat, spans, runs) in chats {
             let merged = merge(spans);
             let (Some(first), Some(last)) = (merged.first(), merged.last()) else { continue };
-            let messages = counted.get(&(source.clone(), chat.clone())).copied().unwrap_or(0);
+            // A live bot's spans are kept under its connector's label; its items are Telegram's (and share
+            // their keys with the same messages from an export).
+            let kind = if source.starts_with(crate::sources::telegram_bot::LABEL_PREFIX) {
+                crate::model::SourceKind::Telegram.as_str().to_string()
+            } else {
+                source.clone()
+            };
+            let messages = counted.get(&(kind, chat.clone())).copied().unwrap_or(0);
             out.push(ChatCoverage {
                 first: stamp(&first.0),
                 last: stamp(&last.1),

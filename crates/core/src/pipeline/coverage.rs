@@ -2,7 +2,9 @@
 //! (nearly) as many messages as WhatsApp puts in one export was probably cut at the front, and an export
 //! that leaves time between itself and the chat's earlier exports leaves a gap where messages may be
 //! missing. At the end of the run the spans go to the ledger (`ledger::coverage`), which shows coverage
-//! per chat. Live sources (X) have no exports to be cut, so only exports are tracked.
+//! per chat. X is not a chat source, so it is not tracked. A live Telegram bot's polls are tracked under the
+//! connector's own label (`telegram-bot:NAME`), with no warnings: a poll is not an export, and the time
+//! between two polls in which nobody wrote is no gap.
 
 use std::collections::BTreeMap;
 
@@ -33,9 +35,17 @@ struct Seen {
 #[derive(Default)]
 pub(super) struct ChatTracker {
     chats: BTreeMap<(SourceKind, String), Seen>,
+    /// The run's label when its source is live (a Telegram bot): spans are recorded under it, unjudged.
+    live_label: Option<String>,
 }
 
 impl ChatTracker {
+    /// The tracker for a run of `source_label`.
+    pub fn for_run(source_label: &str) -> ChatTracker {
+        let live = source_label.starts_with(crate::sources::telegram_bot::LABEL_PREFIX);
+        ChatTracker { chats: BTreeMap::new(), live_label: live.then(|| source_label.to_string()) }
+    }
+
     pub fn observe(&mut self, item: &Item) {
         if !matches!(item.source, SourceKind::WhatsApp | SourceKind::Telegram) {
             return;
@@ -59,6 +69,16 @@ impl ChatTracker {
         let mut warnings = Vec::new();
         let mut spans = Vec::with_capacity(self.chats.len());
         for ((source, chat), seen) in self.chats {
+            if let Some(label) = &self.live_label {
+                spans.push(ChatSpan {
+                    source: label.clone(),
+                    chat,
+                    first: seen.first,
+                    last: seen.last,
+                    messages: seen.messages,
+                });
+                continue;
+            }
             if source == SourceKind::WhatsApp {
                 warnings.extend(cap_warning(&chat, &seen));
             }

@@ -94,7 +94,7 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
     }
     let mut known_mailboxes = KnownMailboxes::default();
-    let mut chats = coverage::ChatTracker::default();
+    let mut chats = coverage::ChatTracker::for_run(&source_label);
 
     let folder: Arc<str> =
         options.folder.clone().unwrap_or_else(|| source.kind().default_folder().to_string()).into();

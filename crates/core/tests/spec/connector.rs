@@ -185,7 +185,11 @@ fn a_stored_secret_shows_as_stored_and_a_bad_connection_string_is_refused_withou
     let store = MemSecretStore::default();
     assert_eq!(
         connector::secret_status(&store).ok(),
-        Some(SecretStatus { storage_connection: false, azure_client_secret: false })
+        Some(SecretStatus {
+            storage_connection: false,
+            azure_client_secret: false,
+            telegram_bot_token: false
+        })
     );
 
     let garbage = "this-is-not-a-connection-string-s3cr3t";
@@ -195,7 +199,11 @@ fn a_stored_secret_shows_as_stored_and_a_bad_connection_string_is_refused_withou
     assert!(!error.to_string().contains("s3cr3t"), "the error does not repeat the value: {error}");
     assert_eq!(
         connector::secret_status(&store).ok(),
-        Some(SecretStatus { storage_connection: false, azure_client_secret: false })
+        Some(SecretStatus {
+            storage_connection: false,
+            azure_client_secret: false,
+            telegram_bot_token: false
+        })
     );
 
     let good = format!(
@@ -206,7 +214,11 @@ fn a_stored_secret_shows_as_stored_and_a_bad_connection_string_is_refused_withou
         .expect("stored");
     assert_eq!(
         connector::secret_status(&store).ok(),
-        Some(SecretStatus { storage_connection: true, azure_client_secret: false })
+        Some(SecretStatus {
+            storage_connection: true,
+            azure_client_secret: false,
+            telegram_bot_token: false
+        })
     );
     let kept = store.get(names::STORAGE_CONNECTION).expect("read").map(|s| s.expose().clone());
     assert_eq!(kept.as_deref(), Some(good.as_str()), "kept trimmed, under the CLI's entry name");

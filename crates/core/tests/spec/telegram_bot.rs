@@ -311,17 +311,108 @@ fn telegram_bot_keys_equal_the_desktop_exports_for_the_same_message() {
 #[tokio::test]
 async fn telegram_bot_live_check_names_the_bot_and_a_webhook() {
     let bot = FakeTelegramBot::start();
-    let check = telegram_bot::check(&store(), &bot.base).await.expect("a check");
+    let check = telegram_bot::check(&store(), &bot.base, None).await.expect("a check");
     assert_eq!(check.username, fake::BOT_USERNAME);
     assert!(check.can_read_all_group_messages && check.can_connect_to_business);
     assert!(check.warnings.is_empty(), "{:?}", check.warnings);
     bot.set_webhook(Some("https://hooks.example.com/t"));
-    let check = telegram_bot::check(&store(), &bot.base).await.expect("a check");
+    let check = telegram_bot::check(&store(), &bot.base, None).await.expect("a check");
     assert!(check.warnings.iter().any(|w| w.contains("webhook")), "{:?}", check.warnings);
     let wrong = MemSecretStore::default();
     wrong.set(telegram_bot::TOKEN_ENTRY, &Sensitive::new("1:AAnope".into())).expect("set");
-    let error = telegram_bot::check(&wrong, &bot.base).await.expect_err("refused");
+    let error = telegram_bot::check(&wrong, &bot.base, None).await.expect_err("refused");
     assert_eq!(error.code(), Code::BadConfig);
+}
+
+#[tokio::test]
+async fn telegram_bot_live_check_lists_the_chats_its_polls_archived_and_never_polls() {
+    let bot = FakeTelegramBot::start();
+    seed(&bot);
+    let state = tempfile::tempdir().expect("state");
+    let out = tempfile::tempdir().expect("out");
+    let ledger = Ledger::open(state.path()).expect("ledger");
+    let before = telegram_bot::check(&store(), &bot.base, Some(&ledger)).await.expect("a check");
+    assert!(before.chats.is_empty() && before.last_poll.is_none(), "nothing archived yet: {before:?}");
+    assert!(!before.webhook_set);
+    assert!(
+        !bot.requests().iter().any(|r| r.method == "getUpdates"),
+        "the check confirms nothing to Telegram"
+    );
+
+    // The wizard names the connector after the bot's username, so its runs are found by it.
+    std::env::set_var("DOCKET_TELEGRAM_API_BASE", &bot.base);
+    let mut named = plan(out.path());
+    named.location = format!("bot:{}", fake::BOT_USERNAME);
+    let progress: ProgressFn = Arc::new(|_: Progress| {});
+    connector::run_import(&named, &store(), &ledger, progress, CancellationToken::new())
+        .await
+        .expect("a drain");
+    let after = telegram_bot::check(&store(), &bot.base, Some(&ledger)).await.expect("a check");
+    let mut titles: Vec<&str> = after.chats.iter().map(|c| c.chat.as_str()).collect();
+    titles.sort_unstable();
+    for chat in ["Trading desk", "Desk announcements", "Carl"] {
+        assert!(titles.contains(&chat), "the group, the channel and the business chat: {titles:?}");
+    }
+    assert!(after.chats.iter().all(|c| c.messages > 0 && c.source == named.label()));
+    assert!(after.last_poll.is_some(), "the first poll is recorded");
+}
+
+#[test]
+fn telegram_bot_poll_warning_comes_near_telegrams_24_hours() {
+    let state = tempfile::tempdir().expect("state");
+    let out = tempfile::tempdir().expect("out");
+    let ledger = Ledger::open(state.path()).expect("ledger");
+    let bot_plan = plan(out.path());
+    let now = chrono::Utc::now();
+    let stamp = |hours: i64| (now - chrono::Duration::hours(hours)).to_rfc3339();
+    let warn = |saved_hours: i64| {
+        telegram_bot::poll_warning(&bot_plan, &ledger, now - chrono::Duration::hours(saved_hours), now)
+            .expect("reads the ledger")
+    };
+    assert_eq!(warn(1), None, "saved an hour ago, not polled yet: too early to warn");
+    let never = warn(25).expect("never polled in 25 hours");
+    assert!(never.contains("has not been polled") && never.contains("24 hours"), "{never}");
+
+    let namespace = telegram_bot::BotSettings::new("compliance").checkpoint_source();
+    ledger.set_checkpoint(&namespace, telegram_bot::POLLED_AT_CHECKPOINT, &stamp(1)).expect("set");
+    assert_eq!(warn(48), None, "polled an hour ago");
+    ledger.set_checkpoint(&namespace, telegram_bot::POLLED_AT_CHECKPOINT, &stamp(21)).expect("set");
+    let stale = warn(48).expect("polled 21 hours ago");
+    assert!(stale.contains("21 hours ago") && stale.contains("24 hours"), "{stale}");
+
+    let mut export = plan(out.path());
+    export.location = "samples/telegram".into();
+    let export_warning = telegram_bot::poll_warning(&export, &ledger, now - chrono::Duration::days(9), now);
+    assert_eq!(export_warning.expect("reads"), None, "an export connector is not polled");
+}
+
+#[test]
+fn telegram_bot_token_is_checked_before_the_keychain_and_never_repeated() {
+    use docket_core::connector::{store_secret, SecretName};
+    let keychain = MemSecretStore::default();
+    for bad in [
+        "",
+        "AAFakeTokenForDocketTests_0123456789ab",
+        "12:short",
+        "12:has spaces in it and more text",
+        "x1:AAFakeTokenForDocketTests_0123456789ab",
+    ] {
+        let error = store_secret(&keychain, SecretName::TelegramBotToken, Sensitive::new(bad.into()))
+            .expect_err("refused");
+        assert_eq!(error.code(), Code::BadConfig, "{bad:?}");
+        let said = error.to_string();
+        assert!(said.contains("@BotFather"), "says where the token comes from: {said}");
+        assert!(bad.is_empty() || !said.contains(bad), "never repeats the value: {said}");
+        assert!(
+            keychain.get(telegram_bot::TOKEN_ENTRY).expect("reads").is_none(),
+            "nothing stored for {bad:?}"
+        );
+    }
+    store_secret(&keychain, SecretName::TelegramBotToken, Sensitive::new(format!("  {}\n", fake::TOKEN)))
+        .expect("a real token is stored");
+    let stored = keychain.get(telegram_bot::TOKEN_ENTRY).expect("reads").expect("stored");
+    assert_eq!(stored.expose(), fake::TOKEN, "trimmed");
+    assert!(connector::secret_status(&keychain).expect("status").telegram_bot_token);
 }
 
 #[tokio::test]

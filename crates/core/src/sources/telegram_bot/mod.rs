@@ -13,4 +13,7 @@ pub mod source;
 pub use client::{BotClient, BotPolicy, DEFAULT_API_BASE};
 pub use error::BotError;
 pub use records::export_chat_id;
-pub use source::{BotHistory, BotSettings, TelegramBotSource, OFFSET_CHECKPOINT, POLLED_AT_CHECKPOINT};
+pub use source::{
+    stale_poll_warning, BotHistory, BotSettings, TelegramBotSource, LABEL_PREFIX, OFFSET_CHECKPOINT,
+    POLLED_AT_CHECKPOINT, STALE_POLL_HOURS,
+};

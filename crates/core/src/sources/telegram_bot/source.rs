@@ -23,6 +23,24 @@ pub const POLLED_AT_CHECKPOINT: &str = "polled_at";
 /// Telegram keeps undelivered updates 24 hours; a run this long after the last poll warns.
 pub const STALE_POLL_HOURS: i64 = 20;
 
+/// The warning for a bot whose last successful poll (`polled_at`, RFC 3339) was more than `STALE_POLL_HOURS`
+/// before `now`: Telegram keeps undelivered updates only 24 hours. `None` while polls are recent enough.
+pub fn stale_poll_warning(name: &str, polled_at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let last = chrono::DateTime::parse_from_rfc3339(polled_at).ok()?;
+    let age = now - last.with_timezone(&chrono::Utc);
+    (age > chrono::Duration::hours(STALE_POLL_HOURS)).then(|| {
+        format!(
+            "the last successful poll of Telegram bot {name} was {} hours ago ({polled_at}); Telegram keeps \
+             undelivered updates only 24 hours, so updates older than that may be lost: poll more often (every \
+             few minutes)",
+            age.num_hours()
+        )
+    })
+}
+
+/// How a bot connector's ledger label (and checkpoint namespace) begins: `telegram-bot:<name>`.
+pub const LABEL_PREFIX: &str = "telegram-bot:";
+
 /// Settings of one bot connector; none of them secret.
 #[derive(Debug, Clone)]
 pub struct BotSettings {
@@ -52,7 +70,7 @@ impl BotSettings {
 
     /// The ledger's label and checkpoint namespace: `telegram-bot:<name>`.
     pub fn checkpoint_source(&self) -> String {
-        format!("telegram-bot:{}", self.name)
+        format!("{LABEL_PREFIX}{}", self.name)
     }
 }
 
@@ -93,21 +111,12 @@ impl TelegramBotSource {
         history: BotHistory,
     ) -> Result<TelegramBotSource, BotError> {
         let client = BotClient::new(&settings.api_base, token, settings.policy)?;
-        let mut warnings = Vec::new();
-        if let Some(last) = history.polled_at.as_deref() {
-            if let Ok(last) = chrono::DateTime::parse_from_rfc3339(last) {
-                let age = chrono::Utc::now() - last.with_timezone(&chrono::Utc);
-                if age > chrono::Duration::hours(STALE_POLL_HOURS) {
-                    warnings.push(format!(
-                        "the last successful poll of Telegram bot {} was {} hours ago ({last}); Telegram keeps \
-                         undelivered updates only 24 hours, so updates older than that may be lost: poll more \
-                         often (every few minutes)",
-                        settings.name,
-                        age.num_hours()
-                    ));
-                }
-            }
-        }
+        let warnings = history
+            .polled_at
+            .as_deref()
+            .and_then(|last| stale_poll_warning(&settings.name, last, chrono::Utc::now()))
+            .into_iter()
+            .collect();
         Ok(TelegramBotSource {
             client,
             settings,
