@@ -369,7 +369,7 @@ class IpcDouble {
 
   private checkMapping(path: string): MappingReport {
     if (path === '/maps/people.csv') {
-      return { path, rows: 42, entries: 41, problems: [], phone_column: 'Mobile', address_column: 'Email' };
+      return { path, rows: 42, entries: 41, problems: [], phone_column: 'Mobile', address_column: 'Email', telegram_entries: 0 };
     }
     if (path === '/maps/bad.csv') {
       return {
@@ -378,6 +378,7 @@ class IpcDouble {
         entries: 2,
         phone_column: 'Mobile',
         address_column: 'Email',
+        telegram_entries: 0,
         problems: [
           { row: 3, field: 'Mobile', message: 'row 3: "555-CALL-ME" is not a phone number; write it with its country code, e.g. +32 470 12 34 56' },
           { row: 5, field: 'Email', message: 'row 5: "marc.peeters@" is not an email address' },

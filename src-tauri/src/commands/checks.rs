@@ -2,7 +2,7 @@
 //! Each only reports what it found; none of them writes archived data.
 
 use docket_core::connector::{self, RoutedItem, RunPlan, SourcePreview};
-use docket_core::mapping::{MappingOptions, MappingReport, MappingTable};
+use docket_core::mapping::{MappingOptions, MappingReport};
 use docket_core::model::SourceKind;
 use docket_core::sinks::azure_blob::ProbeReport;
 use docket_core::sources::DateOrder;
@@ -23,11 +23,12 @@ pub async fn test_storage<R: Runtime>(app: AppHandle<R>, container: String) -> R
     Ok(connector::test_storage(store.as_ref(), &container).await?)
 }
 
-/// Reads a mapping CSV and reports every row-numbered problem (an empty list means it is usable).
+/// Reads a mapping CSV (its phone column and its Telegram columns) and reports every row-numbered problem
+/// (an empty list means it is usable).
 #[tauri::command]
 pub async fn check_mapping(path: String, default_region: Option<String>) -> Result<MappingReport, IpcError> {
     let options = MappingOptions { default_region };
-    off_ui_thread(move || Ok(MappingTable::check(path.as_ref(), &options)?)).await
+    off_ui_thread(move || Ok(docket_core::mapping::check_file(path.as_ref(), &options)?)).await
 }
 
 /// The first items of an export and how many it holds, read as a run would read them.

@@ -20,4 +20,9 @@ phone_column: string,
 /**
  * The header of the column read as the Microsoft 365 address, as written in the file.
  */
-address_column: string, };
+address_column: string, 
+/**
+ * Telegram user ids and usernames that map to an address (the optional `TelegramUserId` and
+ * `TelegramUsername` columns; 0 without them).
+ */
+telegram_entries: number, };

@@ -135,7 +135,7 @@ describe('each step says what it still needs before Next', () => {
     state.mapping.csvPath = '/maps/people.csv';
     expect(blockers(state, 'mapping')).toEqual(['Check the mapping CSV.']);
     state.mapping.report = {
-      path: '/maps/people.csv', rows: 3, entries: 2, phone_column: 'Phone', address_column: 'Email',
+      path: '/maps/people.csv', rows: 3, entries: 2, phone_column: 'Phone', address_column: 'Email', telegram_entries: 0,
       problems: [{ row: 3, field: 'Phone', message: 'row 3: +1 555 0100 appears twice (rows 2 and 3)' }],
     };
     expect(blockers(state, 'mapping')).toEqual(['Fix the problems in the mapping CSV and check it again.']);

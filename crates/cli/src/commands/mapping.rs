@@ -2,42 +2,14 @@
 
 use std::path::Path;
 
-use docket_core::mapping::{MappingError, MappingOptions, MappingTable, TelegramIdTable};
+use docket_core::mapping::MappingOptions;
 
 use crate::exit::{self, Exit};
 
 pub fn check(file: &Path, default_region: Option<String>, json: bool) -> Exit {
-    // The optional TelegramUserId / TelegramUsername columns first: a file may have them and no phone column.
-    let telegram = match TelegramIdTable::load(file) {
-        Ok(table) => table,
-        Err(MappingError::Problems { problems, .. }) => {
-            if json {
-                let value = serde_json::json!({ "path": file, "problems": problems });
-                outln!("{value}");
-            } else {
-                for problem in &problems {
-                    outln!("{}: {problem}", file.display());
-                }
-                errln!("{}: {} problem(s) in the Telegram columns", file.display(), problems.len());
-            }
-            return Exit::BadInput;
-        }
-        Err(e) => return exit::report(&e.into(), json),
-    };
-    if let Some(table) = telegram.as_ref().filter(|t| !t.has_phone_column) {
-        if json {
-            let value = serde_json::json!({ "path": file, "telegram_entries": table.len(), "problems": [] });
-            outln!("{value}");
-        } else {
-            errln!("{}: {} Telegram ids and usernames mapped, 0 problems", file.display(), table.len());
-        }
-        return Exit::Ok;
-    }
-    if let Some(table) = &telegram {
-        errln!("{}: {} Telegram ids and usernames mapped", file.display(), table.len());
-    }
+    // The phone column and the optional TelegramUserId / TelegramUsername columns, as a run reads them.
     let options = MappingOptions { default_region };
-    let report = match MappingTable::check(file, &options) {
+    let report = match docket_core::mapping::check_file(file, &options) {
         Ok(report) => report,
         Err(e) => return exit::report(&e.into(), json),
     };
@@ -47,8 +19,13 @@ pub fn check(file: &Path, default_region: Option<String>, json: bool) -> Exit {
         for problem in &report.problems {
             outln!("{}: {problem}", file.display());
         }
+        let telegram = if report.telegram_entries > 0 {
+            format!(", {} Telegram ids and usernames mapped", report.telegram_entries)
+        } else {
+            String::new()
+        };
         errln!(
-            "{}: {} rows, {} numbers mapped, {} problem(s)",
+            "{}: {} rows, {} numbers mapped{telegram}, {} problem(s)",
             file.display(),
             report.rows,
             report.entries,

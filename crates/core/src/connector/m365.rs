@@ -17,7 +17,7 @@ use crate::identity::{
     self, AdminSession, AppCredentials, AppSummary, AppTokenSource, ClientSecretInfo, Cloud, ConsentListener,
     ConsentStart, GraphClient, MailboxReport, OpenUrl, RegisteredApp, SecretExpiryWarning, SignInSettings,
 };
-use crate::mapping::{MappingOptions, MappingTable};
+use crate::mapping::MappingOptions;
 use crate::model::SourceKind;
 use crate::secrets::SecretStore;
 use crate::sinks::graph::{GraphRoutes, GraphSink};
@@ -177,8 +177,7 @@ pub fn mapping_mailboxes(
 ) -> Result<Vec<String>, Error> {
     let mut mailboxes = Vec::new();
     if let Some(path) = mapping_csv {
-        let table = MappingTable::load(path, options)?;
-        mailboxes.extend(table.mailboxes().map(str::to_string));
+        mailboxes.extend(crate::mapping::file_mailboxes(path, options)?);
     }
     mailboxes.extend(owner_mailbox.map(str::trim).filter(|m| !m.is_empty()).map(str::to_lowercase));
     Ok(mailboxes)

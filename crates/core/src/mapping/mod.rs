@@ -72,6 +72,10 @@ pub struct MappingReport {
     pub phone_column: String,
     /// The header of the column read as the Microsoft 365 address, as written in the file.
     pub address_column: String,
+    /// Telegram user ids and usernames that map to an address (the optional `TelegramUserId` and
+    /// `TelegramUsername` columns; 0 without them).
+    #[serde(default)]
+    pub telegram_entries: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +120,63 @@ pub struct MappingTable {
     /// E.164 number → lowercase address.
     entries: BTreeMap<String, String>,
     mailboxes: BTreeSet<String>,
+}
+
+/// Checks a mapping CSV as a run reads it: the optional Telegram columns (`TelegramUserId`,
+/// `TelegramUsername`) and the phone column, when the file has one (a file may have only the Telegram
+/// columns). Every problem of either is reported; `Err` only when the file cannot be read or its header
+/// cannot be used. `docket mapping check` and the wizard's mapping step both use it.
+pub fn check_file(path: &Path, options: &MappingOptions) -> Result<MappingReport, MappingError> {
+    let telegram = match TelegramIdTable::load(path) {
+        Ok(table) => table,
+        Err(MappingError::Problems { path, problems }) => {
+            return Ok(MappingReport {
+                path,
+                rows: 0,
+                entries: 0,
+                problems,
+                phone_column: String::new(),
+                address_column: String::new(),
+                telegram_entries: 0,
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    match telegram {
+        Some(table) if !table.has_phone_column => Ok(MappingReport {
+            path: path.to_path_buf(),
+            rows: table.rows,
+            entries: 0,
+            problems: Vec::new(),
+            phone_column: String::new(),
+            address_column: String::new(),
+            telegram_entries: table.len(),
+        }),
+        telegram => {
+            let mut report = MappingTable::check(path, options)?;
+            report.telegram_entries = telegram.map_or(0, |t| t.len());
+            Ok(report)
+        }
+    }
+}
+
+/// Every address a mapping CSV can deliver to: its Telegram columns' and its phone column's (when it has
+/// one), each once, in order.
+pub fn file_mailboxes(path: &Path, options: &MappingOptions) -> Result<Vec<String>, MappingError> {
+    let telegram = TelegramIdTable::load(path)?;
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |address: &str| {
+        if !out.iter().any(|a| a == address) {
+            out.push(address.to_string());
+        }
+    };
+    if let Some(table) = &telegram {
+        table.mailboxes().for_each(&mut add);
+    }
+    if telegram.as_ref().is_none_or(|t| t.has_phone_column) {
+        MappingTable::load(path, options)?.mailboxes().for_each(&mut add);
+    }
+    Ok(out)
 }
 
 impl MappingTable {
@@ -236,6 +297,7 @@ fn parse(
         problems: parsed.problems,
         phone_column: parsed.phone_column,
         address_column: parsed.address_column,
+        telegram_entries: 0,
     };
     let table = MappingTable {
         source: path.to_path_buf(),

@@ -22,6 +22,8 @@ pub struct TelegramIdTable {
     by_username: BTreeMap<String, String>,
     /// Whether the file also has a phone column (then the phone mapping is read from it too).
     pub has_phone_column: bool,
+    /// Data rows read (blank rows are not counted).
+    pub rows: usize,
 }
 
 /// `@Alice_Ops` → `alice_ops`, when it is a Telegram username (5–32 letters, digits and underscores).
@@ -85,6 +87,7 @@ impl TelegramIdTable {
         let mut problems = Vec::new();
         let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
         for row in rows {
+            table.rows += 1;
             let mut report = |field: &str, message: String| {
                 problems.push(RowProblem { row: row.number, field: Some(field.to_string()), message })
             };
@@ -198,6 +201,11 @@ impl TelegramIdTable {
 
     pub fn len(&self) -> usize {
         self.by_id.len() + self.by_username.len()
+    }
+
+    /// Every address an id or username maps to (an address may appear more than once).
+    pub fn mailboxes(&self) -> impl Iterator<Item = &str> {
+        self.by_id.values().chain(self.by_username.values()).map(String::as_str)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -441,3 +441,44 @@ fn an_unmapped_item_names_its_participants_and_why() {
     );
     assert!(reason.contains("\"heidi at contoso\""), "{reason}");
 }
+
+#[test]
+fn one_check_reads_the_telegram_columns_the_phone_column_or_both_and_lists_every_mailbox() {
+    use docket_core::mapping::{check_file, file_mailboxes};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let telegram_only = write(
+        "telegram.csv",
+        "TelegramUserId,TelegramUsername,EmailAddress\n1001,alice_ops,Alice@contoso.com\n1002,,bob@contoso.com\n",
+    );
+    let report = check_file(&telegram_only, &no_region()).expect("readable");
+    assert_eq!((report.rows, report.entries, report.telegram_entries), (2, 0, 3));
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(
+        file_mailboxes(&telegram_only, &no_region()).expect("mailboxes"),
+        ["alice@contoso.com", "bob@contoso.com"]
+    );
+
+    let both = write(
+        "both.csv",
+        "MobileNumber,TelegramUserId,EmailAddress\n+447700900123,,phone@contoso.com\n,1001,alice@contoso.com\n",
+    );
+    let report = check_file(&both, &no_region()).expect("readable");
+    assert_eq!((report.entries, report.telegram_entries), (1, 1));
+    let mut mailboxes = file_mailboxes(&both, &no_region()).expect("mailboxes");
+    mailboxes.sort();
+    assert_eq!(mailboxes, ["alice@contoso.com", "phone@contoso.com"]);
+
+    let bad =
+        write("bad.csv", "TelegramUserId,EmailAddress\nminus-one,alice@contoso.com\n7,not-an-address\n");
+    let report = check_file(&bad, &no_region()).expect("problems are a report, not an error");
+    assert_eq!(problem_rows(&report), [2, 3], "{:?}", report.problems);
+    assert!(report.problems[0].message.contains("TelegramUserId"), "{:?}", report.problems);
+
+    let phones = check_file(&fixture("good.csv"), &no_region());
+    assert!(phones.is_ok_and(|r| r.telegram_entries == 0), "a phone-only file reads as before");
+}
