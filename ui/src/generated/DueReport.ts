@@ -10,4 +10,4 @@ export type DueReport = { connector_id: string, name: string, outcome: DueOutcom
 /**
  * When its schedule runs it next (RFC 3339, UTC), as it stood before this pass; none for manual ones.
  */
-next_run: string | null, summary: RunSummary | null, error: DueError | null, };
+next_run?: string, summary?: RunSummary, error?: DueError, };
