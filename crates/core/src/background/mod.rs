@@ -289,3 +289,21 @@ fn advise(status: &mut TimerStatus) {
         ));
     }
 }
+
+/// The `docket` CLI the desktop app's timer runs: `DOCKET_CLI_PATH`, else `docket` beside `app_exe` (the
+/// packages install both in one folder), else the first `docket` on PATH.
+pub fn find_cli(app_exe: Option<&Path>) -> Result<PathBuf, Error> {
+    let name = if cfg!(windows) { "docket.exe" } else { "docket" };
+    if let Some(path) = env::path_override(env::CLI_PATH, "the timer runs the docket CLI at") {
+        return Ok(PathBuf::from(path));
+    }
+    let beside = app_exe.and_then(Path::parent).map(|dir| dir.join(name));
+    let on_path = env::var("PATH")
+        .map(|p| std::env::split_paths(&p).map(|dir| dir.join(name)).collect::<Vec<_>>())
+        .unwrap_or_default();
+    beside
+        .into_iter()
+        .chain(on_path)
+        .find(|candidate| candidate.is_file() && candidate.is_absolute())
+        .ok_or_else(|| BackgroundError::NoCli.into())
+}
