@@ -3,6 +3,7 @@
 //! blocking core calls (keychain, file reads) go to a blocking thread. This file holds the dashboard's
 //! commands; the wizard's are in `secrets`, `checks`, `identity`, `m365` and `import`.
 
+pub mod background;
 pub mod checks;
 pub mod connectors;
 pub mod identity;

@@ -24,7 +24,7 @@ pub use commands::checks::DEFAULT_PREVIEW_ITEMS;
 pub use commands::identity::{AUTHORITY_OVERRIDE_ENV, GRAPH_OVERRIDE_ENV};
 pub use commands::m365::{SignInStart, SignedIn, SIGN_IN_CLIENT_ENV};
 pub use commands::secrets::{KeychainStatus, StoredSecret};
-use commands::{checks, connectors, identity, import, m365, secrets};
+use commands::{background, checks, connectors, identity, import, m365, secrets};
 pub use commands::{AppInfo, DEFAULT_RUN_LIMIT, MAX_RUN_LIMIT};
 pub use consent_slot::{ConsentSlot, ConsentSlotExt};
 pub use generated_types::export_typescript;
@@ -92,6 +92,9 @@ pub fn build_with<R: Runtime>(
             m365::add_app_secret,
             m365::app_consent_start,
             m365::check_mailboxes,
+            background::background_status,
+            background::background_enable,
+            background::background_disable,
         ])
 }
 

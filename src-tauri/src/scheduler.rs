@@ -1,29 +1,28 @@
-//! The in-app scheduler: every `TICK` it asks the core which saved connectors are due (daily at a local
-//! time, or every N hours, see `docket_core::connector::Schedule`) and runs them one after another through
-//! the same import slot as the wizard, so a scheduled run never overlaps another. Each step is sent to the
-//! window as a `SchedulerEvent` on `SCHEDULER_EVENT`; when the window is closed to the tray the runs go on.
-//! A connector whose run could not start (its export is missing, say) is not retried for `RETRY_AFTER`.
+//! The in-app scheduler: every `TICK` it hands the core's scheduled pass (`docket_core::connector::run_due`,
+//! the same code `docket run-due` calls) the app's secrets, its import slot and its window. Due connectors
+//! run one after another through the import slot, so a scheduled run never overlaps one started from the
+//! window (and the window's Cancel stops it); the state folder's run lock keeps it apart from a `docket
+//! run-due` started by a timer. Each step is sent to the window as a `SchedulerEvent` on `SCHEDULER_EVENT`;
+//! when the window is closed to the tray the runs go on. A connector whose run failed waits
+//! `docket_core::connector::RETRY_AFTER` before the next try.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use docket_core::connector::{self, ts_rs};
+use docket_core::connector::{
+    self, ts_rs, DueHost, DueMemory, DueOutcome, DueReport, DueTicket, SavedConnector,
+};
 use docket_core::model::RunSummary;
-use docket_core::pipeline::Progress;
+use docket_core::pipeline::{Progress, ProgressFn};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::commands::import::{run_request, RunKind};
-use crate::commands::off_ui_thread;
 use crate::import_slot::ImportSlotExt;
 use crate::ipc_error::IpcError;
+use crate::secret_vault::SecretVaultExt;
 use crate::state_folder::StateFolderExt;
 
 /// How often the scheduler looks for due connectors.
 pub const TICK: Duration = Duration::from_secs(30);
-/// How long a connector whose run failed to start waits before the scheduler tries it again.
-pub const RETRY_AFTER: Duration = Duration::from_secs(30 * 60);
 /// The event the window listens to for scheduled runs.
 pub const SCHEDULER_EVENT: &str = "docket://scheduler";
 
@@ -38,24 +37,46 @@ pub enum SchedulerEvent {
     Failed { connector_id: String, error: IpcError },
 }
 
-/// Connectors whose last scheduled attempt failed, and when.
+/// The scheduler's memory across ticks: connectors whose last scheduled run failed, and when.
 #[derive(Debug, Default, Clone)]
 pub struct Scheduler {
-    failed_at: Arc<Mutex<HashMap<String, Instant>>>,
+    memory: DueMemory,
 }
 
-impl Scheduler {
-    fn waiting(&self, id: &str) -> bool {
-        let failed = self.failed_at.lock().unwrap_or_else(|p| p.into_inner());
-        failed.get(id).is_some_and(|at| at.elapsed() < RETRY_AFTER)
+/// The app as the core's scheduled pass sees it: runs go through the import slot, steps go to the window.
+struct AppDueHost<R: Runtime> {
+    app: AppHandle<R>,
+}
+
+impl<R: Runtime> DueHost for AppDueHost<R> {
+    fn begin(&self) -> Option<DueTicket> {
+        let running = self.app.import_slot().begin()?;
+        Some(DueTicket { cancel: running.token(), hold: Box::new(running) })
     }
 
-    fn note(&self, id: &str, ok: bool) {
-        let mut failed = self.failed_at.lock().unwrap_or_else(|p| p.into_inner());
-        if ok {
-            failed.remove(id);
-        } else {
-            failed.insert(id.to_string(), Instant::now());
+    fn started(&self, connector: &SavedConnector) {
+        let (connector_id, name) = (connector.id.clone(), connector.settings.name.clone());
+        emit(&self.app, SchedulerEvent::Started { connector_id, name });
+    }
+
+    fn progress(&self, connector_id: &str) -> ProgressFn {
+        let (events, connector_id) = (self.app.clone(), connector_id.to_string());
+        std::sync::Arc::new(move |event: Progress| {
+            emit(&events, SchedulerEvent::Progress { connector_id: connector_id.clone(), event });
+        })
+    }
+
+    fn finished(&self, report: &DueReport) {
+        let connector_id = report.connector_id.clone();
+        match (&report.summary, &report.error) {
+            (Some(summary), _) => {
+                emit(&self.app, SchedulerEvent::Finished { connector_id, summary: summary.clone() })
+            }
+            (None, Some(error)) if report.outcome == DueOutcome::Failed => {
+                let error = IpcError { code: error.code.clone(), message: error.message.clone() };
+                emit(&self.app, SchedulerEvent::Failed { connector_id, error });
+            }
+            _ => {}
         }
     }
 }
@@ -74,48 +95,29 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
-/// Runs every connector that is due now, one after another, and returns each one's id and result. Stops
-/// early when an import started from the window holds the slot; the rest stay due for the next tick.
+/// Runs every connector that is due now, one after another, and returns the id and result of each that ran
+/// or failed. While an import started from the window holds the slot, the rest stay due for the next tick.
 pub async fn run_due<R: Runtime>(
     app: &AppHandle<R>,
 ) -> Result<Vec<(String, Result<RunSummary, IpcError>)>, IpcError> {
     let folder = app.state_folder().clone();
-    let due = off_ui_thread(move || {
-        connector::due_connectors_local(&folder.connectors(), &folder.open_ledger()?, connector::now())
-    })
-    .await?;
-    let scheduler = app.state::<Scheduler>().inner().clone();
-    let mut results = Vec::new();
-    for saved in due {
-        if app.import_slot().is_busy() {
-            // An import started from the window runs; the rest stay due for the next tick.
-            break;
-        }
-        if scheduler.waiting(&saved.id) {
-            continue;
-        }
-        let id = saved.id.clone();
-        tracing::info!(connector = %id, "scheduled run starting");
-        emit(app, SchedulerEvent::Started { connector_id: id.clone(), name: saved.settings.name.clone() });
-        let events = app.clone();
-        let progress_id = id.clone();
-        let progress = Arc::new(move |event: Progress| {
-            emit(&events, SchedulerEvent::Progress { connector_id: progress_id.clone(), event });
-        });
-        let result = run_request(app, &saved.settings.request, RunKind::Import, progress).await;
-        match &result {
-            Ok(summary) => {
-                emit(app, SchedulerEvent::Finished { connector_id: id.clone(), summary: summary.clone() });
+    let ledger = folder.open_ledger()?;
+    let store = app.secret_vault().store();
+    let memory = app.state::<Scheduler>().inner().memory.clone();
+    let host = AppDueHost { app: app.clone() };
+    let reports =
+        connector::run_due(&folder.connectors(), &ledger, store.as_ref(), &memory, &host, connector::now())
+            .await?;
+    Ok(reports
+        .into_iter()
+        .filter_map(|report| match (report.outcome, report.summary, report.error) {
+            (DueOutcome::Ran, Some(summary), _) => Some((report.connector_id, Ok(summary))),
+            (DueOutcome::Failed, _, Some(error)) => {
+                Some((report.connector_id, Err(IpcError { code: error.code, message: error.message })))
             }
-            Err(error) => {
-                tracing::warn!(connector = %id, code = %error.code, "scheduled run failed: {}", error.message);
-                emit(app, SchedulerEvent::Failed { connector_id: id.clone(), error: error.clone() });
-            }
-        }
-        scheduler.note(&id, result.is_ok());
-        results.push((id, result));
-    }
-    Ok(results)
+            _ => None,
+        })
+        .collect())
 }
 
 fn emit<R: Runtime>(app: &AppHandle<R>, event: SchedulerEvent) {

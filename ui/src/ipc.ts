@@ -43,6 +43,7 @@ import type { MailboxReport } from './generated/MailboxReport';
 import type { RegisteredApp } from './generated/RegisteredApp';
 import type { SignedIn } from './generated/SignedIn';
 import type { SignInStart } from './generated/SignInStart';
+import type { TimerStatus } from './generated/TimerStatus';
 
 export type { IpcError } from './types';
 export type { AppCheck } from './generated/AppCheck';
@@ -58,6 +59,7 @@ export type { MailboxReport } from './generated/MailboxReport';
 export type { RegisteredApp } from './generated/RegisteredApp';
 export type { SignedIn } from './generated/SignedIn';
 export type { SignInStart } from './generated/SignInStart';
+export type { TimerStatus } from './generated/TimerStatus';
 
 export function isIpcError(value: unknown): value is IpcError {
   return (
@@ -329,4 +331,19 @@ export function checkMailboxes(
   cloud: CloudName | null = null,
 ): Promise<MailboxReport> {
   return call<MailboxReport>('check_mailboxes', { request, tenantId, clientId, cloud });
+}
+
+/** Whether the user-level timer that runs due connectors while Docket is closed is installed and enabled. */
+export function backgroundStatus(): Promise<TimerStatus> {
+  return call<TimerStatus>('background_status');
+}
+
+/** Installs and starts that timer (`docket run-due` on this state folder every 15 minutes). */
+export function backgroundEnable(): Promise<TimerStatus> {
+  return call<TimerStatus>('background_enable');
+}
+
+/** Stops and removes that timer; scheduled runs then happen only while Docket runs. */
+export function backgroundDisable(): Promise<TimerStatus> {
+  return call<TimerStatus>('background_disable');
 }

@@ -36,6 +36,8 @@ interface Scenario {
   keychainPersistent?: boolean;
   /** What the native open dialog answers (null: the admin cancels). */
   picked?: string | null;
+  /** Past runs the ledger already has (the app then opens on the dashboard). */
+  pastRuns?: RunRecord[];
 }
 
 declare global {
@@ -54,7 +56,7 @@ interface Call {
 class IpcDouble {
   calls: Call[] = [];
   secrets = new Map<string, string>();
-  runs: RunRecord[] = [];
+  runs: RunRecord[] = window.__ipcDoubleScenario?.pastRuns ?? [];
   connectors: SavedConnector[] = [];
   cancelRequested = false;
   /** The plan of the run in progress (for the run's target label). */
@@ -250,9 +252,36 @@ class IpcDouble {
       case 'cancel_import':
         this.cancelRequested = this.channel !== null;
         return this.cancelRequested;
+      case 'background_status':
+        return this.timer();
+      case 'background_enable':
+        this.timerOn = true;
+        return this.timer();
+      case 'background_disable':
+        this.timerOn = false;
+        return this.timer();
       default:
         throw refusal('internal', `the test double has no command ${cmd}`);
     }
+  }
+
+  /** The user-level timer, as `background_status` reports it on a desktop with a systemd user manager. */
+  timerOn = false;
+
+  private timer() {
+    const linger = 'lingering is off for this user, so the timer runs only while you are signed in.';
+    return {
+      installed: this.timerOn,
+      enabled: this.timerOn,
+      active: this.timerOn,
+      manager_reachable: true,
+      unit_dir: '/home/admin/.config/systemd/user',
+      exec_start: this.timerOn ? '"/usr/bin/docket" "run-due" "--state" "/home/admin/.local/share/docket"' : null,
+      last_trigger: null,
+      next_trigger: this.timerOn ? 'Mon 2026-12-07 10:15:00 UTC' : null,
+      linger: false,
+      advice: this.timerOn ? [linger] : [],
+    };
   }
 
   private saveConnector(id: string | null, settings: ConnectorSettings) {

@@ -59,6 +59,68 @@ pub enum Command {
         #[command(subcommand)]
         command: MailboxesCommand,
     },
+    /// Run every saved connector whose run is due, one at a time, as the desktop app's scheduler does.
+    #[command(after_help = RUN_DUE_HELP)]
+    RunDue(RunDueArgs),
+    /// Install, remove or check a user-level timer that calls `docket run-due` every 15 minutes.
+    Schedule {
+        #[command(subcommand)]
+        command: ScheduleCommand,
+    },
+}
+
+const RUN_DUE_HELP: &str = "The connectors are those the desktop app saved (connectors.json in the state folder). \
+Secrets come from the environment variables `docket run` reads, else the OS keychain the app fills; never from \
+the command line. A connector another run is importing (the app, another run-due, a docket run on the same \
+state folder) is reported busy and stays due.
+Exit codes: 0 every due connector ran with every item accounted for (or was busy, or none was due), 1 a run \
+failed or some items failed (run-due again retries them), 2 bad input or configuration (a connector's export, \
+mapping, credentials or settings need the admin; the message says what to change).";
+
+#[derive(Debug, Args)]
+pub struct RunDueArgs {
+    /// The state folder holding the saved connectors and the ledger (default: the platform data folder, or
+    /// DOCKET_STATE_DIR).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// List which connectors are due, and run none.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON array on stdout: connector_id, name, outcome (ran, not_due, busy, failed; due with
+    /// --dry-run), next_run, and summary or error {code, message}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Write and enable the timer (Linux: a systemd user timer). With --print, print the units, the macOS
+    /// launchd plist and the Windows Task Scheduler task instead, and change nothing.
+    Install(ScheduleInstallArgs),
+    /// Disable the timer and remove its units.
+    Uninstall(ScheduleArgs),
+    /// Whether the timer is installed and enabled, with its last and next trigger.
+    Status(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleInstallArgs {
+    /// The state folder the timer's run-due works on (default: the platform data folder, or DOCKET_STATE_DIR).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Print what would be installed on each platform, and install nothing.
+    #[arg(long)]
+    pub print: bool,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

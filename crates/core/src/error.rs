@@ -119,6 +119,8 @@ pub enum Error {
     Identity(#[from] crate::identity::IdentityError),
     #[error(transparent)]
     Graph(#[from] crate::identity::GraphError),
+    #[error(transparent)]
+    Background(#[from] crate::background::BackgroundError),
     #[error("the run was cancelled; run it again to continue where it stopped")]
     Cancelled,
     #[error("internal error: {0}")]
@@ -141,6 +143,7 @@ impl Error {
             Error::Graph(crate::identity::GraphError::Unauthorized { .. }) => Code::EntraAuth,
             Error::Graph(crate::identity::GraphError::Unreachable { .. }) => Code::EntraUnreachable,
             Error::Graph(_) => Code::Graph,
+            Error::Background(e) => e.code(),
             Error::Cancelled => Code::Cancelled,
             Error::Internal(_) => Code::Internal,
         }

@@ -3,6 +3,7 @@
 //! an injected callback, and secrets enter it through the `SecretStore` trait.
 
 pub mod attachments;
+pub mod background;
 pub mod config;
 pub mod connector;
 pub mod convert;

@@ -6,14 +6,16 @@ mod mailboxes;
 mod mapping;
 mod preview;
 mod run;
+mod run_due;
 mod runs;
+mod schedule;
 mod verify;
 
 use std::path::PathBuf;
 
 use docket_core::config;
 
-use crate::args::{Cli, Command, MailboxesCommand, MappingCommand};
+use crate::args::{Cli, Command, MailboxesCommand, MappingCommand, ScheduleCommand};
 use crate::exit::Exit;
 
 pub async fn dispatch(cli: Cli) -> Exit {
@@ -29,6 +31,10 @@ pub async fn dispatch(cli: Cli) -> Exit {
         Command::Replay(args) => held::replay(args).await,
         Command::Verify(args) => verify::verify(args).await,
         Command::Mailboxes { command: MailboxesCommand::Check(args) } => mailboxes::check(args).await,
+        Command::RunDue(args) => run_due::run_due(args).await,
+        Command::Schedule { command: ScheduleCommand::Install(args) } => schedule::install(args),
+        Command::Schedule { command: ScheduleCommand::Uninstall(args) } => schedule::uninstall(args),
+        Command::Schedule { command: ScheduleCommand::Status(args) } => schedule::status(args),
     }
 }
 

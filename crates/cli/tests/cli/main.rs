@@ -19,6 +19,7 @@ mod mailbox_delivery;
 mod mapping_change;
 mod overlapping_exports;
 mod proof;
+mod run_due;
 mod run_plan;
 mod telegram_bot;
 mod x_source;

@@ -70,3 +70,18 @@ pub fn telegram_api_base() -> String {
         None => crate::sources::telegram_bot::DEFAULT_API_BASE.to_string(),
     }
 }
+
+/// The folder `docket schedule` writes its systemd user units to, instead of `~/.config/systemd/user`.
+pub const SYSTEMD_USER_DIR: &str = "DOCKET_SYSTEMD_USER_DIR";
+/// The program `docket schedule` runs as `systemctl` (tests pass a recording double).
+pub const SYSTEMCTL: &str = "DOCKET_SYSTEMCTL";
+/// The `docket` CLI the desktop app's "keep running when closed" timer runs, when it is neither beside the
+/// app nor on PATH.
+pub const CLI_PATH: &str = "DOCKET_CLI_PATH";
+
+/// A variable that changes where Docket writes or what it runs, logged whenever it is in effect.
+pub fn path_override(name: &str, what: &str) -> Option<String> {
+    let value = var(name)?;
+    tracing::info!("{name} is set: {what} {value}");
+    Some(value)
+}

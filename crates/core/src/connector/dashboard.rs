@@ -106,6 +106,11 @@ fn schedule_state<Tz: TimeZone>(
     Ok((label, last_run, next_run))
 }
 
+/// A connector's next scheduled run (RFC 3339, UTC) in the computer's local time zone, as the app runs it.
+pub(super) fn next_run_local(connector: &SavedConnector, ledger: &Ledger) -> Result<Option<String>, Error> {
+    Ok(schedule_state(connector, ledger, &chrono::Local)?.2)
+}
+
 /// The scheduler's question, in the computer's local time zone: which saved connectors are due at `now`,
 /// oldest-due first. It reads only each connector's last run, not the ledger counts the dashboard shows.
 pub fn due_connectors_local(
@@ -113,16 +118,7 @@ pub fn due_connectors_local(
     ledger: &Ledger,
     now: DateTime<Utc>,
 ) -> Result<Vec<SavedConnector>, Error> {
-    let mut due = Vec::new();
-    for connector in store.list()? {
-        if let (_, _, Some(next)) = schedule_state(&connector, ledger, &chrono::Local)? {
-            if DateTime::parse_from_rfc3339(&next).is_ok_and(|t| t.with_timezone(&Utc) <= now) {
-                due.push((next, connector));
-            }
-        }
-    }
-    due.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(due.into_iter().map(|(_, c)| c).collect())
+    Ok(super::due::due_list(store, ledger, now)?.into_iter().filter(|c| c.2).map(|c| c.0).collect())
 }
 
 /// The connectors whose scheduled run is due at `now`, oldest-due first.

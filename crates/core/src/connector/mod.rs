@@ -5,6 +5,7 @@
 //! modules.
 
 mod dashboard;
+mod due;
 mod entra;
 mod m365;
 mod plan;
@@ -21,6 +22,10 @@ use std::sync::Arc;
 pub use dashboard::{
     connector_overviews, connector_overviews_local, due_connectors, due_connectors_local,
     write_reconciliation_csv, write_run_log, ConnectorOverview,
+};
+pub use due::{
+    dry_run as due_dry_run, due_list, run_due, DueError, DueHost, DueMemory, DueOutcome, DueReport,
+    DueTicket, RETRY_AFTER,
 };
 pub use entra::test_entra_app;
 pub use m365::{

@@ -27,6 +27,8 @@ pub fn export(cfg: &Config) -> Result<(), ExportError> {
     super::ConnectorSettings::export_all(cfg)?;
     super::ConnectorOverview::export_all(cfg)?;
     super::RoutedItem::export_all(cfg)?;
+    super::DueReport::export_all(cfg)?;
+    crate::background::TimerStatus::export_all(cfg)?;
     pipeline::Progress::export_all(cfg)?;
     mapping::MappingReport::export_all(cfg)?;
     sinks::azure_blob::ProbeReport::export_all(cfg)?;
