@@ -16,6 +16,8 @@
 #[allow(dead_code)]
 #[path = "e2e/common.rs"]
 mod common;
+#[path = "e2e/telegram_bot.rs"]
+mod telegram_bot;
 #[path = "e2e/trial.rs"]
 mod trial;
 #[path = "e2e/webdriver.rs"]

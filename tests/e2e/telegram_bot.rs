@@ -1,0 +1,173 @@
+//! The live Telegram connector in the real window, on the default path: the organisation's bot token stored
+//! in the keychain and checked live against the Bot API double (getMe, getWebhookInfo), people mapped by a
+//! CSV of Telegram user ids, every message delivered through the Graph double into the mapped mailboxes'
+//! "Telegram Archiver" folder (consent confirmed by hand), polled every 5 minutes by the app's scheduler;
+//! the first poll shows on the dashboard and in the live step's list of chats. A second poll reads only what
+//! is new. Then everything the app wrote and showed is searched for the token.
+
+use crate::common::{app_binary, assert_no_secrets, count, heading, next, screenshot_path, store_fresh, text};
+use crate::webdriver::Driver;
+use docket_core::ledger::Ledger;
+use docket_testkit::fake_entra::{self, FakeEntra};
+use docket_testkit::fake_graph::FakeGraph;
+use docket_testkit::fake_telegram_bot::{self as fake_bot, chat, text_message, unix_now, user, FakeTelegramBot};
+
+const OWNER: &str = "compliance@contoso.com";
+const ALICE: &str = "alice@contoso.com";
+const BOB: &str = "bob@contoso.com";
+const FOLDER: &str = "Telegram Archiver";
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and tauri-driver: run by scripts/e2e"]
+async fn the_wizard_creates_a_live_telegram_connector_checked_against_the_bot_and_its_first_poll_shows_on_the_dashboard(
+) {
+    let entra = FakeEntra::start();
+    let graph = FakeGraph::start(&entra);
+    for (address, name) in [(OWNER, "Compliance"), (ALICE, "Alice"), (BOB, "Bob")] {
+        graph.add_user(address, name);
+    }
+    let bot = FakeTelegramBot::start();
+    let now = unix_now();
+    let group = chat(-1_001_234_567_890, "supergroup", "Trading desk");
+    let (alice, bob) = (user(1001, "Alice", Some("alice_ops")), user(1002, "Bob", None));
+    let first = text_message(11, &group, Some(&alice), now - 600, "please confirm the EUR trade");
+    bot.push("message", first.clone(), 600);
+    let mut reply = text_message(12, &group, Some(&bob), now - 500, "confirmed");
+    reply["reply_to_message"] = first;
+    bot.push("message", reply, 500);
+    let channel = chat(-1_009_876_543_210, "channel", "Desk announcements");
+    let post = serde_json::json!({ "message_id": 5, "chat": channel, "sender_chat": channel, "date": now - 250,
+        "text": "markets open at 8" });
+    bot.push("channel_post", post, 250);
+
+    let state = tempfile::tempdir().expect("state folder");
+    let logs = tempfile::tempdir().expect("log folder");
+    let maps = tempfile::tempdir().expect("mapping folder");
+    let mapping = maps.path().join("telegram-people.csv");
+    std::fs::write(&mapping, format!("TelegramUserId,TelegramUsername,EmailAddress\n1001,alice_ops,{ALICE}\n1002,,{BOB}\n"))
+        .expect("mapping CSV");
+    let app_log = logs.path().join("app.log");
+    let driver = Driver::start(
+        &app_binary(),
+        &[
+            ("DOCKET_STATE_DIR", text(state.path())),
+            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
+            ("DOCKET_GRAPH_BASE", graph.base.clone()),
+            ("DOCKET_TELEGRAM_API_BASE", bot.base.clone()),
+            ("BROWSER", "true".into()),
+            ("RUST_LOG", "trace".into()),
+        ],
+        &app_log,
+    )
+    .await;
+    let mut pages = Vec::new();
+
+    heading(&driver, "Start").await;
+    driver.find("[data-testid=keychain-ok]").await;
+    next(&driver).await;
+
+    heading(&driver, "Connector and prerequisites").await;
+    driver.click(&driver.by_label("Telegram (live, through your bot)").await).await;
+    driver
+        .script(
+            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
+            serde_json::json!([]),
+        )
+        .await;
+    driver.wait_text(".checklist", "only 24 hours").await;
+    driver.screenshot(&screenshot_path("telegram-bot-1-connector")).await;
+    next(&driver).await;
+
+    heading(&driver, "Entra ID app").await;
+    driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
+    driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
+    store_fresh(&driver, "azure_client_secret", "Client secret", fake_entra::SECRET).await;
+    driver.click(&driver.button("Check").await).await;
+    driver.find("[data-testid=entra-ok]").await;
+    next(&driver).await;
+
+    // The source step: @BotFather's steps, the token into the keychain, and the live check.
+    heading(&driver, "Source").await;
+    driver.wait_text("[data-testid=bot-setup]", "/setprivacy").await;
+    store_fresh(&driver, "telegram_bot_token", "Bot token", fake_bot::TOKEN).await;
+    driver.click(&driver.button("Check the bot").await).await;
+    let checked = driver.wait_text("[data-testid=bot-ok]", "belongs to @").await;
+    assert!(checked.contains(fake_bot::BOT_USERNAME), "{checked}");
+    assert!(checked.contains("reads every message"), "privacy mode off, said: {checked}");
+    driver.find("[data-testid=bot-no-chats]").await;
+    assert!(
+        !bot.requests().iter().any(|r| r.method == "getUpdates"),
+        "the check confirms nothing to Telegram before the first import"
+    );
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("telegram-bot-3-source")).await;
+    next(&driver).await;
+
+    heading(&driver, "Delivery").await;
+    driver.wait_text("[data-testid=graph-target]", FOLDER).await;
+    next(&driver).await;
+
+    heading(&driver, "User mapping").await;
+    driver.find("[data-testid=telegram-mapping-hint]").await;
+    driver.type_into(&driver.by_label("Mapping CSV").await, &text(&mapping)).await;
+    driver.click(&driver.button("Check").await).await;
+    driver.wait_text("[data-testid=mapping-ok]", "3 Telegram ids and usernames mapped").await;
+    driver.type_into(&driver.by_label("Owner mailbox").await, OWNER).await;
+    next(&driver).await;
+
+    heading(&driver, "Admin consent").await;
+    driver.click(&driver.button("I have granted consent already").await).await;
+    driver.wait_text("[data-testid=app-consent-result]", "you confirmed it").await;
+    next(&driver).await;
+
+    heading(&driver, "Review and finish").await;
+    driver.wait_text("[data-testid=review]", fake_bot::BOT_USERNAME).await;
+    driver.wait_text("[data-testid=schedule-words]", "Every 5 minutes").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("telegram-bot-7-review")).await;
+    driver.click(&driver.button("Finish and import").await).await;
+
+    // The first poll, on the dashboard and in the ledger.
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    let shown = (count(&driver, "count-fetched").await, count(&driver, "count-delivered").await);
+    driver.wait_text("[data-testid=connector]", "Telegram, live through its bot").await;
+    driver.wait_text("[data-testid=connector]", "Every 5 minutes").await;
+    pages.push(driver.page_html().await);
+    driver.screenshot(&screenshot_path("telegram-bot-dashboard")).await;
+    let ledger = Ledger::open(state.path()).expect("the app's ledger");
+    let runs = ledger.runs(10).expect("runs");
+    let label = format!("telegram-bot:{}", fake_bot::BOT_USERNAME);
+    assert!(runs.iter().all(|r| r.status == "finished" && r.source == label), "{runs:?}");
+    // One pipeline run per batch of updates, until a poll finds nothing more.
+    let fetched: u64 = runs.iter().map(|r| r.summary.fetched).sum();
+    let delivered: u64 = runs.iter().map(|r| r.summary.delivered).sum();
+    assert_eq!(fetched, 3, "two group messages and a channel post: {runs:?}");
+    assert_eq!(shown, (fetched, delivered), "dashboard = ledger");
+    assert_eq!(bot.pending(), 0, "the poll confirmed what it archived");
+    for (mailbox, expected) in [(ALICE, 2), (BOB, 2), (OWNER, 3)] {
+        let messages = graph.messages(mailbox, FOLDER);
+        assert_eq!(messages.len(), expected, "{mailbox}: both group messages reach both speakers, all reach the owner");
+        assert!(messages.iter().all(|m| !m.is_draft), "{mailbox}: no message is a draft");
+    }
+
+    // What arrived since is read by the next poll (Run now here; the scheduler does it every 5 minutes).
+    bot.push("message", text_message(13, &group, Some(&alice), unix_now(), "booked"), 0);
+    driver.click(&driver.button("Run now").await).await;
+    let started = std::time::Instant::now();
+    loop {
+        let runs = ledger.runs(20).expect("runs");
+        let fetched: u64 = runs.iter().map(|r| r.summary.fetched).sum();
+        if fetched == 4 && runs.iter().all(|r| r.status == "finished") {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the second poll reads the new message: {runs:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    driver.find("[data-testid=live-import][data-phase=finished]").await;
+    assert_eq!(graph.messages(ALICE, FOLDER).len(), 3);
+    assert!(bot.violations().is_empty(), "{:?}", bot.violations());
+    assert!(graph.violations().is_empty(), "{:?}", graph.violations());
+    driver.quit().await;
+
+    assert_no_secrets(&[state.path(), logs.path()], pages, &app_log, &[fake_entra::SECRET, fake_bot::TOKEN]);
+}
