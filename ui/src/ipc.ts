@@ -6,6 +6,8 @@ import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 
+import { t } from './i18n/index.svelte';
+
 import type {
   AppInfo,
   ConnectorOverview,
@@ -75,7 +77,7 @@ export function toIpcError(reason: unknown): IpcError {
   const detail = reason instanceof Error ? reason.message : String(reason);
   return {
     code: 'internal',
-    message: `The Docket window could not reach the app (${detail}). Close Docket and open it again; if this keeps happening, report it.`,
+    message: t('app.unreachable', { detail }),
   };
 }
 

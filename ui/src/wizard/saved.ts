@@ -1,6 +1,7 @@
 // The wizard and a saved connector, both ways: what Finish saves (the RunPlan, the Entra ID app's IDs, the
 // consent and the schedule; never a secret) and the wizard filled in again from a saved connector, so that
 // every choice of the Delivery step round-trips. It deliberately calls no command (App.svelte saves).
+import { t } from '../i18n/index.svelte';
 import { defaultTimezone, importRequest, initialState, isTrial, requiredConsent, type ConnectorKind, type WizardState } from './state';
 import type { ConnectorSettings, SavedConnector, Schedule } from '../types';
 
@@ -8,7 +9,7 @@ const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegr
 
 /** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
 export function suggestedName(state: WizardState): string {
-  const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
+  const kind = state.connector ? KIND_NAMES[state.connector] : t('wizard.suggestedName');
   if (state.connector === 'x' && state.source.xAccount) return `X – @${state.source.xAccount.username}`;
   const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
   return file === '' ? kind : `${kind} – ${file}`;
