@@ -2,12 +2,15 @@
 // its number and date formats. Every string the admin reads goes through `t()`; the dictionaries live in
 // ./messages/ (one per language, keys grouped by screen). It deliberately knows no screen itself.
 //
-// Library: svelte-i18n (4.x). It is the long-standing i18n library written for Svelte (its store works in
-// Svelte 5), it formats ICU MessageFormat (plurals such as `{count, plural, one {# item} other {# items}}`,
-// numbers in the message formatted for the language) through formatjs's intl-messageformat, and it takes
-// plain in-memory dictionaries, so nothing is generated or fetched at build time. Paraglide JS 2 was the
-// other candidate: its compiler loads its message-format plugin from a CDN URL, which this offline build
-// cannot reach, and typesafe-i18n is no longer maintained.
+// Library: formatjs's intl-messageformat, the ICU MessageFormat engine most JavaScript i18n libraries wrap
+// (svelte-i18n and react-intl among them): plurals such as `{count, plural, one {# item} other {# items}}`,
+// numbers in a message formatted for the language, and a parser the dictionary test uses to compare
+// placeholders. It is small, framework-free and actively maintained; Svelte 5's runes give the binding in a
+// few lines below. Tried and left: svelte-i18n 4, whose message-formatter cache is keyed by the message
+// alone, so a message written the same in two languages kept the first language's number format
+// (kaisermann/svelte-i18n PR #251, open since 2024; messages.test.ts checks it here); Paraglide JS 2, whose
+// compiler loads its message-format plugin from a CDN this offline build cannot reach; typesafe-i18n, no
+// longer maintained.
 //
 // Reactivity: the language is a Svelte 5 rune (`language.current`). `t()` reads it, so any template or
 // `$derived` that calls `t()` — directly or through a plain function such as guidanceFor() — is redrawn when
@@ -16,7 +19,7 @@
 // Adding keys (e.g. a new wizard step): add them to messages/en.ts under the screen's group, then to fr.ts and
 // nl.ts with the same key and the same {placeholders}. TypeScript rejects a dictionary whose keys differ from
 // English, and src/i18n/messages.test.ts fails on an empty message or a placeholder that differs.
-import { addMessages, init, locale as libraryLocale, format, unwrapFunctionStore } from 'svelte-i18n';
+import IntlMessageFormat from 'intl-messageformat';
 
 import en, { type Messages } from './messages/en';
 import fr from './messages/fr';
@@ -72,19 +75,38 @@ export function initialLanguage(): Language {
   return storedLanguage() ?? languageFromList(nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : []);
 }
 
-for (const lang of LANGUAGES) addMessages(lang, DICTIONARIES[lang] as unknown as Parameters<typeof addMessages>[1]);
 const start = initialLanguage();
-init({ fallbackLocale: 'en', initialLocale: start });
 
 /** The language in force. Read `language.current`; change it with setLanguage(). */
 export const language = $state<{ current: Language }>({ current: start });
 
-const formatMessage = unwrapFunctionStore(format);
+/** The message under a dotted key in one language, or undefined. */
+function lookup(lang: Language, key: string): string | undefined {
+  let node: unknown = DICTIONARIES[lang];
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Parsed messages, per language and key (the same words in two languages still format numbers apart). */
+const formatters = new Map<string, IntlMessageFormat>();
+
+function formatter(lang: Language, key: string, message: string): IntlMessageFormat {
+  const id = `${lang}\u0000${key}`;
+  let found = formatters.get(id);
+  if (!found) {
+    found = new IntlMessageFormat(message, FORMAT_TAG[lang]);
+    formatters.set(id, found);
+  }
+  return found;
+}
+
 const listeners = new Set<(lang: Language) => void>();
 
 /** Switches every screen to `lang` and remembers it; listeners (the tray's labels) hear of it. */
 export function setLanguage(lang: Language): void {
-  libraryLocale.set(lang);
   language.current = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
   try {
@@ -104,19 +126,17 @@ export function onLanguage(listener: (lang: Language) => void): () => void {
 
 /** Whether English has a message under this dotted key (for codes from the shell, e.g. a run's status). */
 export function hasMessage(key: string): boolean {
-  let node: unknown = en;
-  for (const part of key.split('.')) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return false;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === 'string';
+  return lookup('en', key) !== undefined;
 }
 
 /** A message in the language in force, with its {placeholders} filled in. */
 export function t(key: MessageKey, values?: MessageValues): string {
   // Reading the rune makes the caller's template or $derived follow the language.
-  void language.current;
-  return formatMessage(key, { values, locale: language.current });
+  const lang = language.current;
+  const own = lookup(lang, key);
+  // English stands in for a message another language lacks (the tests keep that from shipping).
+  const [using, message] = own !== undefined ? [lang, own] : ['en' as const, lookup('en', key) ?? key];
+  return String(formatter(using, key, message).format(values));
 }
 
 /**

@@ -4,7 +4,7 @@
 import IntlMessageFormat from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 
-import { DICTIONARIES, LANGUAGES, languageFromList } from './index.svelte';
+import { DICTIONARIES, LANGUAGES, languageFromList, setLanguage, t } from './index.svelte';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -74,5 +74,20 @@ describe('the language the OS or browser asks for', () => {
     expect(languageFromList(['en-GB', 'fr-FR'])).toBe('en');
     expect(languageFromList(['de-DE'])).toBe('en');
     expect(languageFromList([])).toBe('en');
+  });
+});
+
+describe('t()', () => {
+  it('formats numbers for the language in force, even where two languages share a message', () => {
+    // `review.items` is written the same in English and Dutch; each must still write its own numbers.
+    setLanguage('en');
+    expect(t('review.items', { count: 1240 })).toBe('1,240 items');
+    setLanguage('nl');
+    expect(t('review.items', { count: 1240 })).toBe('1.240 items');
+    setLanguage('fr');
+    expect(t('review.items', { count: 1240 })).toBe('1\u202f240 éléments');
+    expect(t('review.items', { count: 1 })).toBe('1 élément');
+    setLanguage('en');
+    expect(t('review.items', { count: 1 })).toBe('1 item');
   });
 });
