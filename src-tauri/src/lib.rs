@@ -91,6 +91,7 @@ pub fn build_with<R: Runtime>(
             m365::add_app_secret,
             m365::app_consent_start,
             m365::check_mailboxes,
+            tray::set_tray_language,
         ])
 }
 

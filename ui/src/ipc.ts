@@ -89,6 +89,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** Puts the tray's menu in the UI's language (`en`, `fr` or `nl`); the shell relabels it, if it has a tray. */
+export function setTrayLanguage(language: string): Promise<void> {
+  return call<void>('set_tray_language', { language });
+}
+
 /** The app's version and state folder. */
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');

@@ -129,8 +129,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       await page.getByTestId('keychain-ok').waitFor();
       assert.equal(await heading(page), title);
       assert.equal(await page.getByTestId('language').inputValue(), lang);
+      assert.equal(await page.evaluate(() => window.__ipcDouble.trayLanguage), lang, 'the tray menu starts in the same language');
       await setLanguage(page, 'fr');
       assert.equal(await heading(page), 'Démarrage');
+      assert.equal(await page.evaluate(() => window.__ipcDouble.trayLanguage), 'fr', 'the tray menu follows a switch');
       await page.reload();
       await page.locator('html[lang="fr"]').waitFor();
       assert.equal(await page.getByTestId('language').inputValue(), 'fr');
