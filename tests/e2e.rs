@@ -27,8 +27,9 @@ mod x;
 
 use base64::Engine;
 use common::{
-    app_binary, assert_no_secrets, checked, connection, count, heading, next, photograph_native_dialog,
-    preview_sample_export, screenshot_path, store_fresh, store_secret, text, workspace_file,
+    app_binary, assert_no_secrets, checked, connection, count, heading, next, photograph_in_french,
+    photograph_native_dialog, preview_sample_export, screenshot_path, store_fresh, store_secret, text,
+    workspace_file,
 };
 use docket_core::ledger::Ledger;
 use docket_core::sinks::azure_blob::BlobSink;
@@ -93,6 +94,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     heading(&driver, "Start").await;
     driver.find("[data-testid=keychain-ok]").await;
     driver.screenshot(&screenshot_path("wizard-0-start")).await;
+    photograph_in_french(&driver, "wizard-0-start").await;
     next(&driver).await;
 
     // 1. Connector and prerequisites.
@@ -106,6 +108,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
         .await;
     driver.wait_text(".checklist", "admin consent to the Docket app").await;
     driver.screenshot(&screenshot_path("wizard-1-connector")).await;
+    photograph_in_french(&driver, "wizard-1-connector").await;
     next(&driver).await;
 
     // 2. Entra ID app, entered by hand and checked against the token double.
@@ -118,11 +121,13 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver.find("[data-testid=entra-ok]").await;
     pages.push(driver.page_html().await);
     driver.screenshot(&screenshot_path("wizard-2-entra")).await;
+    photograph_in_french(&driver, "wizard-2-entra").await;
     next(&driver).await;
 
     // 3. Source: the sample export, previewed.
     preview_sample_export(&driver).await;
     driver.screenshot(&screenshot_path("wizard-3-source")).await;
+    photograph_in_french(&driver, "wizard-3-source").await;
     next(&driver).await;
 
     // 4. Delivery: the mailboxes through Graph by default. The archive copy: a wrong key gets a clear code and
@@ -160,6 +165,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver
         .screenshot_showing(&screenshot_path("wizard-4-storage"), "[data-testid=immutability-advice]")
         .await;
+    photograph_in_french(&driver, "wizard-4-storage").await;
     next(&driver).await;
 
     // 5. User mapping: a bad CSV lists its rows; the sample CSV passes, its mailboxes are found in the
@@ -196,6 +202,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver.click(&driver.button("Show").await).await;
     driver.wait_text("[data-testid=routing]", "@contoso.com").await;
     driver.screenshot_showing(&screenshot_path("wizard-5-mapping"), "[data-testid=mailboxes]").await;
+    photograph_in_french(&driver, "wizard-5-mapping").await;
     next(&driver).await;
 
     // 6. Admin consent for the Docket app's Graph permissions: the loopback redirect takes only the answer
@@ -228,6 +235,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver.find("[data-testid=app-consent-result][data-status=granted]").await;
     assert_eq!(entra.consents(), vec![(fake_entra::CLIENT_ID.to_string(), fake_entra::TENANT.to_string())]);
     driver.screenshot(&screenshot_path("wizard-6-consent")).await;
+    photograph_in_french(&driver, "wizard-6-consent").await;
     next(&driver).await;
 
     // 7. Review: each target in words, secrets masked; Finish saves the connector and runs it.
@@ -241,6 +249,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver.type_into(&driver.by_label("Connector name").await, "Trading desk").await;
     pages.push(driver.page_html().await);
     driver.screenshot(&screenshot_path("wizard-7-review")).await;
+    photograph_in_french(&driver, "wizard-7-review").await;
     driver.click(&driver.button("Finish and import").await).await;
 
     // The dashboard shows the import finished, with the counts the ledger holds and each target's own.
@@ -259,6 +268,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     driver.wait_text("[data-testid=connector]", "Trading desk").await;
     pages.push(driver.page_html().await);
     driver.screenshot_showing(&screenshot_path("dashboard"), "[data-testid=target-counts]").await;
+    photograph_in_french(&driver, "dashboard").await;
 
     let ledger = Ledger::open(state.path()).expect("the app's ledger");
     let runs = ledger.runs(10).expect("runs");

@@ -50,6 +50,17 @@ fn app_info_reports_the_app_version_and_the_state_folder() {
 }
 
 #[test]
+fn the_ui_can_set_the_tray_language_even_where_there_is_no_tray() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let shell = shell_with_state_dir(state.path());
+
+    // The mock runtime has no tray: the command is registered and relabelling nothing is not an error.
+    for language in ["fr", "nl", "en", "de"] {
+        assert_eq!(shell.invoke("set_tray_language", json!({ "language": language })), Ok(json!(null)));
+    }
+}
+
+#[test]
 fn list_runs_is_empty_before_the_first_import() {
     let state = tempfile::tempdir().expect("temp dir");
     let shell = shell_with_state_dir(state.path());

@@ -95,6 +95,7 @@ pub fn build_with<R: Runtime>(
             background::background_status,
             background::background_enable,
             background::background_disable,
+            tray::set_tray_language,
         ])
 }
 

@@ -64,6 +64,19 @@ pub async fn photograph_native_dialog(path: &Path, title: &str) {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 }
 
+/// Switches the window to French with the header's language switcher, photographs it as `app-fr-<name>.png`
+/// for the README (French admins follow Microsoft's French connector pages), and switches back to English,
+/// which the rest of the walk reads.
+pub async fn photograph_in_french(driver: &Driver, name: &str) {
+    let switch = "const s = document.querySelector('[data-testid=language]'); s.value = arguments[0]; \
+        s.dispatchEvent(new Event('change', { bubbles: true }));";
+    driver.script(switch, serde_json::json!(["fr"])).await;
+    driver.find("html[lang=fr]").await;
+    driver.screenshot(&screenshot_path(&format!("fr-{name}"))).await;
+    driver.script(switch, serde_json::json!(["en"])).await;
+    driver.find("html[lang=en]").await;
+}
+
 /// Presses Next once it is enabled (it waits for the step's live checks).
 pub async fn next(driver: &Driver) {
     let button = driver.button("Next").await;

@@ -6,6 +6,8 @@ import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 
+import { t } from './i18n/index.svelte';
+
 import type {
   AppInfo,
   ConnectorOverview,
@@ -78,7 +80,7 @@ export function toIpcError(reason: unknown): IpcError {
   const detail = reason instanceof Error ? reason.message : String(reason);
   return {
     code: 'internal',
-    message: `The Docket window could not reach the app (${detail}). Close Docket and open it again; if this keeps happening, report it.`,
+    message: t('app.unreachable', { detail }),
   };
 }
 
@@ -88,6 +90,11 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   } catch (reason) {
     throw toIpcError(reason);
   }
+}
+
+/** Puts the tray's menu in the UI's language (`en`, `fr` or `nl`); the shell relabels it, if it has a tray. */
+export function setTrayLanguage(language: string): Promise<void> {
+  return call<void>('set_tray_language', { language });
 }
 
 /** The app's version and state folder. */

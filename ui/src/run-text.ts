@@ -1,13 +1,13 @@
 // The words and tone a past import run is shown with: its counts, reasons, status and times. Pure functions
 // of the ledger's values, so they are tested without a window. It deliberately does no fetching (ipc.ts)
 // and no markup (RunList.svelte).
+import { formatNumber, formatTag, hasMessage, language, t, type MessageKey } from './i18n/index.svelte';
 import type { RunRecord, RunSummary } from './types';
 
-const numbers = new Intl.NumberFormat('en-US');
-
-/** `media_omitted` → `media omitted`: reason codes as words. */
+/** `daily_cap` → `daily cap`: reason codes as words, in the language in force when it names the reason. */
 export function reasonWords(reason: string): string {
-  return reason.replaceAll('_', ' ').trim();
+  const key = `runs.reasons.${reason}`;
+  return hasMessage(key) ? t(key as MessageKey) : reason.replaceAll('_', ' ').trim();
 }
 
 export function total(counts: Record<string, number>): number {
@@ -15,7 +15,7 @@ export function total(counts: Record<string, number>): number {
 }
 
 /** `3 skipped (2 media omitted, 1 system message)`, largest reason first; empty when nothing was counted. */
-function countWithReasons(label: string, counts: Record<string, number>): string {
+function countWithReasons(label: 'skipped' | 'failed', counts: Record<string, number>): string {
   const sum = total(counts);
   if (sum === 0) {
     return '';
@@ -23,8 +23,8 @@ function countWithReasons(label: string, counts: Record<string, number>): string
   const reasons = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .sort(([a, n], [b, m]) => m - n || a.localeCompare(b))
-    .map(([reason, n]) => `${numbers.format(n)} ${reasonWords(reason)}`);
-  return `${numbers.format(sum)} ${label} (${reasons.join(', ')})`;
+    .map(([reason, n]) => t('runs.reasonCount', { count: formatNumber(n), reason: reasonWords(reason) }));
+  return t(`runs.${label}`, { count: formatNumber(sum), reasons: reasons.join(', ') });
 }
 
 /**
@@ -32,13 +32,13 @@ function countWithReasons(label: string, counts: Record<string, number>): string
  * Fetched and delivered always appear; the other counts only when they are not zero.
  */
 export function countPhrases(summary: RunSummary): string[] {
-  const phrases = [`${numbers.format(summary.fetched)} fetched`, `${numbers.format(summary.delivered)} delivered`];
+  const phrases = [t('runs.fetched', { count: formatNumber(summary.fetched) }), t('runs.delivered', { count: formatNumber(summary.delivered) })];
   // Drafts are never delivered: they are shown apart so nobody reads them as archived mail.
   if ((summary.drafts ?? 0) > 0) {
-    phrases.push(`${numbers.format(summary.drafts)} only as drafts`);
+    phrases.push(t('runs.onlyDrafts', { count: formatNumber(summary.drafts) }));
   }
   if (summary.already_present > 0) {
-    phrases.push(`${numbers.format(summary.already_present)} already present`);
+    phrases.push(t('runs.alreadyPresent', { count: formatNumber(summary.already_present) }));
   }
   const skipped = countWithReasons('skipped', summary.skipped);
   if (skipped) {
@@ -81,18 +81,34 @@ export function runTone(run: RunRecord): RunTone {
 
 /** `interrupted` → `Interrupted`, `some_new_status` → `Some new status`. */
 export function statusLabel(status: string): string {
-  const words = reasonWords(status);
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Unknown';
+  const key = `runs.status.${status}`;
+  if (hasMessage(key)) return t(key as MessageKey);
+  const words = status.replaceAll('_', ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : t('runs.unknown');
 }
 
 /**
- * A ledger timestamp as `2026-11-22 21:34` in the given time zone (the computer's own by default).
+ * A ledger timestamp in the given time zone (the computer's own by default), as the language writes it:
+ * `2026-11-22 21:34` in English, `22/11/2026 21:34` in French, `22-11-2026 21:34` in Dutch.
  * Text that is not a timestamp is shown as it is rather than hidden.
  */
 export function formatWhen(timestamp: string, timeZone?: string): string {
   const when = new Date(timestamp);
   if (Number.isNaN(when.getTime())) {
     return timestamp;
+  }
+  if (language.current !== 'en') {
+    return new Intl.DateTimeFormat(formatTag(), {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(when)
+      .replace(',', '');
   }
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
@@ -119,4 +135,12 @@ export function shortLocation(label: string): string {
   const parts = rest.split(/[\\/]/).filter((p) => p !== '');
   if (parts.length <= 1) return label;
   return `${kind}:…/${parts[parts.length - 1]}`;
+}
+
+/** A calendar day (RFC 3339 or `YYYY-MM-DD`) as the language writes it: `2027-06-04`, `04/06/2027`, `04-06-2027`. */
+export function formatDay(timestamp: string): string {
+  const day = timestamp.slice(0, 10);
+  const when = new Date(`${day}T00:00:00Z`);
+  if (language.current === 'en' || Number.isNaN(when.getTime())) return day;
+  return new Intl.DateTimeFormat(formatTag(), { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
 }

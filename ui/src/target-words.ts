@@ -1,27 +1,24 @@
 // Where a run writes, in plain words: a saved plan's targets (the review step, the dashboard's connector
 // cards) and a run's target ids (`graph:TENANT`, `azure:ACCOUNT/CONTAINER`, `dir:PATH`, as the ledger and
 // RunSummary.targets name them) with their counts. Pure functions; it deliberately draws nothing.
+import { formatNumber, t } from './i18n/index.svelte';
 import type { PlanTarget, RunSummary, TargetCounts } from './types';
-
-const numbers = new Intl.NumberFormat('en-US');
 
 /** One target of a plan, as the admin chose it; `folder` is the mailbox folder the connector writes to. */
 export function planTargetWords(target: PlanTarget, folder: string): string {
   switch (target.kind) {
     case 'graph':
-      return `Each mapped person’s mailbox, in the “${folder}” folder, through Microsoft Graph as application ${target.client_id} (tenant ${target.tenant_id})`;
+      return t('targets.graph', { folder, client: target.client_id, tenant: target.tenant_id });
     case 'azure':
-      return `Archive copy in the Azure Storage container “${target.container}”, for your own records (Microsoft 365 does not read it)`;
+      return t('targets.azure', { container: target.container });
     case 'dir':
-      return `Trial: .eml files in the folder ${target.path} on this computer (nothing reaches Microsoft 365)`;
+      return t('targets.dir', { path: target.path });
   }
 }
 
 /** Whether mailbox delivery may leave drafts, in words. */
 export function draftsWords(allowed: boolean): string {
-  return allowed
-    ? 'Allowed where Graph’s importMime is not available: those messages keep their full MIME as drafts, counted apart and never as delivered'
-    : 'Not allowed: every message arrives as received mail';
+  return allowed ? t('targets.draftsAllowed') : t('targets.draftsNotAllowed');
 }
 
 /** A plan that writes only to an Azure container: nothing of it reaches a mailbox (the old wizard's default). */
@@ -41,13 +38,13 @@ export function targetIdWords(id: string): string {
   const rest = colon < 0 ? '' : id.slice(colon + 1);
   switch (kind) {
     case 'graph':
-      return `Mailboxes through Microsoft Graph (tenant ${rest})`;
+      return t('targets.idGraph', { tenant: rest });
     case 'azure': {
       const container = rest.split('/').pop() ?? rest;
-      return `Archive copy in Azure container “${container}”`;
+      return t('targets.idAzure', { container });
     }
     case 'dir':
-      return `Folder ${rest}`;
+      return t('targets.idDir', { path: rest });
     default:
       return id;
   }
@@ -55,10 +52,10 @@ export function targetIdWords(id: string): string {
 
 /** One target's counts: `60 delivered, 2 drafts, 1 failed` (zeros left out, delivered always said). */
 export function targetCountPhrase(counts: TargetCounts): string {
-  const parts = [`${numbers.format(counts.delivered)} delivered`];
-  if (counts.drafts > 0) parts.push(`${numbers.format(counts.drafts)} ${counts.drafts === 1 ? 'draft' : 'drafts'}`);
-  if (counts.already_present > 0) parts.push(`${numbers.format(counts.already_present)} already present`);
-  if (counts.failed > 0) parts.push(`${numbers.format(counts.failed)} failed`);
+  const parts = [t('targets.delivered', { count: formatNumber(counts.delivered) })];
+  if (counts.drafts > 0) parts.push(t('targets.drafts', { count: counts.drafts }));
+  if (counts.already_present > 0) parts.push(t('targets.alreadyPresent', { count: formatNumber(counts.already_present) }));
+  if (counts.failed > 0) parts.push(t('targets.failed', { count: formatNumber(counts.failed) }));
   return parts.join(', ');
 }
 

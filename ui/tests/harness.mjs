@@ -88,11 +88,12 @@ export async function launchChromium() {
 
 /**
  * Opens the built UI in a fresh context with the double installed; `scenario` changes what the double's
- * machine is like (e.g. `{ keychainPersistent: false }`). Browser console errors and page
- * errors are collected in `page.problems` so a spec can assert there were none.
+ * machine is like (e.g. `{ keychainPersistent: false }`). `locale` is the browser's language (English unless
+ * a spec asks for another: the UI follows it). Browser console errors and page errors are collected in
+ * `page.problems` so a spec can assert there were none.
  */
-export async function openApp(browser, url, doubleScript, scenario = {}) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, timezoneId: 'Europe/Brussels', locale: 'en-GB' });
+export async function openApp(browser, url, doubleScript, scenario = {}, { locale = 'en-GB' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 860 }, timezoneId: 'Europe/Brussels', locale });
   await context.addInitScript({ content: `window.__ipcDoubleScenario = ${JSON.stringify(scenario)};` });
   await context.addInitScript({ content: doubleScript });
   const page = await context.newPage();

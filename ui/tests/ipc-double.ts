@@ -68,6 +68,8 @@ class IpcDouble {
   private consentAnswer: ((result: ConsentResult) => void) | null = null;
   private consentEnded: ((error: IpcError) => void) | null = null;
   signedOut = false;
+  /** The language the UI last gave the tray's menu (`set_tray_language`). */
+  trayLanguage: string | null = null;
   private signInAnswer: ((tenant: { tenant_id: string }) => void) | null = null;
   private signInFailed: ((error: IpcError) => void) | null = null;
   private signedInTenant: string | null = null;
@@ -260,6 +262,9 @@ class IpcDouble {
       case 'background_disable':
         this.timerOn = false;
         return this.timer();
+      case 'set_tray_language':
+        this.trayLanguage = String(args.language);
+        return null;
       default:
         throw refusal('internal', `the test double has no command ${cmd}`);
     }

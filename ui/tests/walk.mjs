@@ -50,52 +50,58 @@ export async function keepArchiveCopy(page, connection, container) {
   await page.getByRole('button', { name: 'Test', exact: true }).click();
 }
 
+export const STEPS = ['start', 'connector', 'entra', 'source', 'storage', 'mapping', 'consent', 'review'];
+
 /** Walks the default path's steps up to (not including) `stop`, answering each one correctly. */
 export async function walk(page, stop) {
-  const steps = ['start', 'connector', 'entra', 'source', 'storage', 'mapping', 'consent', 'review'];
-  for (const step of steps) {
+  for (const step of STEPS) {
     if (step === stop) return;
-    await page.locator(`section[data-step="${step}"]`).waitFor();
-    switch (step) {
-      case 'start':
-        await page.getByTestId('keychain-ok').waitFor();
-        break;
-      case 'connector':
-        await page.getByLabel('WhatsApp (export)').check();
-        for (const box of await page.locator('.checklist input[type=checkbox]').all()) await box.check();
-        break;
-      case 'entra':
-        await page.getByLabel('Directory (tenant) ID').fill(TENANT);
-        await page.getByLabel('Application (client) ID').fill(CLIENT);
-        await page.getByLabel('Client secret').fill(CLIENT_SECRET);
-        await page.getByRole('button', { name: 'Store', exact: true }).click();
-        await page.getByTestId('azure_client_secret-stored').waitFor();
-        await page.getByRole('button', { name: 'Check', exact: true }).click();
-        await page.getByTestId('entra-ok').waitFor();
-        break;
-      case 'source':
-        await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
-        await page.getByRole('button', { name: 'Preview' }).click();
-        await page.getByLabel('Date order').selectOption('dmy');
-        await page.getByRole('button', { name: 'Preview' }).click();
-        await page.getByTestId('preview-table').waitFor();
-        break;
-      case 'storage':
-        await page.getByTestId('graph-target').waitFor();
-        break;
-      case 'mapping':
-        await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
-        await page.getByRole('button', { name: 'Check', exact: true }).click();
-        await page.getByTestId('mapping-ok').waitFor();
-        break;
-      case 'consent':
-        await page.locator('[data-testid=app-consent-result][data-status=granted]').or(page.getByRole('button', { name: 'I have granted consent already' })).first().waitFor();
-        if ((await page.locator('[data-testid=app-consent-result][data-status=granted]').count()) === 0) {
-          await page.getByRole('button', { name: 'I have granted consent already' }).click();
-          await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
-        }
-        break;
-    }
+    await answerStep(page, step);
     await next(page);
+  }
+}
+
+/** Answers one step of the default path correctly (in English), leaving Next enabled. */
+export async function answerStep(page, step) {
+  await page.locator(`section[data-step="${step}"]`).waitFor();
+  switch (step) {
+    case 'start':
+      await page.getByTestId('keychain-ok').waitFor();
+      break;
+    case 'connector':
+      await page.getByLabel('WhatsApp (export)').check();
+      for (const box of await page.locator('.checklist input[type=checkbox]').all()) await box.check();
+      break;
+    case 'entra':
+      await page.getByLabel('Directory (tenant) ID').fill(TENANT);
+      await page.getByLabel('Application (client) ID').fill(CLIENT);
+      await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+      await page.getByRole('button', { name: 'Store', exact: true }).click();
+      await page.getByTestId('azure_client_secret-stored').waitFor();
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      await page.getByTestId('entra-ok').waitFor();
+      break;
+    case 'source':
+      await page.getByLabel('Export file or folder').fill('/exports/sales-team.zip');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByLabel('Date order').selectOption('dmy');
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByTestId('preview-table').waitFor();
+      break;
+    case 'storage':
+      await page.getByTestId('graph-target').waitFor();
+      break;
+    case 'mapping':
+      await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      await page.getByTestId('mapping-ok').waitFor();
+      break;
+    case 'consent':
+      await page.locator('[data-testid=app-consent-result][data-status=granted]').or(page.getByRole('button', { name: 'I have granted consent already' })).first().waitFor();
+      if ((await page.locator('[data-testid=app-consent-result][data-status=granted]').count()) === 0) {
+        await page.getByRole('button', { name: 'I have granted consent already' }).click();
+        await page.locator('[data-testid=app-consent-result][data-status=granted]').waitFor();
+      }
+      break;
   }
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 
 import {
   applyProgress,
-  countOf,
   durationWords,
   failImport,
   fractionDone,
@@ -148,7 +147,5 @@ describe('the rate and the time left come from the events’ times', () => {
     expect(rateWords(2.345)).toBe('2.3 items/s');
     expect(rateWords(1234.4)).toBe('1,234 items/s');
     expect(rateWords(null)).toBe('—');
-    expect(countOf(1, 'item')).toBe('1 item');
-    expect(countOf(1240, 'message')).toBe('1,240 messages');
   });
 });

@@ -3,6 +3,7 @@
 // items per second, the time left when the item total is known, and the final summary. A pure
 // reducer taking the clock as an argument, so Vitest checks it without a window. It deliberately starts
 // and cancels nothing (ipc.ts) and draws nothing (LiveImport.svelte).
+import { formatNumber, t } from '../i18n/index.svelte';
 import type { IpcError, Progress, RateLimitStatus, RunSummary } from '../types';
 
 export type LivePhase = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
@@ -170,25 +171,20 @@ export function fractionDone(live: LiveImport): number | null {
 /** `45 s`, `3 min 20 s`, `2 h 5 min`. */
 export function durationWords(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('live.seconds', { s });
   const minutes = Math.floor(s / 60);
-  if (minutes < 60) return s % 60 === 0 ? `${minutes} min` : `${minutes} min ${s % 60} s`;
+  if (minutes < 60) return s % 60 === 0 ? t('live.minutes', { m: minutes }) : t('live.minutesSeconds', { m: minutes, s: s % 60 });
   const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return minutes % 60 === 0 ? t('live.hours', { h: hours }) : t('live.hoursMinutes', { h: hours, m: minutes % 60 });
 }
 
 /** `12.5` or `1,234`: one decimal below 10, whole numbers above; `—` when there is no rate yet. */
 export function rateNumber(rate: number | null): string {
   if (rate === null) return '—';
-  return rate < 10 ? rate.toFixed(1) : Math.round(rate).toLocaleString('en-US');
+  return rate < 10 ? formatNumber(rate, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : formatNumber(Math.round(rate));
 }
 
 /** `12.5 items/s`, or `—` when there is no rate yet. */
 export function rateWords(rate: number | null): string {
-  return rate === null ? '—' : `${rateNumber(rate)} items/s`;
-}
-
-/** `1 item`, `1,240 items`. */
-export function countOf(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : `${noun}s`}`;
+  return rate === null ? '—' : `${rateNumber(rate)} ${t('live.perSecond')}`;
 }

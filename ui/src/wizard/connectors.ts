@@ -3,6 +3,7 @@
 // Graph, so neither the Office 365 Import service nor an Azure subscription is a prerequisite. A trial with a
 // folder on this computer needs no tenant, so the tenant's items are left out then. Data only; it
 // deliberately checks nothing (the later steps do, live).
+import { t } from '../i18n/index.svelte';
 import type { ConnectorKind } from './state';
 
 export interface Prerequisite {
@@ -23,31 +24,46 @@ export interface ConnectorChoice {
 export const CONNECTORS: readonly ConnectorChoice[] = [
   {
     kind: 'whatsapp',
-    name: 'WhatsApp (export)',
+    get name() {
+      return t('connector.whatsapp.name');
+    },
     folder: 'WhatsApp Archiver',
-    source: 'A chat exported from WhatsApp: the .txt file or the .zip with its media.',
+    get source() {
+      return t('connector.whatsapp.source');
+    },
     available: true,
   },
   {
     kind: 'telegram',
-    name: 'Telegram (export)',
+    get name() {
+      return t('connector.telegram.name');
+    },
     folder: 'Telegram Archiver',
-    source: 'A Telegram Desktop export, JSON or HTML: result.json or messages.html, or the folder that holds it.',
+    get source() {
+      return t('connector.telegram.source');
+    },
     available: true,
   },
   {
     kind: 'telegram_bot',
-    name: 'Telegram (live, through your bot)',
+    get name() {
+      return t('connector.telegram_bot.name');
+    },
     folder: 'Telegram Archiver',
-    source:
-      'Groups, channels and Telegram Business chats, captured as they happen by the organisation’s own bot through Telegram’s Bot API. Nothing is installed on phones and nobody exports anything.',
+    get source() {
+      return t('connector.telegram_bot.source');
+    },
     available: true,
   },
   {
     kind: 'x',
-    name: 'X (Twitter)',
+    get name() {
+      return t('connector.x.name');
+    },
     folder: 'Twitter',
-    source: 'Posts, mentions and direct messages of the organisation’s account, through the X API.',
+    get source() {
+      return t('connector.x.source');
+    },
     available: true,
   },
 ];
@@ -56,69 +72,101 @@ export const CONNECTORS: readonly ConnectorChoice[] = [
 const TENANT: readonly Prerequisite[] = [
   {
     id: 'm365_mailboxes',
-    label: 'The people whose messages you archive have Microsoft 365 mailboxes.',
-    detail:
-      'Docket delivers each item into the mailbox of every participant that maps, so Litigation Hold, Content Search, retention policies and eDiscovery apply to it.',
+    get label() {
+      return t('prerequisites.m365_mailboxes.label');
+    },
+    get detail() {
+      return t('prerequisites.m365_mailboxes.detail');
+    },
   },
   {
     id: 'global_admin',
-    label: 'A Microsoft 365 global admin can give admin consent to the Docket app.',
-    detail:
-      'The consent lets the Docket app read users and mailbox settings and write mail into your organisation’s mailboxes through Microsoft Graph; Docket asks for it in the Admin consent step.',
+    get label() {
+      return t('prerequisites.global_admin.label');
+    },
+    get detail() {
+      return t('prerequisites.global_admin.detail');
+    },
   },
 ];
 
 const SOURCE_ACCOUNT: Record<ConnectorKind, Prerequisite> = {
   whatsapp: {
     id: 'source_account',
-    label: 'You have the organisation’s WhatsApp exports, made from the account the organisation controls.',
-    detail: 'Export each chat from the phone (Export chat, with or without media) and copy the files to this computer.',
+    get label() {
+      return t('prerequisites.whatsapp_account.label');
+    },
+    get detail() {
+      return t('prerequisites.whatsapp_account.detail');
+    },
   },
   telegram: {
     id: 'source_account',
-    label: 'You have the organisation’s Telegram export, made from the account the organisation controls.',
-    detail: 'In Telegram Desktop: Settings › Advanced › Export Telegram data, in the machine-readable JSON format.',
+    get label() {
+      return t('prerequisites.telegram_account.label');
+    },
+    get detail() {
+      return t('prerequisites.telegram_account.detail');
+    },
   },
   telegram_bot: {
     id: 'source_account',
-    label: 'You can create a Telegram bot for the organisation with @BotFather, and add it where the business talks.',
-    detail:
-      'The bot must be a member of each group (with privacy mode off, or as an admin), an admin of each channel, or connected to the organisation’s Telegram Business account. It only receives messages sent after it joins, so add it before the conversations you must keep.',
+    get label() {
+      return t('prerequisites.telegram_bot_account.label');
+    },
+    get detail() {
+      return t('prerequisites.telegram_bot_account.detail');
+    },
   },
   x: {
     id: 'source_account',
-    label: 'You have an X (Twitter) account for your organisation, and a developer app for it.',
-    detail:
-      'In the X developer portal, under the app’s Keys and tokens, you will copy four values into the Source step: the API key, the API secret key, the access token and the access token secret of the organisation’s account.',
+    get label() {
+      return t('prerequisites.x_account.label');
+    },
+    get detail() {
+      return t('prerequisites.x_account.detail');
+    },
   },
 };
 
 const X_DAILY_CAP: Prerequisite = {
   id: 'daily_cap',
-  label: 'You know the connector imports at most 200,000 items a day.',
-  detail:
-    'Microsoft’s connector limit. Docket never exceeds it: a larger backlog is spread over the following days, without gaps. X’s API itself reaches only the latest 3,200 posts, 800 mentions and 30 days of direct messages.',
+  get label() {
+    return t('prerequisites.daily_cap.label');
+  },
+  get detail() {
+    return t('prerequisites.daily_cap.detail');
+  },
 };
 
 const USERS_KNOWN: Prerequisite = {
   id: 'users_known',
-  label: 'You know each employee’s mobile number and mailbox address.',
-  detail:
-    'Items map to mailboxes by a CSV of mobile numbers and addresses, or by the email address an item carries. An item that maps to nobody is kept aside as unmapped, not imported.',
+  get label() {
+    return t('prerequisites.users_known.label');
+  },
+  get detail() {
+    return t('prerequisites.users_known.detail');
+  },
 };
 
 const TELEGRAM_USERS_KNOWN: Prerequisite = {
   id: 'users_known',
-  label: 'You know each employee’s Telegram user ID or username, and mailbox address.',
-  detail:
-    'The Bot API shows no phone numbers, so items map to mailboxes by a CSV with TelegramUserId or TelegramUsername columns, or by an owner mailbox that receives every item. An item that maps to nobody is kept aside as unmapped, not imported.',
+  get label() {
+    return t('prerequisites.telegram_users_known.label');
+  },
+  get detail() {
+    return t('prerequisites.telegram_users_known.detail');
+  },
 };
 
 const BOT_24_HOURS: Prerequisite = {
   id: 'bot_24_hours',
-  label: 'You know Telegram keeps a bot’s undelivered updates only 24 hours.',
-  detail:
-    'Docket polls the bot every few minutes while it runs. Keep it running, or let scheduled imports run when Docket is closed; the dashboard warns when the last poll is close to 24 hours old.',
+  get label() {
+    return t('prerequisites.bot_24_hours.label');
+  },
+  get detail() {
+    return t('prerequisites.bot_24_hours.detail');
+  },
 };
 
 /** The checklist for one connector, in the order the docs give it; a trial leaves the tenant's items out. */

@@ -1,6 +1,7 @@
 // The wizard and a saved connector, both ways: what Finish saves (the RunPlan, the Entra ID app's IDs, the
 // consent and the schedule; never a secret) and the wizard filled in again from a saved connector, so that
 // every choice of the Delivery step round-trips. It deliberately calls no command (App.svelte saves).
+import { t } from '../i18n/index.svelte';
 import {
   BOT_LOCATION_PREFIX,
   defaultTimezone,
@@ -18,9 +19,9 @@ const KIND_NAMES: Record<ConnectorKind, string> = { whatsapp: 'WhatsApp', telegr
 
 /** The name Finish gives the connector when the admin leaves it empty: its kind and the export's file name. */
 export function suggestedName(state: WizardState): string {
-  const kind = state.connector ? KIND_NAMES[state.connector] : 'Connector';
+  const kind = state.connector ? KIND_NAMES[state.connector] : t('wizard.suggestedName');
   if (state.connector === 'x' && state.source.xAccount) return `X – @${state.source.xAccount.username}`;
-  if (state.connector === 'telegram_bot') return state.source.bot ? `Telegram – @${state.source.bot.username}` : 'Telegram bot';
+  if (state.connector === 'telegram_bot') return state.source.bot ? `Telegram – @${state.source.bot.username}` : 'Telegram';
   const file = state.source.location.trim().split(/[\\/]/).filter((p) => p !== '').pop() ?? '';
   return file === '' ? kind : `${kind} – ${file}`;
 }

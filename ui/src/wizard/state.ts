@@ -2,6 +2,7 @@
 // and the RunPlan the finished wizard describes. Pure data and functions, so Vitest checks them
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
+import { t } from '../i18n/index.svelte';
 import type { AppCheck, ConsentResult } from './identity-types';
 import type { BotCheck } from '../generated/BotCheck';
 import type { MailboxReport } from '../generated/MailboxReport';
@@ -50,17 +51,22 @@ export function chooseConnector(state: WizardState, kind: ConnectorKind): void {
 }
 
 export const STEPS = [
-  { id: 'start', title: 'Start' },
-  { id: 'connector', title: 'Connector and prerequisites' },
-  { id: 'entra', title: 'Entra ID app' },
-  { id: 'source', title: 'Source' },
-  { id: 'storage', title: 'Delivery' },
-  { id: 'mapping', title: 'User mapping' },
-  { id: 'consent', title: 'Admin consent' },
-  { id: 'review', title: 'Review and finish' },
+  { id: 'start' },
+  { id: 'connector' },
+  { id: 'entra' },
+  { id: 'source' },
+  { id: 'storage' },
+  { id: 'mapping' },
+  { id: 'consent' },
+  { id: 'review' },
 ] as const;
 
 export type StepId = (typeof STEPS)[number]['id'];
+
+/** A step's name in the language in force (the docs' own words: « Mappage utilisateur »…). */
+export function stepTitle(id: StepId): string {
+  return t(`wizard.steps.${id}`);
+}
 
 /**
  * `graph`: into each mapped person's mailbox folder through Microsoft Graph (the product's target);
@@ -69,8 +75,9 @@ export type StepId = (typeof STEPS)[number]['id'];
 export type DeliveryTarget = 'graph' | 'dir';
 
 /** Why the Entra ID and Admin consent steps are skipped for a trial folder. */
-export const TRIAL_SKIP_REASON =
-  'A folder on this computer needs no Microsoft 365 tenant; choose mailbox delivery to archive into Microsoft 365.';
+export function trialSkipReason(): string {
+  return t('wizard.trialSkipReason');
+}
 
 /** The client secret lifetime the wizard suggests, in days (Microsoft recommends under two years). */
 export const DEFAULT_SECRET_DAYS = 180;
@@ -295,48 +302,48 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
   const out: string[] = [];
   switch (step) {
     case 'start':
-      if (state.keychainPersistent !== true) out.push('The OS keychain must keep secrets between sessions.');
+      if (state.keychainPersistent !== true) out.push(t('wizard.blockers.keychain'));
       break;
     case 'connector':
-      if (state.connector === null) out.push('Choose a connector.');
-      if (prerequisiteIds.some((id) => !state.prerequisites[id])) out.push('Tick every prerequisite once it is done.');
+      if (state.connector === null) out.push(t('wizard.blockers.chooseConnector'));
+      if (prerequisiteIds.some((id) => !state.prerequisites[id])) out.push(t('wizard.blockers.tickPrerequisites'));
       break;
     case 'entra':
       if (stepSkipped(state, 'entra')) break;
-      if (!isTenantId(state.entra.tenantId)) out.push('Enter the directory (tenant) ID.');
-      if (!isClientId(state.entra.clientId)) out.push('Enter the application (client) ID.');
-      if (!state.entra.secretStored) out.push('Store the client secret.');
-      if (!entraCheckIsCurrent(state)) out.push('Check the app.');
+      if (!isTenantId(state.entra.tenantId)) out.push(t('wizard.blockers.tenantId'));
+      if (!isClientId(state.entra.clientId)) out.push(t('wizard.blockers.clientId'));
+      if (!state.entra.secretStored) out.push(t('wizard.blockers.clientSecret'));
+      if (!entraCheckIsCurrent(state)) out.push(t('wizard.blockers.checkApp'));
       break;
     case 'source':
       if (state.connector === 'x') {
-        if (!state.source.xStored) out.push('Store the four X credentials.');
-        if (state.source.xAccount === null) out.push('Check the X account.');
+        if (!state.source.xStored) out.push(t('wizard.blockers.xCredentials'));
+        if (state.source.xAccount === null) out.push(t('wizard.blockers.xAccount'));
         break;
       }
       if (state.connector === 'telegram_bot') {
-        if (!state.source.botStored) out.push('Store the bot token.');
-        if (state.source.bot === null) out.push('Check the bot.');
-        else if (state.source.bot.webhook_set) out.push('Delete the bot’s webhook, then check the bot again.');
+        if (!state.source.botStored) out.push(t('wizard.blockers.botToken'));
+        if (state.source.bot === null) out.push(t('wizard.blockers.botCheck'));
+        else if (state.source.bot.webhook_set) out.push(t('wizard.blockers.botWebhook'));
         break;
       }
-      if (state.source.location.trim() === '') out.push('Enter the export’s path.');
-      if (state.source.timezone.trim() === '') out.push('Enter the time zone the export was made in.');
-      if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push('Choose the date order.');
-      if (!previewIsCurrent(state)) out.push('Preview the export.');
+      if (state.source.location.trim() === '') out.push(t('wizard.blockers.exportPath'));
+      if (state.source.timezone.trim() === '') out.push(t('wizard.blockers.timezone'));
+      if (state.source.dateOrderNeeded && state.source.dateOrder === null) out.push(t('wizard.blockers.dateOrder'));
+      if (!previewIsCurrent(state)) out.push(t('wizard.blockers.preview'));
       break;
     case 'storage': {
       const d = state.delivery;
       if (d.target === 'dir') {
-        if (d.folderPath.trim() === '') out.push('Enter the folder the .eml files go to, or choose it.');
-        else if (!isFullPath(d.folderPath)) out.push('Enter the folder’s full path, e.g. /home/you/Docket trial.');
+        if (d.folderPath.trim() === '') out.push(t('wizard.blockers.trialFolder'));
+        else if (!isFullPath(d.folderPath)) out.push(t('wizard.blockers.trialFullPath'));
         break;
       }
-      if (!entraCheckIsCurrent(state)) out.push('Check the Entra ID app first: mailbox delivery signs in as it.');
+      if (!entraCheckIsCurrent(state)) out.push(t('wizard.blockers.entraFirst'));
       if (d.archiveCopy) {
-        if (!state.storage.secretStored) out.push('Store the archive copy’s connection string or SAS URL.');
-        if (!isContainerName(state.storage.container.trim())) out.push('Enter a valid container name.');
-        else if (!storageTestIsCurrent(state)) out.push('Test the archive copy’s container.');
+        if (!state.storage.secretStored) out.push(t('wizard.blockers.archiveSecret'));
+        if (!isContainerName(state.storage.container.trim())) out.push(t('wizard.blockers.container'));
+        else if (!storageTestIsCurrent(state)) out.push(t('wizard.blockers.testContainer'));
       }
       break;
     }
@@ -344,36 +351,36 @@ export function blockers(state: WizardState, step: StepId, prerequisiteIds: read
       const m = state.mapping;
       const csv = m.csvPath.trim();
       const owner = m.ownerMailbox.trim();
-      if (owner !== '' && !isMailbox(owner)) out.push('Enter the owner mailbox as an email address, or leave it empty.');
+      if (owner !== '' && !isMailbox(owner)) out.push(t('wizard.blockers.ownerFormat'));
       if (state.connector === 'x') {
-        if (owner === '') out.push('Enter the mailbox that receives the X account’s items.');
+        if (owner === '') out.push(t('wizard.blockers.xOwner'));
         break;
       }
       if (!m.autoMap && csv === '' && owner === '') {
-        out.push('Turn on automatic mapping, or give a mapping CSV or an owner mailbox.');
+        out.push(t('wizard.blockers.mappingNeeded'));
       }
       if (csv !== '') {
-        if (!mappingReportIsCurrent(state)) out.push('Check the mapping CSV.');
-        else if ((m.report?.problems.length ?? 0) > 0) out.push('Fix the problems in the mapping CSV and check it again.');
+        if (!mappingReportIsCurrent(state)) out.push(t('wizard.blockers.checkCsv'));
+        else if ((m.report?.problems.length ?? 0) > 0) out.push(t('wizard.blockers.fixCsv'));
       }
       break;
     }
     case 'consent':
       if (stepSkipped(state, 'consent')) break;
       if (requiredConsent(state)?.status !== 'granted') {
-        out.push('Grant admin consent to the Docket app’s Microsoft Graph permissions.');
+        out.push(t('wizard.blockers.consent'));
       }
       break;
     case 'review': {
       const sc = state.schedule;
       if (sc.kind === 'daily' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(sc.at.trim())) {
-        out.push('Enter the daily run time as HH:MM, for example 02:00.');
+        out.push(t('wizard.blockers.dailyAt'));
       }
       if (sc.kind === 'every_hours' && !(Number.isInteger(sc.hours) && sc.hours >= 1 && sc.hours <= 168)) {
-        out.push('Choose every 1 to 168 hours.');
+        out.push(t('wizard.blockers.everyHours'));
       }
       if (sc.kind === 'every_minutes' && !(Number.isInteger(sc.minutes) && sc.minutes >= 1 && sc.minutes <= MAX_EVERY_MINUTES)) {
-        out.push(`Choose every 1 to ${MAX_EVERY_MINUTES} minutes.`);
+        out.push(t('wizard.blockers.everyMinutes', { max: MAX_EVERY_MINUTES }));
       }
       break;
     }
@@ -472,18 +479,17 @@ export function expectedItems(state: WizardState): number | null {
 /** The consent answer in words: granted, or why not, with Entra ID's own words as it sent them. */
 export function consentWords(result: ConsentResult): string {
   const said = [result.error, result.description].filter((part) => part && part.trim() !== '').join(': ');
-  const because = said === '' ? '.' : `: ${said}`;
+  const because = (plain: 'refused' | 'rejected' | 'timedOut') =>
+    said === '' ? t(`wizard.consentWords.${plain}`) : t(`wizard.consentWords.${plain}Because`, { said });
   switch (result.status) {
     case 'granted':
-      return result.method === 'confirmed_by_admin'
-        ? 'Admin consent is recorded as granted (you confirmed it).'
-        : 'Admin consent is granted.';
+      return result.method === 'confirmed_by_admin' ? t('wizard.consentWords.grantedConfirmed') : t('wizard.consentWords.granted');
     case 'refused':
-      return `Admin consent was refused${because}`;
+      return because('refused');
     case 'rejected':
-      return `An answer arrived that does not belong to this request, so it was not taken as consent${because}`;
+      return because('rejected');
     case 'timed_out':
-      return `No answer came from the consent page in time${because}`;
+      return because('timedOut');
   }
 }
 
@@ -491,12 +497,12 @@ export function consentWords(result: ConsentResult): string {
 export function scheduleWords(schedule: Schedule): string {
   switch (schedule.kind) {
     case 'daily':
-      return `Daily at ${schedule.at} (imports what arrived since the last run)`;
+      return t('wizard.schedule.daily', { at: schedule.at });
     case 'every_hours':
-      return schedule.hours === 1 ? 'Every hour' : `Every ${schedule.hours} hours`;
+      return t('wizard.schedule.everyHours', { hours: schedule.hours });
     case 'every_minutes':
-      return schedule.minutes === 1 ? 'Every minute' : `Every ${schedule.minutes} minutes`;
+      return t('wizard.schedule.everyMinutes', { minutes: schedule.minutes });
     case 'manual':
-      return 'Only when you press Run now';
+      return t('wizard.schedule.manual');
   }
 }
