@@ -39,3 +39,39 @@ fn the_csp_forbids_base_rewrites_form_posts_plugins_and_framing() {
 fn javascript_prototypes_are_frozen() {
     assert_eq!(security()["freezePrototype"], Value::Bool(true));
 }
+
+#[test]
+fn each_command_the_window_may_call_is_allowed_by_name_and_no_other() {
+    let lib = std::fs::read_to_string(workspace_file("src-tauri/src/lib.rs")).expect("lib.rs");
+    let start = lib.find("generate_handler![").expect("the handler list");
+    let end = start + lib[start..].find("])").expect("its end");
+    let mut registered: Vec<String> = lib[start..end]
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.trim().trim_end_matches(',').rsplit("::").next().map(str::to_string))
+        .filter(|name| !name.is_empty())
+        .collect();
+    registered.sort();
+
+    let text = std::fs::read_to_string(workspace_file("capabilities/default.json")).expect("capability");
+    let capability: Value = serde_json::from_str(&text).expect("JSON");
+    let mut allowed: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    allowed.sort();
+    assert_eq!(allowed, registered, "capabilities/default.json allows exactly the registered commands");
+
+    let build = std::fs::read_to_string(workspace_file("src-tauri/build.rs")).expect("build.rs");
+    assert!(
+        build.contains(".app_manifest("),
+        "the app manifest is declared, so unlisted commands are refused"
+    );
+    for name in &registered {
+        assert!(build.contains(&format!("\"{name}\"")), "build.rs lists {name} in the app manifest");
+    }
+}

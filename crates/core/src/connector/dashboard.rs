@@ -147,6 +147,7 @@ const CSV_HEADER: [&str; 13] = [
 /// Writes the reconciliation report of `run_id`'s source to `path`: one CSV row per item and mailbox that
 /// any run of that source recorded, with its state, reason, object name and digest. Returns the row count.
 pub fn write_reconciliation_csv(ledger: &Ledger, run_id: i64, path: &Path) -> Result<u64, Error> {
+    confine_report(path, &["csv"], CSV_HEADER[0].as_bytes())?;
     let run = known_run(ledger, run_id)?;
     write_report(path, |file| {
         let mut csv = csv::Writer::from_writer(file);
@@ -165,11 +166,12 @@ pub fn write_reconciliation_csv(ledger: &Ledger, run_id: i64, path: &Path) -> Re
 /// Writes a plain-text log of one run: what ran, when, its accounting, and every row the run recorded that
 /// no later run has changed. Returns the number of item lines.
 pub fn write_run_log(ledger: &Ledger, run_id: i64, path: &Path) -> Result<u64, Error> {
+    confine_report(path, &["log", "txt"], RUN_LOG_START.as_bytes())?;
     let run = known_run(ledger, run_id)?;
     let rows = ledger.rows_of_run(run_id)?;
     write_report(path, |file| {
         let s = &run.summary;
-        writeln!(file, "Docket run {}", run.run_id)?;
+        writeln!(file, "{RUN_LOG_START}{}", run.run_id)?;
         writeln!(file, "source:   {}", run.source)?;
         writeln!(file, "target:   {}", run.target)?;
         writeln!(file, "started:  {}", run.started_at)?;
@@ -211,6 +213,54 @@ fn known_run(ledger: &Ledger, run_id: i64) -> Result<RunRecord, Error> {
         }
         .into()
     })
+}
+
+/// How a run log begins; an existing file that does not is not a Docket report, and is never replaced.
+const RUN_LOG_START: &str = "Docket run ";
+
+/// Where a report may be written, whoever asks (the save dialog's answer arrives through the webview, which
+/// must not be able to overwrite any file the admin can write): a full path, in a folder that exists, with the
+/// report's own extension, and either new or an earlier Docket report of the same kind (begins with
+/// `start`). A link is never followed. The error says what to choose instead.
+fn confine_report(path: &Path, extensions: &[&str], start: &[u8]) -> Result<(), Error> {
+    let refuse = |message: String| -> Error {
+        ConfigError::Invalid { field: path.display().to_string(), message }.into()
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !extension.as_deref().is_some_and(|e| extensions.contains(&e)) {
+        return Err(refuse(format!(
+            "a report is saved as a .{} file; choose a name ending in .{}",
+            extensions[0],
+            extensions.join(" or .")
+        )));
+    }
+    if !path.is_absolute() || !path.parent().is_some_and(Path::is_dir) {
+        return Err(refuse(
+            "this is not a full path in a folder that exists; choose another place in the save dialog".into(),
+        ));
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(refuse(format!("the file cannot be checked ({e}); choose another name"))),
+        Ok(meta) if !meta.file_type().is_file() => {
+            Err(refuse("this is not a plain file (a link or a folder); choose another name".into()))
+        }
+        Ok(_) => {
+            let mut head = vec![0u8; start.len()];
+            let same_kind = std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .is_ok_and(|()| head == start);
+            if same_kind {
+                Ok(())
+            } else {
+                Err(refuse(
+                    "a file that is not a Docket report of this kind already has this name, and Docket replaces \
+                     only its own reports; choose another name"
+                        .into(),
+                ))
+            }
+        }
+    }
 }
 
 fn write_report(

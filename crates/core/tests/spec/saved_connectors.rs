@@ -362,6 +362,61 @@ async fn the_reconciliation_csv_has_a_row_per_ledger_row_and_the_run_log_balance
     );
 }
 
+#[tokio::test]
+async fn a_report_is_written_only_as_a_new_file_or_over_an_earlier_report_of_its_kind() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let archive = tempfile::tempdir().expect("temp dir");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let ledger = Ledger::open(state.path()).expect("ledger");
+    let req = request(archive.path(), Some("samples/mapping.csv"));
+    let summary =
+        connector::run_import(&req, &MemSecretStore::default(), &ledger, silent(), CancellationToken::new())
+            .await
+            .expect("import");
+    let run = summary.run_id;
+
+    // What a script in the window could ask for: any file the admin can write.
+    let profile = elsewhere.path().join(".bashrc");
+    std::fs::write(&profile, "export PATH=~/bin:$PATH\n").expect("write");
+    let not_a_report = elsewhere.path().join("budget.csv");
+    std::fs::write(&not_a_report, "quarter,amount\nQ1,100\n").expect("write");
+    for (path, log) in [(&profile, true), (&elsewhere.path().join("run.sh"), true), (&not_a_report, false)] {
+        let refused = if log {
+            connector::write_run_log(&ledger, run, path)
+        } else {
+            connector::write_reconciliation_csv(&ledger, run, path)
+        };
+        let error = refused.expect_err("refused");
+        assert_eq!(error.code(), docket_core::Code::BadConfig, "{error}");
+        assert!(error.to_string().contains("choose"), "says what to do: {error}");
+    }
+    assert_eq!(std::fs::read_to_string(&profile).expect("read"), "export PATH=~/bin:$PATH\n", "untouched");
+    assert!(std::fs::read_to_string(&not_a_report).expect("read").starts_with("quarter,amount"), "untouched");
+    assert!(!elsewhere.path().join("run.sh").exists());
+    let relative = connector::write_run_log(&ledger, run, Path::new("run.log")).expect_err("not a full path");
+    assert!(relative.to_string().contains("full path"), "{relative}");
+
+    #[cfg(unix)]
+    {
+        let link = elsewhere.path().join("link.log");
+        std::os::unix::fs::symlink(&profile, &link).expect("symlink");
+        let error = connector::write_run_log(&ledger, run, &link).expect_err("a link is not followed");
+        assert!(error.to_string().contains("link"), "{error}");
+        assert!(std::fs::read_to_string(&profile).expect("read").starts_with("export"), "untouched");
+    }
+
+    // A new report, then the same report saved again over the earlier one.
+    let csv_path = elsewhere.path().join("docket-run-reconciliation.CSV");
+    let rows = connector::write_reconciliation_csv(&ledger, run, &csv_path).expect("a new report");
+    assert_eq!(connector::write_reconciliation_csv(&ledger, run, &csv_path).expect("replaces its own"), rows);
+    let log_path = elsewhere.path().join("docket-run.txt");
+    connector::write_run_log(&ledger, run, &log_path).expect("a new log");
+    connector::write_run_log(&ledger, run, &log_path).expect("replaces its own");
+    let crossed =
+        connector::write_run_log(&ledger, run, &elsewhere.path().join("docket-run-reconciliation.log"));
+    assert!(crossed.is_ok(), "a new .log next to the CSV is fine");
+}
+
 #[test]
 fn the_mapping_preview_routes_sample_items_as_a_run_would() {
     let state = tempfile::tempdir().expect("temp dir");
