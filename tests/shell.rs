@@ -45,7 +45,7 @@ fn app_info_reports_the_app_version_and_the_state_folder() {
 
     let info = shell.invoke("app_info", json!({})).expect("app_info succeeds");
 
-    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["version"], docket_testkit::workspace::version().as_str());
     assert_eq!(info["state_dir"], state.path().to_string_lossy().as_ref());
 }
 
@@ -58,6 +58,19 @@ fn the_ui_can_set_the_tray_language_even_where_there_is_no_tray() {
     for language in ["fr", "nl", "en", "de"] {
         assert_eq!(shell.invoke("set_tray_language", json!({ "language": language })), Ok(json!(null)));
     }
+}
+
+#[test]
+fn the_desktop_executable_prints_the_app_info_version_without_opening_a_window() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_docket-desktop"))
+        .arg("--version")
+        .output()
+        .expect("docket-desktop starts");
+
+    assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let expected = format!("docket-desktop {}\n", docket_testkit::workspace::version());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+    assert_eq!(docket_desktop::APP_VERSION, docket_testkit::workspace::version());
 }
 
 #[test]

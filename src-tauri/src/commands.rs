@@ -37,7 +37,7 @@ pub struct AppInfo {
 #[tauri::command]
 pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, IpcError> {
     Ok(AppInfo {
-        version: env!("CARGO_PKG_VERSION").to_string(),
+        version: crate::APP_VERSION.to_string(),
         state_dir: app.state_folder().dir().to_string_lossy().into_owned(),
     })
 }

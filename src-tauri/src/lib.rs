@@ -36,6 +36,11 @@ pub use signin_slot::{SignInSlot, SignInSlotExt};
 pub use state_folder::{StateFolder, StateFolderExt};
 pub use system_browser::{SystemBrowser, SystemBrowserExt};
 
+/// The desktop app's version: the workspace's one version (`[workspace.package] version` in the root
+/// Cargo.toml, which tauri.conf.json leaves to Cargo). `app_info` reports it, `docket-desktop --version` prints
+/// it, and the packages carry it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Adds Docket's managed state and commands to a Tauri builder. Generic over the runtime so tests can pass
 /// `tauri::test::mock_builder()`; `state_dir` is the folder holding the ledger and `secrets` where secrets
 /// are kept (the OS keychain in the app, an in-memory store in tests). Pages open in the OS's browser.

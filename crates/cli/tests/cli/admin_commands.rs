@@ -1,8 +1,8 @@
 //! The CLI as a new admin meets it: a run that holds items says so and what to do next, `docket held` lists
 //! them and `docket replay` imports them once the mapping is fixed; `verify` refuses a state folder or a
 //! folder target that does not exist (creating nothing), says how to restore missing messages and, with
-//! `--mark-missing`, lets the next run deliver them again; and the small things: `--item 0`, and every
-//! missing `DOCKET_*` variable named at once.
+//! `--mark-missing`, lets the next run deliver them again; and the small things: `--item 0`, every missing
+//! `DOCKET_*` variable named at once, and `--version` printing the workspace's one version.
 
 use std::path::Path;
 
@@ -159,4 +159,13 @@ fn every_missing_docket_variable_is_named_at_once_each_once() {
     for name in ["DOCKET_TENANT_ID", "DOCKET_CLIENT_ID", "DOCKET_CLIENT_SECRET"] {
         assert_eq!(said.matches(name).count(), 1, "{name} named once: {said}");
     }
+}
+
+#[test]
+fn version_is_the_workspace_version() {
+    let output = docket().arg("--version").output().expect("docket runs");
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = format!("docket {}\n", docket_testkit::workspace::version());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
 }
