@@ -97,20 +97,7 @@ export function formatWhen(timestamp: string, timeZone?: string): string {
   if (Number.isNaN(when.getTime())) {
     return timestamp;
   }
-  if (language.current !== 'en') {
-    return new Intl.DateTimeFormat(formatTag(), {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .format(when)
-      .replace(',', '');
-  }
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const options: Intl.DateTimeFormatOptions = {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -118,7 +105,12 @@ export function formatWhen(timestamp: string, timeZone?: string): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(when);
+  };
+  if (language.current !== 'en') {
+    return new Intl.DateTimeFormat(formatTag(), options).format(when).replace(',', '');
+  }
+  // English: ISO-like YYYY-MM-DD HH:MM, whatever the browser's own English conventions.
+  const parts = new Intl.DateTimeFormat('en-CA', options).formatToParts(when);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }

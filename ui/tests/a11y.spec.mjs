@@ -3,28 +3,17 @@
 // header's switcher at each screen (the state stays, so each language is checked on the same content). The
 // UI follows the browser's language on a first start. A violation fails the spec with the rule and the nodes.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import AxeBuilder from '@axe-core/playwright';
 
-import { bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import { openApp, browserSuite } from './harness.mjs';
 import { CLIENT, STEPS, TENANT, answerStep, heading, next, walk } from './walk.mjs';
 
 const LANGUAGES = ['en', 'fr', 'nl'];
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let server;
-let browser;
-let doubleScript;
-
-before(async () => {
-  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 async function setLanguage(page, lang) {
   await page.getByTestId('language').selectOption(lang);
@@ -54,7 +43,7 @@ async function auditInEveryLanguage(page, where) {
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
   it('finds no violation on any wizard step or the dashboard, in English, French or Dutch', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     const found = [];
     for (const step of STEPS) {
       await answerStep(page, step);
@@ -93,11 +82,11 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
 
   it('finds no violation where a step is skipped or an error shows its advice', async () => {
     const found = [];
-    const blocked = await openApp(browser, server.url, doubleScript, { keychainPersistent: false });
+    const blocked = await openApp(suite.browser, suite.server.url, suite.doubleScript, { keychainPersistent: false });
     await blocked.getByTestId('keychain-blocked').waitFor();
     found.push(...(await auditInEveryLanguage(blocked, 'keychain blocked')));
 
-    const trial = await openApp(browser, server.url, doubleScript);
+    const trial = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await answerStep(trial, 'start');
     await next(trial);
     await trial.getByTestId('trial-offer').getByRole('button').click();
@@ -106,7 +95,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     await trial.getByTestId('step-skipped').waitFor();
     found.push(...(await auditInEveryLanguage(trial, 'trial, Entra ID skipped')));
 
-    const refused = await openApp(browser, server.url, doubleScript);
+    const refused = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(refused, 'entra');
     await refused.locator('#tenant-id').fill(TENANT);
     await refused.locator('#client-id').fill(CLIENT);
@@ -123,8 +112,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     ['nl-NL', 'nl', 'Start'],
     ['de-DE', 'en', 'Start'],
   ]) {
-    it(`opens in ${lang} for a browser asking for ${locale}, and remembers a switch`, async () => {
-      const page = await openApp(browser, server.url, doubleScript, {}, { locale });
+    it(`opens in ${lang} for a suite.browser asking for ${locale}, and remembers a switch`, async () => {
+      const page = await openApp(suite.browser, suite.server.url, suite.doubleScript, {}, { locale });
       await page.locator(`html[lang="${lang}"]`).waitFor();
       await page.getByTestId('keychain-ok').waitFor();
       assert.equal(await heading(page), title);

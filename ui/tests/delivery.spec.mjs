@@ -4,25 +4,13 @@
 // drafts allowed and a WORM archive copy behind a container SAS shows drafts apart on the dashboard, and
 // editing the connector brings every choice back. Each screen is saved to docs/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
 
-import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import { before, describe, it } from 'node:test';
+
+import { openApp, browserSuite } from './harness.mjs';
 import { GOOD_SAS, TENANT, assertNextDisabled, assertNextEnabled, heading, keepArchiveCopy, next, shot, walk, words } from './walk.mjs';
 
-let server;
-let browser;
-let doubleScript;
-
-before(async () => {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite({ screenshots: true });
 
 /** From an edited connector's Start step to its Delivery step: the live checks run again on the way. */
 async function reachDelivery(page) {
@@ -43,7 +31,7 @@ const TRIAL_SKIP = 'A folder on this computer needs no Microsoft 365 tenant; cho
 
 describe('where the messages go', () => {
   it('lets a newcomer without a tenant walk the whole wizard to a trial folder, which runs like any connector', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await page.getByTestId('keychain-ok').waitFor();
     await next(page);
 
@@ -141,7 +129,7 @@ describe('where the messages go', () => {
   });
 
   it('keeps drafts apart from delivered mail and a WORM archive copy behind a SAS, and editing brings every choice back', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'storage');
     await page.getByLabel('Allow drafts where Graph’s importMime is not available').check();
     await keepArchiveCopy(page, GOOD_SAS, 'worm-archive');
@@ -208,7 +196,7 @@ describe('where the messages go', () => {
   });
 
   it('warns about a connector the old wizard saved with only an Azure container, which reaches no mailbox', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'review');
     await page.getByRole('button', { name: 'Finish and import' }).click();
     await page.getByTestId('live-import').waitFor();

@@ -1,10 +1,11 @@
 // What the browser specs share: a static server for the built UI (ui/dist) on 127.0.0.1, Debian's Chromium
 // driven by playwright-core, and the IPC double (tests/ipc-double.ts) bundled and installed before the page
 // loads. It deliberately knows no screen: the specs do.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
@@ -108,4 +109,22 @@ export async function openApp(browser, url, doubleScript, scenario = {}, { local
 
 export function screenshotPath(name) {
   return join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+/**
+ * One spec file's browser, static server and IPC double, started before its tests and closed after them:
+ * read them as `suite.browser`, `suite.server` and `suite.doubleScript` inside the tests. With `screenshots`,
+ * the screenshot folder is made first.
+ */
+export function browserSuite({ screenshots = false } = {}) {
+  const suite = { server: undefined, browser: undefined, doubleScript: undefined };
+  before(async () => {
+    if (screenshots) await mkdir(SCREENSHOT_DIR, { recursive: true });
+    [suite.server, suite.browser, suite.doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -2,24 +2,12 @@
 // replaced by tests/ipc-double.ts: the panel reads the timer's status, turning it on calls background_enable
 // and shows the next check and the core's advice, turning it off calls background_disable.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
 
-import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import { describe, it } from 'node:test';
 
-let server;
-let browser;
-let doubleScript;
+import { SCREENSHOT_DIR, openApp, browserSuite } from './harness.mjs';
 
-before(async () => {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite({ screenshots: true });
 
 const PAST_RUN = {
   run_id: 1,
@@ -33,7 +21,7 @@ const PAST_RUN = {
 
 describe('keep running scheduled imports when Docket is closed', () => {
   it('shows the timer off, turns it on through background_enable with its next check and advice, and off again', async () => {
-    const page = await openApp(browser, server.url, doubleScript, { pastRuns: [PAST_RUN] });
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript, { pastRuns: [PAST_RUN] });
     const panel = page.getByTestId('keep-running');
     const toggle = page.getByTestId('keep-running-toggle');
     const state = page.getByTestId('keep-running-state');

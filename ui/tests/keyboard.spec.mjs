@@ -2,23 +2,12 @@
 // select), never a click. Every stop of the focus must show the focus ring, every step of the default path
 // must be reachable in order and again from the step list, and Finish must start the import.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import { openApp, browserSuite } from './harness.mjs';
 import { CLIENT, CLIENT_SECRET, TENANT } from './walk.mjs';
 
-let server;
-let browser;
-let doubleScript;
-
-before(async () => {
-  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 /**
  * Presses Tab (or Shift+Tab) until the focused element matches `selector` (and has the text `text`), checking
@@ -62,7 +51,7 @@ async function next(page, expected) {
 
 describe('the wizard by keyboard only', () => {
   it('reaches every step with Tab, Shift+Tab, Enter and Space, with the focus always visible, and finishes', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
 
     // Start: the keychain check passes.
     await page.getByTestId('keychain-ok').waitFor();

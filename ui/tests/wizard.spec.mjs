@@ -3,10 +3,10 @@
 // mapping CSV with row-numbered problems, a refused storage key, and Microsoft 365 sign-in. The trial folder
 // and drafts are in delivery.spec.mjs. Each screen is saved to docs/screenshots/ as it is checked.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
 
-import { SCREENSHOT_DIR, bundleIpcDouble, launchChromium, openApp, serveDist } from './harness.mjs';
+import { before, describe, it } from 'node:test';
+
+import { openApp, browserSuite } from './harness.mjs';
 import {
   CLIENT,
   CLIENT_SECRET,
@@ -22,23 +22,11 @@ import {
   words,
 } from './walk.mjs';
 
-let server;
-let browser;
-let doubleScript;
-
-before(async () => {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  [server, browser, doubleScript] = await Promise.all([serveDist(), launchChromium(), bundleIpcDouble()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite({ screenshots: true });
 
 describe('the setup wizard', () => {
   it('walks every step with live checks to a running import on the dashboard', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
 
     // 0. Start: the keychain keeps secrets.
     await page.getByTestId('keychain-ok').waitFor();
@@ -265,7 +253,7 @@ describe('the setup wizard', () => {
   });
 
   it('lists a mapping CSV’s problems by row and keeps Next disabled until it is fixed, then takes consent confirmed by hand', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'mapping');
     await page.getByLabel('Mapping CSV (optional)').fill('/maps/bad.csv');
     await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -298,7 +286,7 @@ describe('the setup wizard', () => {
   });
 
   it('tells the admin how to fix a storage key the account refuses', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'storage');
     await keepArchiveCopy(page, WRONG_CONNECTION, 'whatsapp-archive');
     const alert = page.locator('[role=alert][data-code=storage_auth]');
@@ -324,7 +312,7 @@ describe('the setup wizard', () => {
   });
 
   it('stops at the start when the OS keychain would forget secrets, and says how to fix it', async () => {
-    const page = await openApp(browser, server.url, doubleScript, { keychainPersistent: false });
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript, { keychainPersistent: false });
     const blocked = page.getByTestId('keychain-blocked');
     await blocked.waitFor();
     const text = await words(blocked);
@@ -339,7 +327,7 @@ describe('the setup wizard', () => {
   });
 
   it('takes a mapping CSV dropped onto the window and checks it at once', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'mapping');
     const drop = (paths) =>
       page.evaluate(
@@ -363,7 +351,7 @@ describe('the setup wizard', () => {
   });
 
   it('cancels a running import and says how to continue it', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'review');
     await page.getByRole('button', { name: 'Finish and import' }).click();
     await page.getByTestId('live-import').waitFor();
@@ -390,7 +378,7 @@ describe('the setup wizard', () => {
   });
 
   it('signs in with Microsoft, registers the Docket app without ever showing its secret, and lists mailboxes unknown to the directory', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'entra');
 
     // Sign in: the page address is shown while Docket waits for the loopback redirect.
@@ -474,7 +462,7 @@ describe('the setup wizard', () => {
   });
 
   it('says what to do when the mailbox check is refused for want of consent', async () => {
-    const page = await openApp(browser, server.url, doubleScript);
+    const page = await openApp(suite.browser, suite.server.url, suite.doubleScript);
     await walk(page, 'mapping');
     await page.evaluate(() => window.__ipcDouble.consentedApps.clear());
     await page.getByLabel('Owner mailbox (optional)').fill('compliance@contoso.com');

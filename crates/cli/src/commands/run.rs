@@ -59,17 +59,7 @@ async fn run_inner(args: &RunArgs) -> Result<RunSummary, docket_core::Error> {
     let plan = plan::from_flags(&args.source, Some(target_flags(args)))?;
     let ledger = Ledger::open(&state_dir(&args.state)?)?;
     let progress = progress_bar::for_stderr();
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            errln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
-            on_ctrl_c.cancel();
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
-    });
+    let cancel = cancel_on_ctrl_c();
     if plan.telegram_bot_name().is_some() {
         // Live Telegram: drain what is waiting, batch by batch, each confirmed only once in the ledger.
         return connector::telegram_bot::drain(&plan, &EnvThenKeychain, &ledger, progress, cancel).await;
@@ -129,4 +119,21 @@ pub(super) fn print_summary(summary: &RunSummary, json: bool, args: &RunArgs) {
         reasons(&summary.failed),
         if summary.cancelled { " (cancelled: run again to continue)" } else { "" }
     );
+}
+
+/// A token cancelled by the first Ctrl-C (the run stops after the items in flight, and the ledger keeps what
+/// they did); a second Ctrl-C aborts at once with exit 130.
+pub(crate) fn cancel_on_ctrl_c() -> CancellationToken {
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            errln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
+            on_ctrl_c.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    cancel
 }

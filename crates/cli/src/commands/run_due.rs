@@ -10,6 +10,7 @@ use docket_core::ledger::Ledger;
 use docket_core::pipeline::ProgressFn;
 use tokio_util::sync::CancellationToken;
 
+use super::run::cancel_on_ctrl_c;
 use super::state_dir;
 use crate::args::RunDueArgs;
 use crate::exit::{self, Exit};
@@ -81,17 +82,7 @@ async fn pass(args: &RunDueArgs) -> Result<Vec<DueReport>, docket_core::Error> {
     if args.dry_run {
         return connector::due_dry_run(&store, &ledger, connector::now());
     }
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            errln!("docket: stopping after the items in flight (press Ctrl-C again to abort)");
-            on_ctrl_c.cancel();
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
-    });
+    let cancel = cancel_on_ctrl_c();
     let host = CliDueHost { cancel, json: args.json };
     let memory = connector::DueMemory::default();
     connector::run_due(&store, &ledger, &EnvThenKeychain, &memory, &host, connector::now()).await
