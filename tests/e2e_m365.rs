@@ -82,17 +82,7 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     .await;
     let mut pages = Vec::new();
 
-    heading(&driver, "Start").await;
-    driver.find("[data-testid=keychain-ok]").await;
-    next(&driver).await;
-    heading(&driver, "Connector and prerequisites").await;
-    driver.click(&driver.by_label("WhatsApp (export)").await).await;
-    driver
-        .script(
-            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
-            serde_json::json!([]),
-        )
-        .await;
+    common::start_and_choose(&driver, "WhatsApp (export)").await;
     next(&driver).await;
 
     // Entra ID: sign in through the loopback redirect (PKCE and state checked by the double and Docket).

@@ -13,6 +13,7 @@ mod signin_slot;
 mod state_folder;
 mod system_browser;
 mod tray;
+mod webview_paths;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

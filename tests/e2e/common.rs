@@ -98,6 +98,42 @@ pub async fn preview_sample_export(driver: &Driver) {
     driver.find("[data-testid=preview-table]").await;
 }
 
+/// Passes the Start step (the keychain check), chooses the connector labelled `connector` and ticks every
+/// prerequisite on its checklist.
+pub async fn start_and_choose(driver: &Driver, connector: &str) {
+    heading(driver, "Start").await;
+    driver.find("[data-testid=keychain-ok]").await;
+    next(driver).await;
+    heading(driver, "Connector and prerequisites").await;
+    driver.click(&driver.by_label(connector).await).await;
+    driver
+        .script(
+            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
+            serde_json::json!([]),
+        )
+        .await;
+}
+
+/// The Entra ID step with the Entra double's app typed in by hand, its client secret stored and checked.
+pub async fn enter_checked_entra_app(driver: &Driver) {
+    use docket_testkit::fake_entra;
+    heading(driver, "Entra ID app").await;
+    driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
+    driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
+    store_fresh(driver, "azure_client_secret", "Client secret", fake_entra::SECRET).await;
+    driver.click(&driver.button("Check").await).await;
+    driver.find("[data-testid=entra-ok]").await;
+    next(driver).await;
+}
+
+/// The Admin consent step, answered with "granted already" (consent given in the Entra admin center).
+pub async fn confirm_consent_by_hand(driver: &Driver) {
+    heading(driver, "Admin consent").await;
+    driver.click(&driver.button("I have granted consent already").await).await;
+    driver.wait_text("[data-testid=app-consent-result]", "you confirmed it").await;
+    next(driver).await;
+}
+
 pub async fn heading(driver: &Driver, title: &str) {
     driver.wait_text("#step-heading", title).await;
 }

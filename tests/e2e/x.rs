@@ -4,7 +4,8 @@
 //! fetches nothing old again. Then everything the app wrote and showed is searched for the secrets.
 
 use crate::common::{
-    app_binary, assert_no_secrets, count, heading, next, screenshot_path, store_fresh, text,
+    app_binary, assert_no_secrets, confirm_consent_by_hand, count, enter_checked_entra_app, heading, next,
+    screenshot_path, start_and_choose, store_fresh, text,
 };
 use crate::webdriver::Driver;
 use docket_core::ledger::Ledger;
@@ -43,29 +44,12 @@ async fn the_wizard_creates_an_x_connector_delivering_into_the_owner_mailbox_and
     .await;
     let mut pages = Vec::new();
 
-    heading(&driver, "Start").await;
-    driver.find("[data-testid=keychain-ok]").await;
-    next(&driver).await;
-
-    heading(&driver, "Connector and prerequisites").await;
-    driver.click(&driver.by_label("X (Twitter)").await).await;
-    driver
-        .script(
-            "document.querySelectorAll('.checklist input[type=checkbox]').forEach(b => b.click());",
-            serde_json::json!([]),
-        )
-        .await;
+    start_and_choose(&driver, "X (Twitter)").await;
     driver.wait_text(".checklist", "200,000 items a day").await;
     driver.screenshot(&screenshot_path("x-1-connector")).await;
     next(&driver).await;
 
-    heading(&driver, "Entra ID app").await;
-    driver.type_into(&driver.by_label("Directory (tenant) ID").await, fake_entra::TENANT).await;
-    driver.type_into(&driver.by_label("Application (client) ID").await, fake_entra::CLIENT_ID).await;
-    store_fresh(&driver, "azure_client_secret", "Client secret", fake_entra::SECRET).await;
-    driver.click(&driver.button("Check").await).await;
-    driver.find("[data-testid=entra-ok]").await;
-    next(&driver).await;
+    enter_checked_entra_app(&driver).await;
 
     // The source step takes the four credentials into the keychain and asks X whose they are.
     heading(&driver, "Source").await;
@@ -95,10 +79,7 @@ async fn the_wizard_creates_an_x_connector_delivering_into_the_owner_mailbox_and
     next(&driver).await;
 
     // Consent granted elsewhere (the Entra admin center), confirmed by hand.
-    heading(&driver, "Admin consent").await;
-    driver.click(&driver.button("I have granted consent already").await).await;
-    driver.wait_text("[data-testid=app-consent-result]", "you confirmed it").await;
-    next(&driver).await;
+    confirm_consent_by_hand(&driver).await;
 
     heading(&driver, "Review and finish").await;
     driver.wait_text("[data-testid=review]", "X account").await;

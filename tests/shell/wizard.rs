@@ -274,3 +274,49 @@ fn check_telegram_bot_names_the_bot_says_what_blocks_polling_and_never_returns_t
     assert!(!check.to_string().contains(fake_bot::TOKEN) && !status.to_string().contains(fake_bot::TOKEN));
     assert!(!bot.requests().iter().any(|r| r.method == "getUpdates"), "a check confirms nothing to Telegram");
 }
+
+#[test]
+fn the_webview_cannot_read_any_file_as_a_mapping_or_an_export() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let shell = shell_with_state_dir(state.path());
+    // A private key's lines would come back as "row N: … is not a phone number" if it were read as a CSV.
+    let key = elsewhere.path().join("id_ed25519");
+    std::fs::write(&key, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n").expect("write");
+    let linked = elsewhere.path().join("people.csv");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&key, &linked).expect("symlink");
+
+    for path in [text(&key), text(&linked), "maps/people.csv".to_string()] {
+        let error = shell
+            .invoke("check_mapping", json!({ "path": path, "defaultRegion": null }))
+            .expect_err("refused before reading");
+        assert_eq!(error["code"], "bad_config", "{error}");
+        assert!(
+            !error.to_string().contains("BEGIN OPENSSH") && !error.to_string().contains("b3Blbn"),
+            "{error}"
+        );
+        assert!(error["message"].as_str().is_some_and(|m| m.contains("choose")), "says what to do: {error}");
+    }
+    let error = shell
+        .invoke(
+            "preview_source",
+            json!({ "kind": "whatsapp", "location": text(&key), "timezone": "UTC", "dateOrder": null, "limit": 5 }),
+        )
+        .expect_err("not an export");
+    assert_eq!(error["code"], "bad_config", "{error}");
+    assert!(!error.to_string().contains("BEGIN OPENSSH"), "{error}");
+
+    // What the steps ask for still reads: the sample mapping CSV and the sample export folder.
+    let sample = workspace_file("samples/mapping.csv");
+    let report = shell
+        .invoke("check_mapping", json!({ "path": text(&sample), "defaultRegion": null }))
+        .expect("a real mapping CSV");
+    assert!(report["entries"].as_u64().is_some_and(|n| n > 0), "{report}");
+    let preview = shell.invoke(
+        "preview_source",
+        json!({ "kind": "whatsapp", "location": text(&workspace_file("samples/whatsapp")), "timezone": "UTC",
+                "dateOrder": null, "limit": 2 }),
+    );
+    assert!(preview.is_ok(), "{preview:?}");
+}

@@ -28,6 +28,7 @@ pub async fn test_storage<R: Runtime>(app: AppHandle<R>, container: String) -> R
 #[tauri::command]
 pub async fn check_mapping(path: String, default_region: Option<String>) -> Result<MappingReport, IpcError> {
     let options = MappingOptions { default_region };
+    crate::webview_paths::mapping_csv(&path)?;
     off_ui_thread(move || Ok(docket_core::mapping::check_file(path.as_ref(), &options)?)).await
 }
 
@@ -40,6 +41,7 @@ pub async fn preview_source(
     date_order: Option<DateOrder>,
     limit: Option<usize>,
 ) -> Result<SourcePreview, IpcError> {
+    crate::webview_paths::export(kind, &location)?;
     let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
     off_ui_thread(move || connector::preview_source(kind, &location, &timezone, date_order, limit)).await
 }
@@ -48,6 +50,7 @@ pub async fn preview_source(
 #[tauri::command]
 pub async fn preview_routing(request: RunPlan, limit: Option<usize>) -> Result<Vec<RoutedItem>, IpcError> {
     let limit = limit.unwrap_or(DEFAULT_PREVIEW_ITEMS);
+    crate::webview_paths::plan(&request)?;
     off_ui_thread(move || connector::preview_routing(&request, limit)).await
 }
 

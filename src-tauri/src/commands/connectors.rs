@@ -33,6 +33,7 @@ pub async fn save_connector<R: Runtime>(
     settings: ConnectorSettings,
 ) -> Result<SavedConnector, IpcError> {
     let store = app.state_folder().connectors();
+    crate::webview_paths::plan(&settings.request)?;
     off_ui_thread(move || store.save(id.as_deref(), settings, connector::now())).await
 }
 

@@ -63,6 +63,7 @@ pub async fn start_import<R: Runtime>(
     request: RunPlan,
     on_progress: Channel<Progress>,
 ) -> Result<RunSummary, IpcError> {
+    crate::webview_paths::plan(&request)?;
     run_request(&app, &request, RunKind::Import, to_channel(on_progress)).await
 }
 

@@ -171,6 +171,9 @@ pub async fn check_mailboxes<R: Runtime>(
     client_id: String,
     cloud: Option<CloudName>,
 ) -> Result<MailboxReport, IpcError> {
+    if let Some(csv) = request.mapping_csv.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        crate::webview_paths::mapping_csv(csv)?;
+    }
     let graph_app = GraphApp { cloud: effective_cloud(cloud), tenant_id, client_id };
     let graph = connector::app_graph_client(app.secret_vault().store().as_ref(), &graph_app)?;
     let csv =
