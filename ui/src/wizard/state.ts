@@ -423,50 +423,38 @@ export function importRequest(state: WizardState): RunPlan {
   const csv = m.csvPath.trim();
   const owner = m.ownerMailbox.trim();
   const targets = planTargets(state);
-  if (state.connector === 'telegram_bot') {
-    // Live capture: the connector is named after the bot its token belongs to; Bot API times are UTC.
-    return {
-      source_kind: 'telegram',
-      location: `${BOT_LOCATION_PREFIX}${s.bot?.username ?? ''}`,
-      timezone: 'UTC',
-      date_order: null,
-      mapping_csv: csv === '' ? null : csv,
-      auto_map: m.autoMap,
-      owner_mailbox: owner === '' ? null : owner,
-      folder: null,
-      default_region: null,
-      targets,
-      concurrency: 16,
-    };
-  }
+  const common = { folder: null, default_region: null, targets, concurrency: 16, owner_mailbox: owner === '' ? null : owner };
   if (state.connector === 'x') {
     // Everything goes to the one mailbox the admin chose, as Microsoft's X connector does.
     return {
+      ...common,
       source_kind: 'x',
       location: s.xAccount?.username ?? s.location.trim(),
       timezone: 'UTC',
       date_order: null,
       mapping_csv: null,
       auto_map: true,
-      owner_mailbox: owner === '' ? null : owner,
-      folder: null,
-      default_region: null,
-      targets,
-      concurrency: 16,
+    };
+  }
+  const mapping = { mapping_csv: csv === '' ? null : csv, auto_map: m.autoMap };
+  if (state.connector === 'telegram_bot') {
+    // Live capture: the connector is named after the bot its token belongs to; Bot API times are UTC.
+    return {
+      ...common,
+      ...mapping,
+      source_kind: 'telegram',
+      location: `${BOT_LOCATION_PREFIX}${s.bot?.username ?? ''}`,
+      timezone: 'UTC',
+      date_order: null,
     };
   }
   return {
+    ...common,
+    ...mapping,
     source_kind: state.connector === 'telegram' ? 'telegram' : 'whatsapp',
     location: s.location.trim(),
     timezone: s.timezone.trim(),
     date_order: s.dateOrderNeeded ? s.dateOrder : null,
-    mapping_csv: csv === '' ? null : csv,
-    auto_map: m.autoMap,
-    owner_mailbox: owner === '' ? null : owner,
-    folder: null,
-    default_region: null,
-    targets,
-    concurrency: 16,
   };
 }
 
