@@ -398,6 +398,17 @@ const en = {
   consent: {
     lead: 'Docket delivers into the mailboxes through Microsoft Graph as your Entra ID app (application {clientId}). A Microsoft 365 global admin gives that app admin consent for its Microsoft Graph permissions: read users and mailbox settings, and write mail.',
   },
+  keepRunning: {
+    heading: 'Scheduled imports while Docket is closed',
+    toggle: 'Keep running scheduled imports when Docket is closed',
+    on: 'On: every 15 minutes, the saved connectors that are due run, even when this window is closed.',
+    installedOnly: 'Installed but not enabled.',
+    off: 'Off: scheduled imports run only while Docket is open or in the tray.',
+    triggers: 'Last check: {last} · Next check: {next}',
+    notYet: 'not yet',
+    unknown: 'unknown',
+    failed: 'The background schedule could not be changed.',
+  },
   telegramBot: {
     intro:
       'Docket reads what your organisation’s bot receives, through Telegram’s Bot API: every message of the groups it is in, the posts of the channels it administers, and the private chats of a Telegram Business account it is connected to. Set the bot up in Telegram first:',

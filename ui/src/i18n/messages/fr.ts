@@ -397,6 +397,17 @@ const fr: Messages = {
   consent: {
     lead: 'Docket remet les messages dans les boîtes aux lettres via Microsoft Graph en tant que votre application Entra ID (application {clientId}). Un administrateur général Microsoft 365 donne à cette application le consentement de l’administrateur pour ses autorisations Microsoft Graph : lire les utilisateurs et les paramètres des boîtes aux lettres, et écrire des messages.',
   },
+  keepRunning: {
+    heading: 'Importations planifiées quand Docket est fermé',
+    toggle: 'Continuer les importations planifiées quand Docket est fermé',
+    on: 'Activé : toutes les 15 minutes, les connecteurs enregistrés dont l’heure est venue s’exécutent, même fenêtre fermée.',
+    installedOnly: 'Installé mais pas activé.',
+    off: 'Désactivé : les importations planifiées ne tournent que lorsque Docket est ouvert ou dans la zone de notification.',
+    triggers: 'Dernière vérification : {last} · Prochaine vérification : {next}',
+    notYet: 'pas encore',
+    unknown: 'inconnue',
+    failed: 'La planification en arrière-plan n’a pas pu être modifiée.',
+  },
   telegramBot: {
     intro:
       'Docket lit ce que reçoit le bot de votre organisation, via la Bot API de Telegram : chaque message des groupes dont il est membre, les publications des canaux qu’il administre, et les conversations privées d’un compte Telegram Business auquel il est connecté. Configurez d’abord le bot dans Telegram :',

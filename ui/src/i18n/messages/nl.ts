@@ -396,6 +396,17 @@ const nl: Messages = {
   consent: {
     lead: 'Docket bezorgt in de postvakken via Microsoft Graph als uw Entra ID-app (toepassing {clientId}). Een globale Microsoft 365-beheerder geeft die app beheerderstoestemming voor de Microsoft Graph-machtigingen: gebruikers en postvakinstellingen lezen, en e-mail schrijven.',
   },
+  keepRunning: {
+    heading: 'Geplande imports terwijl Docket gesloten is',
+    toggle: 'Geplande imports laten doorgaan als Docket gesloten is',
+    on: 'Aan: elke 15 minuten draaien de opgeslagen connectors die aan de beurt zijn, ook als dit venster gesloten is.',
+    installedOnly: 'Geïnstalleerd maar niet ingeschakeld.',
+    off: 'Uit: geplande imports draaien alleen zolang Docket open is of in het systeemvak staat.',
+    triggers: 'Laatste controle: {last} · Volgende controle: {next}',
+    notYet: 'nog niet',
+    unknown: 'onbekend',
+    failed: 'De planning op de achtergrond kon niet worden gewijzigd.',
+  },
   telegramBot: {
     intro:
       'Docket leest wat de bot van uw organisatie ontvangt, via de Bot API van Telegram: elk bericht van de groepen waarin hij zit, de berichten van de kanalen die hij beheert, en de privéchats van een Telegram Business-account waarmee hij verbonden is. Stel de bot eerst in Telegram in:',
