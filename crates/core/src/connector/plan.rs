@@ -15,7 +15,7 @@ use crate::config::{self, ConfigError};
 use crate::error::Error;
 use crate::identity::CloudName;
 use crate::ledger::Ledger;
-use crate::mapping::{MappingOptions, MappingTable, Resolver, TelegramIdTable, XHandleTable};
+use crate::mapping::{MappingFile, MappingOptions, MappingTable, Resolver, XHandleTable};
 use crate::model::SourceKind;
 use crate::pipeline::{PipelineOptions, ProgressFn};
 use crate::secrets::{names, SecretStore};
@@ -242,16 +242,14 @@ impl RunPlan {
             }
             // Telegram: the optional TelegramUserId / TelegramUsername columns, and the phone column if the
             // file has one (a bot connector's file may have none: the Bot API gives no phone numbers).
-            Some(path) if self.source_kind == SourceKind::Telegram => match TelegramIdTable::load(path)? {
-                Some(ids) => {
-                    let phones = match ids.has_phone_column {
-                        true => Some(MappingTable::load(path, &options)?),
-                        false => None,
-                    };
-                    Resolver::new(phones, self.auto_map, owner).with_telegram_ids(ids)
+            Some(path) if self.source_kind == SourceKind::Telegram => {
+                let file = MappingFile::load(path, &options)?;
+                let resolver = Resolver::new(file.phones, self.auto_map, owner);
+                match file.telegram {
+                    Some(ids) => resolver.with_telegram_ids(ids),
+                    None => resolver,
                 }
-                None => Resolver::new(Some(MappingTable::load(path, &options)?), self.auto_map, owner),
-            },
+            }
             Some(path) => Resolver::new(Some(MappingTable::load(path, &options)?), self.auto_map, owner),
             None => Resolver::new(None, self.auto_map, owner),
         })

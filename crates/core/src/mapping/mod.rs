@@ -125,9 +125,10 @@ pub struct MappingTable {
 /// Checks a mapping CSV as a run reads it: the optional Telegram columns (`TelegramUserId`,
 /// `TelegramUsername`) and the phone column, when the file has one (a file may have only the Telegram
 /// columns). Every problem of either is reported; `Err` only when the file cannot be read or its header
-/// cannot be used. `docket mapping check` and the wizard's mapping step both use it.
+/// cannot be used. `docket mapping check` and the wizard's mapping step both use it. The file is read once.
 pub fn check_file(path: &Path, options: &MappingOptions) -> Result<MappingReport, MappingError> {
-    let telegram = match TelegramIdTable::load(path) {
+    let bytes = read_file(path)?;
+    let telegram = match TelegramIdTable::from_bytes(path, &bytes) {
         Ok(table) => table,
         Err(MappingError::Problems { path, problems }) => {
             return Ok(MappingReport {
@@ -153,30 +154,50 @@ pub fn check_file(path: &Path, options: &MappingOptions) -> Result<MappingReport
             telegram_entries: table.len(),
         }),
         telegram => {
-            let mut report = MappingTable::check(path, options)?;
+            let (_, mut report) = parse(path, &bytes, options)?;
             report.telegram_entries = telegram.map_or(0, |t| t.len());
             Ok(report)
         }
     }
 }
 
-/// Every address a mapping CSV can deliver to: its Telegram columns' and its phone column's (when it has
-/// one), each once, in order.
-pub fn file_mailboxes(path: &Path, options: &MappingOptions) -> Result<Vec<String>, MappingError> {
-    let telegram = TelegramIdTable::load(path)?;
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |address: &str| {
-        if !out.iter().any(|a| a == address) {
-            out.push(address.to_string());
+/// A mapping CSV as a run uses it, read once: its Telegram ids and usernames (when it has those columns) and
+/// its phone table (when it has a phone column, or no Telegram columns). `Err(Problems)` when any row of
+/// either has a problem, so a run never uses half a mapping.
+#[derive(Debug)]
+pub struct MappingFile {
+    pub phones: Option<MappingTable>,
+    pub telegram: Option<TelegramIdTable>,
+}
+
+impl MappingFile {
+    pub fn load(path: &Path, options: &MappingOptions) -> Result<MappingFile, MappingError> {
+        let bytes = read_file(path)?;
+        let telegram = TelegramIdTable::from_bytes(path, &bytes)?;
+        let phones = match telegram.as_ref().is_none_or(|t| t.has_phone_column) {
+            true => Some(load_bytes(path, &bytes, options)?),
+            false => None,
+        };
+        Ok(MappingFile { phones, telegram })
+    }
+
+    /// Every address the file can deliver to: the Telegram columns' then the phone column's, each once.
+    pub fn mailboxes(&self) -> Vec<String> {
+        let telegram = self.telegram.iter().flat_map(TelegramIdTable::mailboxes);
+        let phones = self.phones.iter().flat_map(MappingTable::mailboxes);
+        let mut out: Vec<String> = Vec::new();
+        for address in telegram.chain(phones) {
+            if !out.iter().any(|a| a == address) {
+                out.push(address.to_string());
+            }
         }
-    };
-    if let Some(table) = &telegram {
-        table.mailboxes().for_each(&mut add);
+        out
     }
-    if telegram.as_ref().is_none_or(|t| t.has_phone_column) {
-        MappingTable::load(path, options)?.mailboxes().for_each(&mut add);
-    }
-    Ok(out)
+}
+
+/// Every address a mapping CSV can deliver to (see `MappingFile::mailboxes`).
+pub fn file_mailboxes(path: &Path, options: &MappingOptions) -> Result<Vec<String>, MappingError> {
+    Ok(MappingFile::load(path, options)?.mailboxes())
 }
 
 impl MappingTable {

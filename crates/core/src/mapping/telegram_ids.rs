@@ -42,14 +42,8 @@ fn cell(fields: &[Vec<u8>], index: Option<usize>, column: &str) -> Result<Option
 }
 
 impl TelegramIdTable {
-    /// The file's Telegram columns, or `Ok(None)` when it has none. `Err(Problems)` when any row has a
-    /// problem, so a run never uses half a mapping.
-    pub fn load(path: &Path) -> Result<Option<TelegramIdTable>, MappingError> {
-        let bytes =
-            std::fs::read(path).map_err(|source| MappingError::Read { path: path.to_path_buf(), source })?;
-        TelegramIdTable::from_bytes(path, &bytes)
-    }
-
+    /// The Telegram columns of a mapping file's bytes (`path` names it in messages), or `Ok(None)` when it has
+    /// none. `Err(Problems)` when any row has a problem, so a run never uses half a mapping.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Option<TelegramIdTable>, MappingError> {
         let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
