@@ -203,7 +203,7 @@ pub async fn check(
         Some(ledger) if !username.is_empty() => {
             let settings = BotSettings::new(&username);
             let source = settings.checkpoint_source();
-            let chats = ledger.coverage()?.into_iter().filter(|c| c.source == source).collect();
+            let chats = ledger.source_coverage(&source)?;
             (chats, history(ledger, &settings)?.polled_at)
         }
         _ => (Vec::new(), None),

@@ -56,6 +56,17 @@ pub fn stamp(when: &DateTime<Utc>) -> String {
     when.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The items' source for a coverage source: the same, except a live bot's spans, which are kept under its
+/// connector's label while its items are Telegram's (sharing their keys with the same messages from an
+/// export).
+fn items_source(coverage_source: &str) -> &str {
+    if coverage_source.starts_with(crate::sources::telegram_bot::LABEL_PREFIX) {
+        crate::model::SourceKind::Telegram.as_str()
+    } else {
+        coverage_source
+    }
+}
+
 fn parse(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
 }
@@ -128,11 +139,22 @@ impl Ledger {
 
     /// Every chat any export covered, by source then chat, with its gaps.
     pub fn coverage(&self) -> Result<Vec<ChatCoverage>, LedgerError> {
+        self.coverage_of(None)
+    }
+
+    /// The chats one coverage source covered (an export kind such as `whatsapp`, or a live bot's
+    /// `telegram-bot:NAME`), reading only its spans and counting only its kind's items.
+    pub fn source_coverage(&self, source: &str) -> Result<Vec<ChatCoverage>, LedgerError> {
+        self.coverage_of(Some(source))
+    }
+
+    fn coverage_of(&self, source: Option<&str>) -> Result<Vec<ChatCoverage>, LedgerError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT source, chat, first_at, last_at, run_id FROM coverage ORDER BY source, chat, first_at",
+            "SELECT source, chat, first_at, last_at, run_id FROM coverage WHERE ?1 IS NULL OR source = ?1
+             ORDER BY source, chat, first_at",
         )?;
-        let rows = stmt.query_map([], |row| {
+        let rows = stmt.query_map(params![source], |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,
@@ -159,9 +181,11 @@ impl Ledger {
         }
         // One pass over the items for every chat's count (no index serves a per-chat count).
         let mut counted = std::collections::HashMap::new();
-        let mut count =
-            conn.prepare("SELECT source, chat, count(DISTINCT item_key) FROM items GROUP BY source, chat")?;
-        let rows = count.query_map([], |row| {
+        let mut count = conn.prepare(
+            "SELECT source, chat, count(DISTINCT item_key) FROM items WHERE ?1 IS NULL OR source = ?1
+             GROUP BY source, chat",
+        )?;
+        let rows = count.query_map(params![source.map(items_source)], |row| {
             Ok(((row.get::<_, String>(0)?, row.get::<_, String>(1)?), row.get::<_, i64>(2)?))
         })?;
         for row in rows {
@@ -172,14 +196,8 @@ impl Ledger {
         for (source, chat, spans, runs) in chats {
             let merged = merge(spans);
             let (Some(first), Some(last)) = (merged.first(), merged.last()) else { continue };
-            // A live bot's spans are kept under its connector's label; its items are Telegram's (and share
-            // their keys with the same messages from an export).
-            let kind = if source.starts_with(crate::sources::telegram_bot::LABEL_PREFIX) {
-                crate::model::SourceKind::Telegram.as_str().to_string()
-            } else {
-                source.clone()
-            };
-            let messages = counted.get(&(kind, chat.clone())).copied().unwrap_or(0);
+            let messages =
+                counted.get(&(items_source(&source).to_string(), chat.clone())).copied().unwrap_or(0);
             out.push(ChatCoverage {
                 first: stamp(&first.0),
                 last: stamp(&last.1),
