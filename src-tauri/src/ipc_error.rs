@@ -21,6 +21,12 @@ impl From<docket_core::Error> for IpcError {
     }
 }
 
+impl From<docket_core::connector::DueError> for IpcError {
+    fn from(error: docket_core::connector::DueError) -> IpcError {
+        IpcError { code: error.code, message: error.message }
+    }
+}
+
 impl std::fmt::Display for IpcError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.message, self.code)

@@ -16,6 +16,7 @@ use docket_core::pipeline::{Progress, ProgressFn};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use crate::commands::off_ui_thread;
 use crate::import_slot::ImportSlotExt;
 use crate::ipc_error::IpcError;
 use crate::secret_vault::SecretVaultExt;
@@ -73,8 +74,7 @@ impl<R: Runtime> DueHost for AppDueHost<R> {
                 emit(&self.app, SchedulerEvent::Finished { connector_id, summary: summary.clone() })
             }
             (None, Some(error)) if report.outcome == DueOutcome::Failed => {
-                let error = IpcError { code: error.code.clone(), message: error.message.clone() };
-                emit(&self.app, SchedulerEvent::Failed { connector_id, error });
+                emit(&self.app, SchedulerEvent::Failed { connector_id, error: error.clone().into() });
             }
             _ => {}
         }
@@ -101,7 +101,9 @@ pub async fn run_due<R: Runtime>(
     app: &AppHandle<R>,
 ) -> Result<Vec<(String, Result<RunSummary, IpcError>)>, IpcError> {
     let folder = app.state_folder().clone();
-    let ledger = folder.open_ledger()?;
+    // Opening the ledger prepares its schema: off the async runtime's workers, as every command does.
+    let opening = folder.clone();
+    let ledger = off_ui_thread(move || opening.open_ledger()).await?;
     let store = app.secret_vault().store();
     let memory = app.state::<Scheduler>().inner().memory.clone();
     let host = AppDueHost { app: app.clone() };
@@ -112,9 +114,7 @@ pub async fn run_due<R: Runtime>(
         .into_iter()
         .filter_map(|report| match (report.outcome, report.summary, report.error) {
             (DueOutcome::Ran, Some(summary), _) => Some((report.connector_id, Ok(summary))),
-            (DueOutcome::Failed, _, Some(error)) => {
-                Some((report.connector_id, Err(IpcError { code: error.code, message: error.message })))
-            }
+            (DueOutcome::Failed, _, Some(error)) => Some((report.connector_id, Err(error.into()))),
             _ => None,
         })
         .collect())

@@ -1,7 +1,7 @@
 //! Commands that run an import: `start_import` streams the pipeline's progress over a Tauri channel and
 //! returns the run's summary; `cancel_import` asks the running import to stop after the items in flight.
-//! `run_request` is the one way the app starts a run (the wizard, Run now, replay and the scheduler): one at
-//! a time, through the import slot.
+//! `run_request` is the one way the wizard, Run now and replay start a run (the scheduler goes through
+//! `connector::run_due`, whose app host uses the same import slot): one at a time, through the import slot.
 
 use std::sync::Arc;
 

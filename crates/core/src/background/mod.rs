@@ -123,8 +123,18 @@ fn checked(args: &[&str]) -> Result<String, BackgroundError> {
     }
 }
 
+/// The login name, as the environment gives it.
+fn user() -> Option<String> {
+    env::var("USER").or_else(|| env::var("LOGNAME"))
+}
+
+/// No systemd here (not Linux) and no `systemctl` override to stand in for it.
+fn unsupported() -> bool {
+    !cfg!(target_os = "linux") && env::var(env::SYSTEMCTL).is_none()
+}
+
 fn user_name() -> String {
-    env::var("USER").or_else(|| env::var("LOGNAME")).unwrap_or_else(|| "$USER".into())
+    user().unwrap_or_else(|| "$USER".into())
 }
 
 /// Whether the user's manager answers: `systemctl --user is-system-running` prints one of systemd's documented
@@ -177,7 +187,7 @@ pub fn write_units(dir: &Path, exe: &Path, state: &Path) -> Result<(), Error> {
 /// Installs and starts the timer: checks the user's manager answers, writes both units, then
 /// `systemctl --user daemon-reload` and `systemctl --user enable --now docket-run-due.timer`.
 pub fn install(exe: &Path, state: &Path) -> Result<TimerStatus, Error> {
-    if !cfg!(target_os = "linux") && env::var(env::SYSTEMCTL).is_none() {
+    if unsupported() {
         return Err(BackgroundError::Unsupported.into());
     }
     require_manager()?;
@@ -190,7 +200,7 @@ pub fn install(exe: &Path, state: &Path) -> Result<TimerStatus, Error> {
 
 /// Stops and disables the timer, removes both units and reloads the manager. Nothing installed is fine.
 pub fn uninstall() -> Result<TimerStatus, Error> {
-    if !cfg!(target_os = "linux") && env::var(env::SYSTEMCTL).is_none() {
+    if unsupported() {
         return Err(BackgroundError::Unsupported.into());
     }
     require_manager()?;
@@ -224,7 +234,7 @@ pub fn status() -> Result<TimerStatus, Error> {
         linger: linger(),
         ..TimerStatus::default()
     };
-    if !cfg!(target_os = "linux") && env::var(env::SYSTEMCTL).is_none() {
+    if unsupported() {
         status.advice.push(BackgroundError::Unsupported.to_string());
         return Ok(status);
     }
@@ -260,7 +270,7 @@ fn linger() -> Option<bool> {
     if !cfg!(target_os = "linux") {
         return None;
     }
-    let user = env::var("USER").or_else(|| env::var("LOGNAME"))?;
+    let user = user()?;
     Some(Path::new("/var/lib/systemd/linger").join(user).exists())
 }
 

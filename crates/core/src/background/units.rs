@@ -1,7 +1,7 @@
 //! The text of the timer on each platform, all running `docket run-due --state STATE` every 15 minutes: the
 //! systemd user service and timer (Linux), a launchd agent (macOS) and a Task Scheduler task with the
 //! `schtasks` command that imports it (Windows). Pure functions of the binary's and the state folder's
-//! paths; writing and enabling them is `systemd.rs`'s job.
+//! paths; writing and enabling them is `background/mod.rs`'s job.
 
 use std::path::Path;
 

@@ -36,11 +36,15 @@ pub struct ConnectorOverview {
 impl ConnectorOverview {
     /// Due when its next run is at or before `now`.
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        self.next_run
-            .as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .is_some_and(|next| next.with_timezone(&Utc) <= now)
+        due_at(self.next_run.as_deref(), now)
     }
+}
+
+/// Whether a next run (RFC 3339) is at or before `now`; never for none (manual connectors).
+pub(super) fn due_at(next_run: Option<&str>, now: DateTime<Utc>) -> bool {
+    next_run
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .is_some_and(|next| next.with_timezone(&Utc) <= now)
 }
 
 /// Every saved connector with its last run, next run (in zone `tz`) and counts.
@@ -109,16 +113,6 @@ fn schedule_state<Tz: TimeZone>(
 /// A connector's next scheduled run (RFC 3339, UTC) in the computer's local time zone, as the app runs it.
 pub(super) fn next_run_local(connector: &SavedConnector, ledger: &Ledger) -> Result<Option<String>, Error> {
     Ok(schedule_state(connector, ledger, &chrono::Local)?.2)
-}
-
-/// The scheduler's question, in the computer's local time zone: which saved connectors are due at `now`,
-/// oldest-due first. It reads only each connector's last run, not the ledger counts the dashboard shows.
-pub fn due_connectors_local(
-    store: &ConnectorStore,
-    ledger: &Ledger,
-    now: DateTime<Utc>,
-) -> Result<Vec<SavedConnector>, Error> {
-    Ok(super::due::due_list(store, ledger, now)?.into_iter().filter(|c| c.2).map(|c| c.0).collect())
 }
 
 /// The connectors whose scheduled run is due at `now`, oldest-due first.

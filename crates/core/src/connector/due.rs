@@ -44,19 +44,6 @@ pub enum DueOutcome {
     Waiting,
 }
 
-impl DueOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DueOutcome::Ran => "ran",
-            DueOutcome::NotDue => "not_due",
-            DueOutcome::Due => "due",
-            DueOutcome::Busy => "busy",
-            DueOutcome::Failed => "failed",
-            DueOutcome::Waiting => "waiting",
-        }
-    }
-}
-
 /// A failure as a front end shows it: the core's stable code and its sentence for the admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DueError {
@@ -158,10 +145,7 @@ pub fn due_list(
     let mut later = Vec::new();
     for connector in store.list()? {
         let next = dashboard::next_run_local(&connector, ledger)?;
-        let is_due = next
-            .as_deref()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .is_some_and(|t| t.with_timezone(&Utc) <= now);
+        let is_due = dashboard::due_at(next.as_deref(), now);
         if is_due {
             due.push((connector, next, true));
         } else {

@@ -20,8 +20,8 @@ pub mod x;
 use std::sync::Arc;
 
 pub use dashboard::{
-    connector_overviews, connector_overviews_local, due_connectors, due_connectors_local,
-    write_reconciliation_csv, write_run_log, ConnectorOverview,
+    connector_overviews, connector_overviews_local, due_connectors, write_reconciliation_csv, write_run_log,
+    ConnectorOverview,
 };
 pub use due::{
     dry_run as due_dry_run, due_list, run_due, DueError, DueHost, DueMemory, DueOutcome, DueReport,
