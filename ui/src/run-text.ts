@@ -1,7 +1,7 @@
 // The words and tone a past import run is shown with: its counts, reasons, status and times. Pure functions
 // of the ledger's values, so they are tested without a window. It deliberately does no fetching (ipc.ts)
 // and no markup (RunList.svelte).
-import { formatNumber, formatTag, hasMessage, language, t, type MessageKey } from './i18n/index.svelte';
+import { formatNumber, formatTag, hasMessage, intlFormat, language, t, type MessageKey } from './i18n/index.svelte';
 import type { RunRecord, RunSummary } from './types';
 
 /** `daily_cap` → `daily cap`: reason codes as words, in the language in force when it names the reason. */
@@ -107,10 +107,10 @@ export function formatWhen(timestamp: string, timeZone?: string): string {
     hourCycle: 'h23',
   };
   if (language.current !== 'en') {
-    return new Intl.DateTimeFormat(formatTag(), options).format(when).replace(',', '');
+    return intlFormat('date', formatTag(), options).format(when).replace(',', '');
   }
   // English: ISO-like YYYY-MM-DD HH:MM, whatever the browser's own English conventions.
-  const parts = new Intl.DateTimeFormat('en-CA', options).formatToParts(when);
+  const parts = intlFormat('date', 'en-CA', options).formatToParts(when);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
@@ -134,5 +134,5 @@ export function formatDay(timestamp: string): string {
   const day = timestamp.slice(0, 10);
   const when = new Date(`${day}T00:00:00Z`);
   if (language.current === 'en' || Number.isNaN(when.getTime())) return day;
-  return new Intl.DateTimeFormat(formatTag(), { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
+  return intlFormat('date', formatTag(), { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
 }

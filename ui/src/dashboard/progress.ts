@@ -4,6 +4,7 @@
 // reducer taking the clock as an argument, so Vitest checks it without a window. It deliberately starts
 // and cancels nothing (ipc.ts) and draws nothing (LiveImport.svelte).
 import { formatNumber, t } from '../i18n/index.svelte';
+import { total } from '../run-text';
 import type { IpcError, Progress, RateLimitStatus, RunSummary } from '../types';
 
 export type LivePhase = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
@@ -71,16 +72,12 @@ function bump(counts: Record<string, number>, reason: string): Record<string, nu
   return { ...counts, [reason]: (counts[reason] ?? 0) + 1 };
 }
 
-function sum(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((total, n) => total + n, 0);
-}
-
 /** The reason the pipeline's `skipped` event gives an item that reached a mailbox only as a draft. */
 export const DRAFT_REASON = 'draft';
 
 /** Items with an outcome so far: delivered, drafts, already present, skipped or failed. */
 export function processed(live: LiveImport): number {
-  return live.delivered + live.drafts + live.alreadyPresent + sum(live.skipped) + sum(live.failed);
+  return live.delivered + live.drafts + live.alreadyPresent + total(live.skipped) + total(live.failed);
 }
 
 /** Folds one event into the state. Events after the end (a late message) change nothing. */

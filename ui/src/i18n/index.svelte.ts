@@ -157,9 +157,27 @@ export function formatTag(): string {
   return FORMAT_TAG[language.current];
 }
 
+/** Intl formatters, per locale tag and options: building one is costly and counts redraw on every event. */
+const intlFormats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+/** The cached `Intl.NumberFormat` or `Intl.DateTimeFormat` for `tag` with `options`. */
+export function intlFormat<K extends 'number' | 'date'>(
+  kind: K,
+  tag: string,
+  options: K extends 'number' ? Intl.NumberFormatOptions : Intl.DateTimeFormatOptions = {},
+): K extends 'number' ? Intl.NumberFormat : Intl.DateTimeFormat {
+  const id = `${kind}\u0000${tag}\u0000${JSON.stringify(options)}`;
+  let found = intlFormats.get(id);
+  if (!found) {
+    found = kind === 'number' ? new Intl.NumberFormat(tag, options) : new Intl.DateTimeFormat(tag, options);
+    intlFormats.set(id, found);
+  }
+  return found as K extends 'number' ? Intl.NumberFormat : Intl.DateTimeFormat;
+}
+
 /** A number as the language writes it: `1,234` / `1 234` / `1.234`. */
 export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(formatTag(), options).format(n);
+  return intlFormat('number', formatTag(), options).format(n);
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = start;
