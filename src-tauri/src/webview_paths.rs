@@ -40,37 +40,7 @@ pub fn plan(plan: &RunPlan) -> Result<(), docket_core::Error> {
 }
 
 fn confine(raw: &str, what: &str, extensions: &[&str], folder_ok: bool) -> Result<(), docket_core::Error> {
-    let path = Path::new(raw.trim());
-    let refuse = |message: String| -> docket_core::Error {
-        ConfigError::Invalid { field: what.to_string(), message }.into()
-    };
-    let kinds = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(", ");
-    let wanted = if folder_ok {
-        format!("a {kinds} file or the folder that holds it")
-    } else {
-        format!("a {kinds} file")
-    };
-    if !path.is_absolute() {
-        return Err(refuse(format!("{} is not a full path; choose {wanted}", path.display())));
-    }
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        // Missing files are for the reader to report, with its own advice.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(refuse(format!("{} cannot be read ({e}); choose {wanted}", path.display()))),
-    };
-    if meta.file_type().is_symlink() {
-        return Err(refuse(format!(
-            "{} is a link; Docket reads the file itself, not a link to it: choose {wanted}",
-            path.display()
-        )));
-    }
-    if meta.is_dir() && folder_ok {
-        return Ok(());
-    }
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if meta.is_file() && extension.as_deref().is_some_and(|e| extensions.contains(&e)) {
-        return Ok(());
-    }
-    Err(refuse(format!("{} is not the {what} this step reads; choose {wanted}", path.display())))
+    docket_core::config::check_chosen_path(Path::new(raw.trim()), extensions, folder_ok)
+        .map(|_| ())
+        .map_err(|message| ConfigError::Invalid { field: what.to_string(), message }.into())
 }

@@ -44,6 +44,45 @@ pub fn create_temp_beside(path: &Path, suffix: &str) -> io::Result<(PathBuf, Fil
     }
 }
 
+/// Checks a path that arrived from outside the core's own choosing (the desktop window) against what the
+/// step asks for: a full path, never a link, naming a file with one of `extensions` (or a folder, when
+/// `folder_ok`). A missing path passes when it could still become that file (the caller reports it missing,
+/// or creates it). Returns what is there now, or the sentence to show, which ends with what to choose.
+pub fn check_chosen_path(
+    path: &Path,
+    extensions: &[&str],
+    folder_ok: bool,
+) -> Result<Option<std::fs::Metadata>, String> {
+    let kinds = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" or ");
+    let wanted = match folder_ok {
+        true => format!("a {kinds} file or the folder that holds it"),
+        false => format!("a {kinds} file"),
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let file_kind = extension.as_deref().is_some_and(|e| extensions.contains(&e));
+    if !path.is_absolute() {
+        return Err(format!("{} is not a full path; choose {wanted}", path.display()));
+    }
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && (file_kind || folder_ok) => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(format!("{} is not {wanted}; choose {wanted}", path.display()))
+        }
+        Err(e) => return Err(format!("{} cannot be checked ({e}); choose {wanted}", path.display())),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(format!(
+            "{} is a link, and Docket does not follow links: choose {wanted}",
+            path.display()
+        ));
+    }
+    if (meta.is_dir() && folder_ok) || (meta.is_file() && file_kind) {
+        return Ok(Some(meta));
+    }
+    Err(format!("{} is not {wanted}; choose {wanted}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

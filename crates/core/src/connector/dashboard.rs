@@ -220,40 +220,25 @@ fn confine_report(path: &Path, extensions: &[&str], start: &[u8]) -> Result<(), 
     let refuse = |message: String| -> Error {
         ConfigError::Invalid { field: path.display().to_string(), message }.into()
     };
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if !extension.as_deref().is_some_and(|e| extensions.contains(&e)) {
-        return Err(refuse(format!(
-            "a report is saved as a .{} file; choose a name ending in .{}",
-            extensions[0],
-            extensions.join(" or .")
-        )));
-    }
-    if !path.is_absolute() || !path.parent().is_some_and(Path::is_dir) {
+    let existing = crate::config::check_chosen_path(path, extensions, false).map_err(refuse)?;
+    if !path.parent().is_some_and(Path::is_dir) {
         return Err(refuse(
             "this is not a full path in a folder that exists; choose another place in the save dialog".into(),
         ));
     }
-    match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(refuse(format!("the file cannot be checked ({e}); choose another name"))),
-        Ok(meta) if !meta.file_type().is_file() => {
-            Err(refuse("this is not a plain file (a link or a folder); choose another name".into()))
-        }
-        Ok(_) => {
-            let mut head = vec![0u8; start.len()];
-            let same_kind = std::fs::File::open(path)
-                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-                .is_ok_and(|()| head == start);
-            if same_kind {
-                Ok(())
-            } else {
-                Err(refuse(
-                    "a file that is not a Docket report of this kind already has this name, and Docket replaces \
-                     only its own reports; choose another name"
-                        .into(),
-                ))
-            }
-        }
+    let Some(_) = existing else { return Ok(()) };
+    let mut head = vec![0u8; start.len()];
+    let same_kind = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| head == start);
+    if same_kind {
+        Ok(())
+    } else {
+        Err(refuse(
+            "a file that is not a Docket report of this kind already has this name, and Docket replaces only its \
+             own reports; choose another name"
+                .into(),
+        ))
     }
 }
 
