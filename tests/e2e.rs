@@ -27,7 +27,7 @@ mod x;
 
 use base64::Engine;
 use common::{
-    app_binary, assert_no_secrets, checked, connection, count, heading, next, photograph_in_french,
+    assert_no_secrets, checked, connection, count, heading, next, photograph_in_french,
     photograph_native_dialog, preview_sample_export, screenshot_path, store_fresh, store_secret, text,
     workspace_file,
 };
@@ -75,19 +75,7 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     let wrong_key = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
     let wrong = connection(&azurite, &wrong_key);
 
-    let driver = Driver::start(
-        &app_binary(),
-        &[
-            ("DOCKET_STATE_DIR", text(state.path())),
-            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
-            ("DOCKET_GRAPH_BASE", graph.base.clone()),
-            // The consent page is answered by this test, not a browser.
-            ("BROWSER", "true".into()),
-            ("RUST_LOG", "trace".into()),
-        ],
-        &app_log,
-    )
-    .await;
+    let driver = common::start_against_tenant(state.path(), &entra, &graph, &[], &app_log).await;
     let mut pages = Vec::new();
 
     // 0. Start: the real keychain keeps secrets.

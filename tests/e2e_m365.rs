@@ -21,8 +21,7 @@ mod common;
 mod webdriver;
 
 use common::{
-    app_binary, assert_no_secrets, heading, next, preview_sample_export, screenshot_path, text,
-    workspace_file,
+    assert_no_secrets, heading, next, preview_sample_export, screenshot_path, text, workspace_file,
 };
 use docket_core::connector::{ADMIN_REFRESH_TOKEN_ENTRY, AZURE_CLIENT_SECRET_ENTRY};
 use docket_core::ledger::Ledger;
@@ -66,17 +65,11 @@ async fn the_wizard_signs_in_registers_the_app_checks_mailboxes_and_delivers_thr
     let _ = keychain.delete(AZURE_CLIENT_SECRET_ENTRY);
     let _ = keychain.delete(ADMIN_REFRESH_TOKEN_ENTRY);
 
-    let driver = Driver::start(
-        &app_binary(),
-        &[
-            ("DOCKET_STATE_DIR", text(state.path())),
-            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
-            ("DOCKET_GRAPH_BASE", graph.base.clone()),
-            ("DOCKET_SIGN_IN_CLIENT_ID", PUBLIC_CLIENT_ID.into()),
-            // Pages are "opened" by this test, not a browser.
-            ("BROWSER", "true".into()),
-            ("RUST_LOG", "trace".into()),
-        ],
+    let driver = common::start_against_tenant(
+        state.path(),
+        &entra,
+        &graph,
+        &[("DOCKET_SIGN_IN_CLIENT_ID", PUBLIC_CLIENT_ID.into())],
         &app_log,
     )
     .await;

@@ -98,6 +98,26 @@ pub async fn preview_sample_export(driver: &Driver) {
     driver.find("[data-testid=preview-table]").await;
 }
 
+/// Opens the app against the Entra ID and Graph doubles, with a trace-level log in `log` and `BROWSER=true`
+/// (the test answers the pages a browser would open); `extra` adds a source's double (its API base).
+pub async fn start_against_tenant(
+    state: &Path,
+    entra: &docket_testkit::fake_entra::FakeEntra,
+    graph: &docket_testkit::fake_graph::FakeGraph,
+    extra: &[(&str, String)],
+    log: &Path,
+) -> Driver {
+    let mut env = vec![
+        ("DOCKET_STATE_DIR", text(state)),
+        ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
+        ("DOCKET_GRAPH_BASE", graph.base.clone()),
+        ("BROWSER", "true".into()),
+        ("RUST_LOG", "trace".into()),
+    ];
+    env.extend(extra.iter().cloned());
+    Driver::start(&app_binary(), &env, log).await
+}
+
 /// Passes the Start step (the keychain check), chooses the connector labelled `connector` and ticks every
 /// prerequisite on its checklist.
 pub async fn start_and_choose(driver: &Driver, connector: &str) {

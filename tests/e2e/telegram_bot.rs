@@ -6,10 +6,9 @@
 //! is new. Then everything the app wrote and showed is searched for the token.
 
 use crate::common::{
-    app_binary, assert_no_secrets, confirm_consent_by_hand, count, enter_checked_entra_app, heading, next,
-    screenshot_path, start_and_choose, store_fresh, text,
+    assert_no_secrets, confirm_consent_by_hand, count, enter_checked_entra_app, heading, next,
+    screenshot_path, start_against_tenant, start_and_choose, store_fresh, text,
 };
-use crate::webdriver::Driver;
 use docket_core::ledger::Ledger;
 use docket_testkit::fake_entra::{self, FakeEntra};
 use docket_testkit::fake_graph::FakeGraph;
@@ -55,16 +54,11 @@ async fn the_wizard_creates_a_live_telegram_connector_checked_against_the_bot_an
     )
     .expect("mapping CSV");
     let app_log = logs.path().join("app.log");
-    let driver = Driver::start(
-        &app_binary(),
-        &[
-            ("DOCKET_STATE_DIR", text(state.path())),
-            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
-            ("DOCKET_GRAPH_BASE", graph.base.clone()),
-            ("DOCKET_TELEGRAM_API_BASE", bot.base.clone()),
-            ("BROWSER", "true".into()),
-            ("RUST_LOG", "trace".into()),
-        ],
+    let driver = start_against_tenant(
+        state.path(),
+        &entra,
+        &graph,
+        &[("DOCKET_TELEGRAM_API_BASE", bot.base.clone())],
         &app_log,
     )
     .await;

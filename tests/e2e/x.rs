@@ -4,10 +4,9 @@
 //! fetches nothing old again. Then everything the app wrote and showed is searched for the secrets.
 
 use crate::common::{
-    app_binary, assert_no_secrets, confirm_consent_by_hand, count, enter_checked_entra_app, heading, next,
-    screenshot_path, start_and_choose, store_fresh, text,
+    assert_no_secrets, confirm_consent_by_hand, count, enter_checked_entra_app, heading, next,
+    screenshot_path, start_against_tenant, start_and_choose, store_fresh,
 };
-use crate::webdriver::Driver;
 use docket_core::ledger::Ledger;
 use docket_testkit::fake_entra::{self, FakeEntra};
 use docket_testkit::fake_graph::FakeGraph;
@@ -29,16 +28,11 @@ async fn the_wizard_creates_an_x_connector_delivering_into_the_owner_mailbox_and
     let state = tempfile::tempdir().expect("state folder");
     let logs = tempfile::tempdir().expect("log folder");
     let app_log = logs.path().join("app.log");
-    let driver = Driver::start(
-        &app_binary(),
-        &[
-            ("DOCKET_STATE_DIR", text(state.path())),
-            ("DOCKET_AUTHORITY_BASE", entra.authority.clone()),
-            ("DOCKET_GRAPH_BASE", graph.base.clone()),
-            ("DOCKET_X_API_BASE", x.base.clone()),
-            ("BROWSER", "true".into()),
-            ("RUST_LOG", "trace".into()),
-        ],
+    let driver = start_against_tenant(
+        state.path(),
+        &entra,
+        &graph,
+        &[("DOCKET_X_API_BASE", x.base.clone())],
         &app_log,
     )
     .await;
