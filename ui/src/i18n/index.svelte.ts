@@ -103,9 +103,7 @@ function formatter(lang: Language, key: string, message: string): IntlMessageFor
   return found;
 }
 
-const listeners = new Set<(lang: Language) => void>();
-
-/** Switches every screen to `lang` and remembers it; listeners (the tray's labels) hear of it. */
+/** Switches every screen to `lang` and remembers it (the window's own effects, e.g. the tray's labels, follow). */
 export function setLanguage(lang: Language): void {
   language.current = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
@@ -114,14 +112,6 @@ export function setLanguage(lang: Language): void {
   } catch {
     // A browser without storage only forgets the choice.
   }
-  for (const listener of listeners) listener(lang);
-}
-
-/** Calls `listener` with the language now and whenever it changes; returns a function that stops it. */
-export function onLanguage(listener: (lang: Language) => void): () => void {
-  listeners.add(listener);
-  listener(language.current);
-  return () => listeners.delete(listener);
 }
 
 /** Whether English has a message under this dotted key (for codes from the shell, e.g. a run's status). */
