@@ -157,23 +157,9 @@ fn write_unit(dir: &Path, name: &str, text: &str) -> Result<(), BackgroundError>
     let path = dir.join(name);
     let io = |action, source| BackgroundError::Io { action, path: path.clone(), source };
     std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
-    let (tmp, mut file) = crate::config::create_temp_beside(&path, "tmp").map_err(|e| io("write", e))?;
-    let written = (|| {
-        use std::io::Write;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        // Units are read by the user's manager only; 0644 is what systemctl edit writes.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644))?;
-        }
-        std::fs::rename(&tmp, &path)
-    })();
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io("write", e)
-    })
+    // Units are read by the user's manager only; 0644 is what systemctl edit writes.
+    crate::config::replace_file(&path, Some(0o644), |file| std::io::Write::write_all(file, text.as_bytes()))
+        .map_err(|e| io("write", e))
 }
 
 /// Writes the service and timer running `exe run-due --state state` into `dir` (no systemctl call).

@@ -44,6 +44,35 @@ pub fn create_temp_beside(path: &Path, suffix: &str) -> io::Result<(PathBuf, Fil
     }
 }
 
+/// Replaces `path` whole, or leaves it as it was: `write` fills a new private temporary file beside it
+/// (buffered), which is synced, given `mode` (Unix; the temporary file is 0600 otherwise) and renamed over
+/// `path`. On any error the temporary file is removed, so a full disk never leaves half a file.
+pub fn replace_file<T>(
+    path: &Path,
+    mode: Option<u32>,
+    write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<T>,
+) -> io::Result<T> {
+    let (tmp, file) = create_temp_beside(path, "tmp")?;
+    let written = (|| {
+        let mut buffered = io::BufWriter::new(file);
+        let value = write(&mut buffered)?;
+        buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        std::fs::rename(&tmp, path)?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Checks a path that arrived from outside the core's own choosing (the desktop window) against what the
 /// step asks for: a full path, never a link, naming a file with one of `extensions` (or a folder, when
 /// `folder_ok`). A missing path passes when it could still become that file (the caller reports it missing,

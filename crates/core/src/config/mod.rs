@@ -4,7 +4,7 @@
 pub mod env;
 mod files;
 
-pub use files::{check_chosen_path, create_private_dir, create_temp_beside};
+pub use files::{check_chosen_path, create_private_dir, create_temp_beside, replace_file};
 
 use std::path::PathBuf;
 

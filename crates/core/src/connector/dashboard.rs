@@ -246,20 +246,7 @@ fn write_report(
     path: &Path,
     body: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<u64>,
 ) -> Result<u64, Error> {
-    let mut tmp = None;
-    let result = (|| {
-        let (partial, file) = crate::config::create_temp_beside(path, "docket-partial")?;
-        let tmp = tmp.insert(partial);
-        let mut file = std::io::BufWriter::new(file);
-        let count = body(&mut file)?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&*tmp, path)?;
-        Ok(count)
-    })();
-    result.map_err(|e: std::io::Error| {
-        if let Some(tmp) = &tmp {
-            let _ = std::fs::remove_file(tmp);
-        }
+    crate::config::replace_file(path, None, body).map_err(|e| {
         ConfigError::Invalid {
             field: path.display().to_string(),
             message: format!(

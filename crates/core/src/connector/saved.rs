@@ -252,18 +252,8 @@ impl ConnectorStore {
         if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             crate::config::create_private_dir(dir).map_err(|e| self.io_error("create the folder of", &e))?;
         }
-        let (tmp, mut f) =
-            crate::config::create_temp_beside(&self.path, "tmp").map_err(|e| self.io_error("write", &e))?;
-        let written = (|| -> std::io::Result<()> {
-            use std::io::Write;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)
-        })();
-        written.map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            self.io_error("write", &e)
-        })
+        crate::config::replace_file(&self.path, None, |f| std::io::Write::write_all(f, &json))
+            .map_err(|e| self.io_error("write", &e))
     }
 
     fn io_error(&self, action: &str, e: &std::io::Error) -> Error {
