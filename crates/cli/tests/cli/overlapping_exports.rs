@@ -47,6 +47,26 @@ fn zip_export(dir: &Path, range: std::ops::Range<usize>) -> PathBuf {
     path
 }
 
+/// A test's folders: Alice's mapping CSV, the archive folder (and its `dir:` target) and the state folder.
+struct Workspace {
+    csv: String,
+    out: std::path::PathBuf,
+    target: String,
+    state: std::path::PathBuf,
+}
+
+fn workspace(root: &Path) -> Workspace {
+    let csv = root.join("mapping.csv");
+    std::fs::write(&csv, "Mobile,Email\n+447700900123,alice@contoso.com\n").expect("mapping");
+    let out = root.join("archive");
+    Workspace {
+        csv: csv.display().to_string(),
+        target: format!("dir:{}", out.display()),
+        out,
+        state: root.join("state"),
+    }
+}
+
 fn coverage(state: &Path) -> serde_json::Value {
     let output = run(&["coverage", "--state", &state.display().to_string(), "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -56,12 +76,7 @@ fn coverage(state: &Path) -> serde_json::Value {
 #[test]
 fn overlapping_and_truncated_exports_deliver_each_message_once_and_their_gap_is_shown() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let csv = tmp.path().join("mapping.csv");
-    std::fs::write(&csv, "Mobile,Email\n+447700900123,alice@contoso.com\n").expect("mapping");
-    let csv = csv.display().to_string();
-    let out = tmp.path().join("archive");
-    let target = format!("dir:{}", out.display());
-    let state = tmp.path().join("state");
+    let Workspace { csv, out, target, state } = workspace(tmp.path());
     let import = |export: &Path| {
         let source = format!("whatsapp:{}", export.display());
         let extra = ["--mapping", csv.as_str(), "--no-auto-map", "--timezone", "Europe/London", "--json"];
@@ -150,12 +165,7 @@ fn history_with(range: std::ops::Range<usize>, at: usize, extra: &str) -> String
 #[test]
 fn a_group_renamed_between_exports_keeps_its_archived_name_and_keys() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let csv = tmp.path().join("mapping.csv");
-    std::fs::write(&csv, "Mobile,Email\n+447700900123,alice@contoso.com\n").expect("mapping");
-    let csv = csv.display().to_string();
-    let out = tmp.path().join("archive");
-    let target = format!("dir:{}", out.display());
-    let state = tmp.path().join("state");
+    let Workspace { csv, out, target, state } = workspace(tmp.path());
     let import = |folder: &str, name: &str, text: String| {
         let dir = tmp.path().join(folder);
         std::fs::create_dir_all(&dir).expect("folder");
