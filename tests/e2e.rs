@@ -28,8 +28,8 @@ mod x;
 use base64::Engine;
 use common::{
     assert_no_secrets, checked, connection, count, heading, next, photograph_in_french,
-    photograph_native_dialog, preview_sample_export, screenshot_path, store_fresh, store_secret, text,
-    workspace_file,
+    photograph_native_dialog, preview_sample_export, read_in_french, screenshot_path, store_fresh,
+    store_secret, text, workspace_file,
 };
 use docket_core::ledger::Ledger;
 use docket_core::sinks::azure_blob::BlobSink;
@@ -177,6 +177,14 @@ async fn the_default_path_delivers_the_sample_export_into_the_graph_doubles_mail
     assert_eq!(rows, serde_json::json!(["3", "4"]), "each problem shows its CSV row number");
     assert!(!driver.is_enabled(&driver.button("Next").await).await, "Next waits for a clean CSV");
     driver.screenshot(&screenshot_path("wizard-5-mapping-problems")).await;
+    // The core's row problems reach the window as texts, which it says in the admin's language.
+    let english = driver.wait_text(".table-wrap table", "country code").await;
+    let french = read_in_french(&driver, "wizard-5-mapping-problems", ".table-wrap table").await;
+    assert!(french.contains("07911 123999") && french.contains("indicatif"), "{french}");
+    assert!(
+        !french.contains("country code") && french != english,
+        "the row problems are in French: {french}"
+    );
     driver
         .type_into(
             &driver.by_label("Mapping CSV (optional)").await,

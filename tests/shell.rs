@@ -10,6 +10,8 @@
 
 #[path = "shell/connectors.rs"]
 mod connectors;
+#[path = "shell/core_text.rs"]
+mod core_text;
 #[path = "shell/entra.rs"]
 mod entra;
 #[path = "shell/generated_types.rs"]

@@ -5,6 +5,7 @@
 //! never a link. So `~/.ssh/id_ed25519` or `/etc/shadow` cannot be read as a "mapping" whose row problems
 //! would echo its lines. The CLI is not confined: its paths come from the admin's own command line.
 
+use docket_core::{text, Text};
 use std::path::Path;
 
 use docket_core::config::ConfigError;
@@ -13,19 +14,19 @@ use docket_core::model::SourceKind;
 
 /// A mapping CSV the webview names.
 pub fn mapping_csv(path: &str) -> Result<(), docket_core::Error> {
-    confine(path, "mapping CSV", &["csv", "txt"], false)
+    confine(path, text!("field.mapping_csv", "mapping CSV"), &["csv", "txt"], false)
 }
 
 /// An export the webview names for `kind` (X and live Telegram sources name no file).
 pub fn export(kind: SourceKind, location: &str) -> Result<(), docket_core::Error> {
     match kind {
-        SourceKind::WhatsApp => confine(location, "export", &["txt", "zip"], true),
+        SourceKind::WhatsApp => confine(location, text!("field.export", "export"), &["txt", "zip"], true),
         SourceKind::Telegram
             if location.trim().starts_with(docket_core::connector::telegram_bot::LOCATION_PREFIX) =>
         {
             Ok(())
         }
-        SourceKind::Telegram => confine(location, "export", &["json", "html"], true),
+        SourceKind::Telegram => confine(location, text!("field.export", "export"), &["json", "html"], true),
         SourceKind::X => Ok(()),
     }
 }
@@ -39,8 +40,8 @@ pub fn plan(plan: &RunPlan) -> Result<(), docket_core::Error> {
     }
 }
 
-fn confine(raw: &str, what: &str, extensions: &[&str], folder_ok: bool) -> Result<(), docket_core::Error> {
+fn confine(raw: &str, what: Text, extensions: &[&str], folder_ok: bool) -> Result<(), docket_core::Error> {
     docket_core::config::check_chosen_path(Path::new(raw.trim()), extensions, folder_ok)
         .map(|_| ())
-        .map_err(|message| ConfigError::Invalid { field: what.to_string(), message }.into())
+        .map_err(|message| ConfigError::Invalid { field: what, message }.into())
 }

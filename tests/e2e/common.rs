@@ -68,13 +68,24 @@ pub async fn photograph_native_dialog(path: &Path, title: &str) {
 /// for the README (French admins follow Microsoft's French connector pages), and switches back to English,
 /// which the rest of the walk reads.
 pub async fn photograph_in_french(driver: &Driver, name: &str) {
+    read_in_french(driver, name, "body").await;
+}
+
+/// As `photograph_in_french`, and returns the French text of `css` (the core's sentences, said in French).
+pub async fn read_in_french(driver: &Driver, name: &str, css: &str) -> String {
     let switch = "const s = document.querySelector('[data-testid=language]'); s.value = arguments[0]; \
         s.dispatchEvent(new Event('change', { bubbles: true }));";
     driver.script(switch, serde_json::json!(["fr"])).await;
     driver.find("html[lang=fr]").await;
-    driver.screenshot(&screenshot_path(&format!("fr-{name}"))).await;
+    match css {
+        "body" => driver.screenshot(&screenshot_path(&format!("fr-{name}"))).await,
+        shown => driver.screenshot_showing(&screenshot_path(&format!("fr-{name}")), shown).await,
+    }
+    let read = "return document.querySelector(arguments[0])?.innerText ?? '';";
+    let french = driver.script(read, serde_json::json!([css])).await.as_str().unwrap_or_default().to_string();
     driver.script(switch, serde_json::json!(["en"])).await;
     driver.find("html[lang=en]").await;
+    french
 }
 
 /// Presses Next once it is enabled (it waits for the step's live checks).

@@ -328,7 +328,8 @@ fn the_dashboard_warns_from_thirty_days_before_the_client_secret_expires() {
     let soon = warning("soon").expect("listed");
     assert_eq!(soon["expired"], false, "{soon}");
     assert!(soon["days_left"].as_i64().is_some_and(|d| (9..=10).contains(&d)), "{soon}");
-    assert!(soon["message"].as_str().is_some_and(|m| m.contains("Add a new secret")), "{soon}");
+    assert!(soon["message"]["message"].as_str().is_some_and(|m| m.contains("Add a new secret")), "{soon}");
+    assert_eq!(soon["message"]["key"], "secret_expiry.soon", "{soon}");
     assert_eq!(warning("later"), Some(Value::Null));
     assert_eq!(warning("unknown"), Some(Value::Null));
 }

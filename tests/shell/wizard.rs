@@ -86,7 +86,8 @@ fn keychain_status_says_an_in_memory_store_does_not_persist() {
     let status = shell.invoke("keychain_status", json!({})).expect("keychain_status succeeds");
 
     assert_eq!(status["persistent"], false);
-    assert!(status["message"].as_str().is_some_and(|m| m.contains("memory")), "{status}");
+    assert_eq!(status["message"]["key"], "keychain.memory_only", "{status}");
+    assert!(status["message"]["message"].as_str().is_some_and(|m| m.contains("memory")), "{status}");
 }
 
 #[test]
@@ -195,7 +196,9 @@ fn test_storage_with_a_wrong_key_is_a_storage_auth_error_without_the_key() {
     assert_eq!(error["code"], "storage_auth", "{error}");
     assert!(!error.to_string().contains(wrong_key), "{error}");
     let keys: Vec<&String> = error.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-    assert_eq!(keys, ["code", "message"]);
+    assert_eq!(keys, ["code", "message", "text"]);
+    assert_eq!(error["text"]["key"], "sink.auth", "{error}");
+    assert_eq!(error["text"]["message"], error["message"], "{error}");
 }
 
 #[test]

@@ -1,11 +1,12 @@
 // The UI's only door to the Rust shell: the one module that imports @tauri-apps/api. Every command gets a
-// typed function here, and every failure comes out as an IpcError `{code, message}` the UI can branch on.
+// typed function here, and every failure comes out as an IpcError `{code, message, text}` the UI can branch on (and say `text` in its language).
 // It deliberately holds no UI state and no formatting.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 
+import { verbatim } from './i18n/core';
 import { t } from './i18n/index.svelte';
 
 import type {
@@ -75,13 +76,12 @@ export function isIpcError(value: unknown): value is IpcError {
 /** Turns whatever `invoke` rejected with into an IpcError; anything unexpected becomes code `internal`. */
 export function toIpcError(reason: unknown): IpcError {
   if (isIpcError(reason)) {
-    return { code: reason.code, message: reason.message };
+    const text = (reason as Partial<IpcError>).text;
+    return { code: reason.code, message: reason.message, text: text ?? verbatim(reason.message) };
   }
   const detail = reason instanceof Error ? reason.message : String(reason);
-  return {
-    code: 'internal',
-    message: t('app.unreachable', { detail }),
-  };
+  const message = t('app.unreachable', { detail });
+  return { code: 'internal', message, text: verbatim(message) };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

@@ -2,7 +2,8 @@
 // of the ledger's values, so they are tested without a window. It deliberately does no fetching (ipc.ts)
 // and no markup (RunList.svelte).
 import { formatNumber, formatTag, hasMessage, intlFormat, language, t, type MessageKey } from './i18n/index.svelte';
-import type { RunRecord, RunSummary } from './types';
+import { verbatim } from './i18n/core';
+import type { RunRecord, RunSummary, Text } from './types';
 
 /** `daily_cap` → `daily cap`: reason codes as words, in the language in force when it names the reason. */
 export function reasonWords(reason: string): string {
@@ -135,4 +136,12 @@ export function formatDay(timestamp: string): string {
   const when = new Date(`${day}T00:00:00Z`);
   if (language.current === 'en' || Number.isNaN(when.getTime())) return day;
   return intlFormat('date', formatTag(), { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(when);
+}
+
+/** A run's warnings as texts to say in the language in force; a run recorded before Docket kept their keys
+ * shows its English sentences as they are. */
+export function runWarnings(summary: RunSummary): Text[] {
+  const english = summary.warnings ?? [];
+  const texts = summary.warning_texts ?? [];
+  return texts.length === english.length ? texts : english.map(verbatim);
 }

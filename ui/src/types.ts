@@ -20,6 +20,8 @@ export type { RunPlan } from './generated/RunPlan';
 export type { PlanTarget } from './generated/PlanTarget';
 export type { CloudName } from './generated/CloudName';
 export type { IpcError } from './generated/IpcError';
+export type { Text } from './generated/Text';
+export type { Arg } from './generated/Arg';
 export type { KeychainStatus } from './generated/KeychainStatus';
 export type { MappingReport } from './generated/MappingReport';
 export type { PreviewItem } from './generated/PreviewItem';

@@ -6,7 +6,8 @@
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import type { AppCheck, ConsentResult } from '../src/wizard/identity-types';
-import type { ConnectorSettings, IpcError, MappingReport, ProbeReport, Progress, RunPlan, RunRecord, RunSummary, SavedConnector, SourcePreview } from '../src/types';
+import { coreEn } from '../src/i18n/core/en';
+import type { ConnectorSettings, IpcError, MappingReport, ProbeReport, Progress, RunPlan, RunRecord, RunSummary, SavedConnector, SourcePreview, Text } from '../src/types';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const CLIENT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -137,13 +138,13 @@ class IpcDouble {
         return this.runs.slice(0, Number(args.limit ?? 50));
       case 'keychain_status':
         return (window.__ipcDoubleScenario?.keychainPersistent ?? true)
-          ? { persistent: true, message: 'Secrets are kept by the Secret Service (GNOME Keyring), unlocked with your session.' }
-          : { persistent: false, message: 'No Secret Service answered on the session bus, so secrets would live only in memory until you sign out.' };
+          ? { persistent: true, message: coreText('keychain.persistent') }
+          : { persistent: false, message: coreText('secrets.not_persistent_lost') };
       case 'secret_status':
         return { storage_connection: this.secrets.has('storage_connection'), azure_client_secret: this.secrets.has('azure_client_secret') };
       case 'store_secret':
         if (!(window.__ipcDoubleScenario?.keychainPersistent ?? true)) {
-          throw refusal('keychain', 'no Secret Service is running; install and unlock a keyring, then try again');
+          throw refusal('keychain', coreText('secrets.unavailable', { detail: 'no Secret Service is running' }));
         }
         return this.storeSecret(String(args.name), String(args.value));
       case 'test_entra_app':
@@ -156,7 +157,7 @@ class IpcDouble {
         return this.checkMapping(String(args.path));
       case 'admin_sign_in_start':
         if (String(args.tenantId) !== TENANT) {
-          throw refusal('entra_auth', `Microsoft Entra ID does not know the tenant "${String(args.tenantId)}" (AADSTS90002)`);
+          throw refusal('entra_auth', coreText('identity.unknown_tenant', { tenant: String(args.tenantId), aadsts: 'AADSTS90002' }));
         }
         return { url: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/authorize?client_id=14d82eec-204b-4c2f-b7e8-296a70dab67e&response_type=code&state=s9&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A53690%2F` };
       case 'admin_sign_out':
@@ -198,7 +199,7 @@ class IpcDouble {
         });
       case 'admin_consent_confirm':
         // As the shell does: a confirmation by hand ends the wait in progress.
-        this.consentEnded?.(refusal('consent', 'the wait for the consent answer ended because consent was confirmed by hand'));
+        this.consentEnded?.(refusal('consent', coreText('identity.superseded')));
         this.consentAnswer = null;
         this.consentEnded = null;
         return { status: 'granted', method: 'confirmed_by_admin', tenant: TENANT, error: null, description: null };
@@ -235,7 +236,7 @@ class IpcDouble {
       case 'preview_routing':
         return [
           { sent: '2026-04-03T09:14:00+02:00', chat: 'Sales team', sender: 'Anna Devos', mailboxes: ['anna@contoso.com', 'compliance@contoso.com'], unmapped_reason: null },
-          { sent: '2026-04-03T09:15:00+02:00', chat: 'Sales team', sender: '+32 470 99 99 99', mailboxes: [], unmapped_reason: 'no participant maps to a Microsoft 365 mailbox' },
+          { sent: '2026-04-03T09:15:00+02:00', chat: 'Sales team', sender: '+32 470 99 99 99', mailboxes: [], unmapped_reason: coreText('mapping.unmapped.reason', { reasons: coreText('mapping.unmapped.participant', { participant: '+32 470 99 99 99', why: coreText('mapping.unmapped.not_in_csv') }) }) },
         ];
       case 'plugin:dialog|open': {
         const picked = window.__ipcDoubleScenario?.picked;
@@ -274,7 +275,7 @@ class IpcDouble {
   timerOn = false;
 
   private timer() {
-    const linger = 'lingering is off for this user, so the timer runs only while you are signed in.';
+    const linger = coreText('background.no_linger', { user: 'admin' });
     return {
       installed: this.timerOn,
       enabled: this.timerOn,
@@ -285,7 +286,8 @@ class IpcDouble {
       last_trigger: null,
       next_trigger: this.timerOn ? 'Mon 2026-12-07 10:15:00 UTC' : null,
       linger: false,
-      advice: this.timerOn ? [linger] : [],
+      advice: this.timerOn ? [linger.message] : [],
+      advice_texts: this.timerOn ? [linger] : [],
     };
   }
 
@@ -301,13 +303,16 @@ class IpcDouble {
   }
 
   private signedIn(): void {
-    if (this.signedInTenant === null) throw refusal('entra_auth', 'the admin is not signed in to Microsoft Entra ID (or the sign-in expired); sign in again');
+    if (this.signedInTenant === null) throw refusal('entra_auth', coreText('identity.sign_in_needed'));
   }
 
   private registerApp(displayName: string, days: number) {
     this.signedIn();
     if (!(Number.isInteger(days) && days >= 1 && days <= 730)) {
-      throw refusal('bad_config', `client secret lifetime: ${days} days is not between 1 and 730 days; choose how long the secret lasts`);
+      throw refusal(
+        'bad_config',
+        coreText('config.invalid', { field: coreText('field.secret_lifetime'), message: coreText('m365.secret_days', { days, max: 730 }) }),
+      );
     }
     this.secrets.set('azure_client_secret', REGISTERED_SECRET);
     this.consentedApps.delete(REGISTERED_CLIENT);
@@ -348,17 +353,17 @@ class IpcDouble {
     const secret = this.secrets.get('azure_client_secret');
     const known = (clientId === CLIENT && secret === CLIENT_SECRET) || (clientId === REGISTERED_CLIENT && secret === REGISTERED_SECRET);
     if (!known || tenantId !== TENANT) {
-      throw refusal('entra_auth', 'Entra ID refused the client secret (AADSTS7000215: Invalid client secret provided); store the Value of a current client secret and check again.');
+      throw refusal('entra_auth', coreText('identity.invalid_secret', { client_id: clientId, aadsts: 'AADSTS7000215' }));
     }
     return { tenant_id: tenantId, client_id: clientId, expires_in_seconds: 3599 };
   }
 
   private preview(location: string, dateOrder: string | null): SourcePreview {
     if (location !== '/exports/sales-team.zip') {
-      throw refusal('io', `${location}: no such file; check the path and try again`);
+      throw refusal('io', coreText('export.read', { path: location, source: 'No such file or directory (os error 2)' }));
     }
     if (dateOrder === null) {
-      throw refusal('ambiguous_date_order', `${location}: every date reads as day/month or month/day (line 1: 03/04/2026); choose the date order`);
+      throw refusal('ambiguous_date_order', coreText('export.ambiguous_date_order', { path: location, sample: '03/04/2026' }));
     }
     return {
       total: 1240,
@@ -388,14 +393,14 @@ class IpcDouble {
       probe_blob: '.docket-probe/9c1d',
       probe_blob_deleted: !sas && !worm,
       immutability: worm
-        ? { time_based_policy: sas ? null : true, legal_hold: sas ? null : false, delete_refused_by_policy: true, worm: true, summary: 'The container is immutable (WORM): it has a time-based retention policy.', advice: null }
+        ? { time_based_policy: sas ? null : true, legal_hold: sas ? null : false, delete_refused_by_policy: true, worm: true, summary: coreText('immutability.policy'), advice: null }
         : {
             time_based_policy: false,
             legal_hold: false,
             delete_refused_by_policy: false,
             worm: false,
-            summary: 'The container has no immutability policy and no legal hold: the archive copy is not WORM, so anyone with delete rights could remove it.',
-            advice: 'In the Azure portal, open the storage account, then Data storage > Containers > this container > Access policy, and add an immutable blob storage policy (time-based retention, or a legal hold); or enable version-level immutability on the container. Give Docket a SAS with only Create, Read and List permissions.',
+            summary: coreText('immutability.none'),
+            advice: coreText('immutability.advice'),
           },
     };
     return report;
@@ -414,13 +419,13 @@ class IpcDouble {
         address_column: 'Email',
         telegram_entries: 0,
         problems: [
-          { row: 3, field: 'Mobile', message: 'row 3: "555-CALL-ME" is not a phone number; write it with its country code, e.g. +32 470 12 34 56' },
-          { row: 5, field: 'Email', message: 'row 5: "marc.peeters@" is not an email address' },
-          { row: 6, field: 'Mobile', message: 'row 6: +32 470 12 34 56 appears twice (rows 2 and 6)' },
+          problem(3, 'Mobile', coreText('mapping.phone.invalid', { column: 'Mobile', cell: '555-CALL-ME' })),
+          problem(5, 'Email', coreText('mapping.address.invalid_cell', { column: 'Email', address: 'marc.peeters@', fault: coreText('mapping.address.no_at') })),
+          problem(6, 'Mobile', coreText('mapping.phone.duplicate', { number: '+32470123456', first: 2, row: 6, existing: 'anna@contoso.com', address: 'marc@contoso.com' })),
         ],
       };
     }
-    throw refusal('io', `${path}: no such file; check the path and try again`);
+    throw refusal('io', coreText('mapping.read', { path, detail: 'No such file or directory (os error 2)' }));
   }
 }
 
@@ -432,8 +437,27 @@ function expiry(days: number): string {
   return new Date(Date.UTC(2026, 10, 22) + days * 86_400_000).toISOString().replace('.000Z', 'Z');
 }
 
-function refusal(code: string, message: string): IpcError {
-  return { code, message } as IpcError;
+/** A sentence as the core sends it: its key, its values and the English the core renders from en.ts. */
+function coreText(key: string, values: Record<string, string | number | Text> = {}): Text {
+  const template = coreEn[key];
+  if (template === undefined) throw new Error(`the test double names ${key}, which the core does not say`);
+  const said = (v: string | number | Text) => (typeof v === 'object' ? v.message : typeof v === 'number' ? v.toLocaleString('en-US') : v);
+  const message = template.replace(/\{(\w+)\}/g, (_, name: string) => said(values[name] ?? `{${name}}`));
+  return { key, values, message };
+}
+
+/** The double's own words (no core sentence says them), shown as they are in every language. */
+function own(message: string): Text {
+  return { key: 'verbatim', values: { text: message }, message };
+}
+
+function problem(row: number, field: string, text: Text) {
+  return { row, field, message: text.message, text };
+}
+
+function refusal(code: string, text: Text | string): IpcError {
+  const said = typeof text === 'string' ? own(text) : text;
+  return { code, message: said.message, text: said } as IpcError;
 }
 
 mockWindows('main');

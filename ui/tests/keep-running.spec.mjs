@@ -32,7 +32,7 @@ describe('keep running scheduled imports when Docket is closed', () => {
     await toggle.check();
     await page.getByText('Next check: Mon 2026-12-07 10:15:00 UTC').waitFor();
     assert.match(await state.innerText(), /^On: every 15 minutes/);
-    assert.match(await page.getByTestId('keep-running-advice').innerText(), /lingering is off/);
+    assert.match(await page.getByTestId('keep-running-advice').innerText(), /lingering is off/i);
     await panel.screenshot({ path: `${SCREENSHOT_DIR}/dashboard-keep-running.png` });
 
     await toggle.uncheck();

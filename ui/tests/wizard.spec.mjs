@@ -59,6 +59,10 @@ describe('the setup wizard', () => {
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await page.locator('[role=alert][data-code=entra_auth]').waitFor();
     assert.match(await words(page.locator('[role=alert]')), /Entra ID refused the app\..*Certificates & secrets/);
+    // The core's sentence under the advice is said in the admin's language, its values (the app, AADSTS) kept.
+    await page.getByTestId('language').selectOption('fr');
+    assert.match(await words(page.locator('[role=alert] .message')), /Microsoft Entra ID a refusé la clé secrète client de l’application 0a1b2c3d-.*AADSTS7000215/);
+    await page.getByTestId('language').selectOption('en');
     await assertNextDisabled(page);
     await page.getByRole('button', { name: 'Replace' }).click();
     await page.getByLabel('Client secret').fill(CLIENT_SECRET);
@@ -260,13 +264,25 @@ describe('the setup wizard', () => {
     await page.getByTestId('mapping-problems').waitFor();
     const rows = await page.locator('.table-wrap tbody tr').allTextContents();
     assert.equal(rows.length, 3);
-    assert.match(rows[0], /^3\s*Mobile\s*row 3: "555-CALL-ME" is not a phone number/);
-    assert.match(rows[1], /^5\s*Email/);
-    assert.match(rows[2], /^6.*appears twice \(rows 2 and 6\)/);
+    assert.match(rows[0], /^3\s*Mobile\s*Mobile "555-CALL-ME" is not a valid phone number/);
+    assert.match(rows[1], /^5\s*Email\s*Email "marc\.peeters@" has no @/);
+    assert.match(rows[2], /^6.*appears twice with different addresses \(rows 2 and 6/);
     assert.match(await page.getByTestId('mapping-problems').textContent(), /3 problems in \/maps\/bad\.csv/);
     await assertNextDisabled(page);
     assert.match(await page.locator('#next-waiting').textContent(), /Fix the problems in the mapping CSV/);
     await shot(page, 'wizard-5-mapping-problems');
+
+    // The core's own sentences follow the language too: the same rows in French, then in Dutch, with the
+    // file's own words (the column, the cell) kept as they are.
+    await page.getByTestId('language').selectOption('fr');
+    const french = await page.locator('.table-wrap tbody tr').allTextContents();
+    assert.match(french[0], /^3\s*Mobile\s*.*«\s?555-CALL-ME\s?».*numéro de téléphone/);
+    assert.doesNotMatch(french.join('\n'), /is not a valid phone number|appears twice|has no @/);
+    await page.getByTestId('language').selectOption('nl');
+    const dutch = await page.locator('.table-wrap tbody tr').allTextContents();
+    assert.match(dutch[0], /^3\s*Mobile\s*.*555-CALL-ME.*telefoonnummer/);
+    assert.doesNotMatch(dutch.join('\n'), /is not a valid phone number|appears twice|has no @/);
+    await page.getByTestId('language').selectOption('en');
 
     await page.getByLabel('Mapping CSV (optional)').fill('/maps/people.csv');
     await page.getByRole('button', { name: 'Check', exact: true }).click();
@@ -316,7 +332,7 @@ describe('the setup wizard', () => {
     const blocked = page.getByTestId('keychain-blocked');
     await blocked.waitFor();
     const text = await words(blocked);
-    assert.match(text, /No Secret Service answered/);
+    assert.match(text, /did not keep a test secret \(it read back nothing\)/);
     assert.match(text, /gnome-keyring/);
     await assertNextDisabled(page);
     assert.match(await page.locator('#next-waiting').textContent(), /keychain must keep secrets/);

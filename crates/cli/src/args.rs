@@ -87,7 +87,7 @@ pub struct RunDueArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Print one JSON array on stdout: connector_id, name, outcome (ran, not_due, busy, failed; due with
-    /// --dry-run), next_run, and summary or error {code, message}.
+    /// --dry-run), next_run, and summary or error {code, message, text}.
     #[arg(long)]
     pub json: bool,
 }

@@ -31,11 +31,7 @@ pub struct TargetFlags<'a> {
 /// The `--cloud` value as one of Microsoft's clouds.
 pub fn cloud_name(name: &str) -> Result<CloudName, Error> {
     CloudName::from_name(name).ok_or_else(|| {
-        ConfigError::Invalid {
-            field: "--cloud".into(),
-            message: format!("{name:?} is not one of global, gcc-high, dod or china"),
-        }
-        .into()
+        ConfigError::cli("--cloud", format!("{name:?} is not one of global, gcc-high, dod or china")).into()
     })
 }
 
@@ -43,18 +39,17 @@ pub fn cloud_name(name: &str) -> Result<CloudName, Error> {
 pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Result<RunPlan, Error> {
     let spec = SourceSpec::parse(&source.source)?;
     let date_order = match &source.date_order {
-        Some(order) => Some(DateOrder::parse(order).ok_or_else(|| ConfigError::Invalid {
-            field: "--date-order".into(),
-            message: format!("{order:?} is not one of dmy, mdy or ymd"),
+        Some(order) => Some(DateOrder::parse(order).ok_or_else(|| {
+            ConfigError::cli("--date-order", format!("{order:?} is not one of dmy, mdy or ymd"))
         })?),
         None => None,
     };
     if let Some(mailbox) = &source.mailbox {
         if docket_core::mapping::normalize_address(mailbox).is_err() {
-            return Err(ConfigError::Invalid {
-                field: "--mailbox".into(),
-                message: format!("{mailbox:?} is not an email address such as compliance@contoso.com"),
-            }
+            return Err(ConfigError::cli(
+                "--mailbox",
+                format!("{mailbox:?} is not an email address such as compliance@contoso.com"),
+            )
             .into());
         }
     }
@@ -79,7 +74,7 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
     };
     if let Some(zone) = &source.timezone {
         docket_core::config::parse_timezone(zone.trim())
-            .map_err(|e| ConfigError::Invalid { field: "--timezone".into(), message: e.to_string() })?;
+            .map_err(|e| ConfigError::cli("--timezone", e.to_string()))?;
     }
     if let Some(flags) = targets {
         plan.concurrency = u32::try_from(flags.concurrency).unwrap_or(u32::MAX);
@@ -89,36 +84,36 @@ pub fn from_flags(source: &SourceArgs, targets: Option<TargetFlags<'_>>) -> Resu
             if let Some(folder) = folder {
                 match &plan.folder {
                     Some(given) if *given != folder => {
-                        return Err(ConfigError::Invalid {
-                            field: "--folder".into(),
-                            message: format!(
+                        return Err(ConfigError::cli(
+                            "--folder",
+                            format!(
                             "--target names folder {folder:?} but the folder is already {given:?}; give the \
                                  folder once"
                         ),
-                        }
+                        )
                         .into())
                     }
                     _ => plan.folder = Some(folder),
                 }
             }
             if plan.targets.contains(&target) {
-                return Err(ConfigError::Invalid {
-                    field: "--target".into(),
-                    message: format!("{spec:?} is given twice; give each target once"),
-                }
+                return Err(ConfigError::cli(
+                    "--target",
+                    format!("{spec:?} is given twice; give each target once"),
+                )
                 .into());
             }
             plan.targets.push(target);
         }
         if !(1..=docket_core::connector::MAX_CONCURRENCY as usize).contains(&flags.concurrency) {
-            return Err(ConfigError::Invalid {
-                field: "--concurrency".into(),
-                message: format!(
+            return Err(ConfigError::cli(
+                "--concurrency",
+                format!(
                     "{} is not allowed; choose from 1 to {}",
                     flags.concurrency,
                     docket_core::connector::MAX_CONCURRENCY
                 ),
-            }
+            )
             .into());
         }
     }
@@ -171,10 +166,10 @@ pub fn app_ids() -> Result<(String, String), Error> {
     let mut explained: Vec<String> = missing.iter().map(|(name, what)| format!("{name} ({what})")).collect();
     let last = explained.pop().unwrap_or_default();
     let list = if explained.is_empty() { last } else { format!("{} and {last}", explained.join(", ")) };
-    Err(ConfigError::Invalid {
-        field: "environment".into(),
-        message: format!("a graph target needs these variables, which are not set: {list}"),
-    }
+    Err(ConfigError::cli(
+        "environment",
+        format!("a graph target needs these variables, which are not set: {list}"),
+    )
     .into())
 }
 

@@ -29,7 +29,7 @@ pub fn for_stderr() -> ProgressFn {
                 bar.finish_and_clear();
                 return;
             }
-            Progress::Warning { message } => {
+            Progress::Warning { message, .. } => {
                 bar.println(format!("warning: {message}"));
                 return;
             }

@@ -24,7 +24,12 @@ pub fn load_and_render(item: &Item) -> Result<Rendered, ConvertError> {
 /// reading it when its size is known, and when the attachments together are over it.
 pub fn load(item: &Item) -> Result<Vec<AttachmentBytes>, ConvertError> {
     let oversize_attachment = |name: &str, size: u64| ConvertError::Oversize {
-        what: format!("the attachment {} of item {}", attachment_file_name(name), header_text(&item.key)),
+        what: crate::text!(
+            "convert.what_attachment",
+            "the attachment {name} of item {item}",
+            name = attachment_file_name(name),
+            item = header_text(&item.key)
+        ),
         size,
     };
     for attachment in &item.attachments {
@@ -56,7 +61,11 @@ pub fn load(item: &Item) -> Result<Vec<AttachmentBytes>, ConvertError> {
         total = total.saturating_add(size);
         if total > MAX_MESSAGE_BYTES as u64 {
             return Err(ConvertError::Oversize {
-                what: format!("the attachments of item {} together", header_text(&item.key)),
+                what: crate::text!(
+                    "convert.what_attachments",
+                    "the attachments of item {item} together",
+                    item = header_text(&item.key)
+                ),
                 size: total,
             });
         }

@@ -1,6 +1,7 @@
 //! The one error type that leaves the core, with a stable `Code` that the CLI turns into an exit code and
-//! the shell sends over IPC as `{code, message}`. Each module keeps its own `thiserror` enum; this type only
-//! wraps them. Nothing anywhere matches on message text.
+//! the shell sends over IPC as `{code, message, text}`. Each module keeps its own `thiserror` enum, whose
+//! sentence is a [`Text`](crate::Text) (`text()`; `Display` is its English); this type only wraps them.
+//! Nothing anywhere matches on message text.
 
 use serde::Serialize;
 
@@ -103,31 +104,44 @@ impl Code {
 /// (naming the file, row, line or field) and what to do next. It never contains a secret.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(transparent)]
     Export(#[from] crate::sources::ExportError),
-    #[error(transparent)]
     Mapping(#[from] crate::mapping::MappingError),
-    #[error(transparent)]
     Sink(#[from] crate::sinks::SinkError),
-    #[error(transparent)]
     Ledger(#[from] crate::ledger::LedgerError),
-    #[error(transparent)]
     Secrets(#[from] crate::secrets::SecretError),
-    #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error(transparent)]
     Identity(#[from] crate::identity::IdentityError),
-    #[error(transparent)]
     Graph(#[from] crate::identity::GraphError),
-    #[error(transparent)]
     Background(#[from] crate::background::BackgroundError),
-    #[error("the run was cancelled; run it again to continue where it stopped")]
     Cancelled,
-    #[error("internal error: {0}")]
     Internal(String),
 }
 
+crate::display_as_text!(Error);
+
 impl Error {
+    /// The sentence for the admin, with its key and values, so the app can say it in the admin's language.
+    pub fn text(&self) -> crate::Text {
+        match self {
+            Error::Export(e) => e.text(),
+            Error::Mapping(e) => e.text(),
+            Error::Sink(e) => e.text(),
+            Error::Ledger(e) => e.text(),
+            Error::Secrets(e) => e.text(),
+            Error::Config(e) => e.text(),
+            Error::Identity(e) => e.text(),
+            Error::Graph(e) => e.text(),
+            Error::Background(e) => e.text(),
+            Error::Cancelled => crate::text!(
+                "error.cancelled",
+                "the run was cancelled; run it again to continue where it stopped"
+            ),
+            Error::Internal(detail) => {
+                crate::text!("error.internal", "internal error: {detail}", detail = detail)
+            }
+        }
+    }
+
     pub fn code(&self) -> Code {
         match self {
             Error::Export(e) => e.code(),

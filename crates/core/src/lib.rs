@@ -21,5 +21,7 @@ pub mod secrets;
 pub mod sinks;
 pub mod sources;
 pub mod test_hooks;
+pub mod text;
 
 pub use error::{Code, Error};
+pub use text::Text;

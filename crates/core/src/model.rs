@@ -276,9 +276,21 @@ pub struct RunSummary {
     /// What the admin should know about the run although nothing failed: X's reach limits, the daily cap.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The same warnings with their keys and values, for the app to say in the admin's language (empty in
+    /// runs recorded before Docket kept them; the app then shows `warnings`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warning_texts: Vec<crate::Text>,
 }
 
 impl RunSummary {
+    /// Adds a warning, in English and as a text; the same warning twice is kept once.
+    pub fn warn(&mut self, text: crate::Text) {
+        if !self.warning_texts.contains(&text) {
+            self.warnings.push(text.message.clone());
+            self.warning_texts.push(text);
+        }
+    }
+
     pub fn skipped_total(&self) -> u64 {
         self.skipped.values().sum()
     }

@@ -29,11 +29,15 @@ pub enum Progress {
         key: String,
         reason: String,
         detail: String,
+        /// `detail` with its key and values, for the app to say in the admin's language.
+        text: crate::Text,
     },
     Failed {
         key: String,
         reason: String,
         detail: String,
+        /// `detail` with its key and values, for the app to say in the admin's language.
+        text: crate::Text,
     },
     Finished {
         summary: RunSummary,
@@ -41,6 +45,8 @@ pub enum Progress {
     /// Something the admin should know although nothing failed (X's reach limits, the daily cap).
     Warning {
         message: String,
+        /// The same warning with its key and values, for the app to say in the admin's language.
+        text: crate::Text,
     },
     /// An API source's rate-limit state for one endpoint, after each answer and before each wait.
     RateLimit {

@@ -108,10 +108,11 @@ async fn wait_for_sign_in<R: Runtime>(app: &AppHandle<R>) -> Result<Arc<identity
 }
 
 fn not_started() -> IpcError {
-    IpcError {
-        code: docket_core::Code::EntraAuth.as_str().to_string(),
-        message: "no sign-in is under way; choose “Sign in with Microsoft…” again".into(),
-    }
+    let text = docket_core::text!(
+        "signin.not_started",
+        "no sign-in is under way; choose “Sign in with Microsoft…” again"
+    );
+    IpcError { code: docket_core::Code::EntraAuth.as_str().to_string(), message: text.message.clone(), text }
 }
 
 /// The signed-in admin's tenant's app registrations (ids, names and secret expiry dates; no secret).

@@ -3,6 +3,7 @@
 
 use docket_core::connector::{self, ts_rs, SecretName, SecretStatus};
 use docket_core::secrets::Sensitive;
+use docket_core::text;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 
@@ -16,7 +17,7 @@ use crate::secret_vault::SecretVaultExt;
 pub struct KeychainStatus {
     pub persistent: bool,
     /// A sentence for the admin: what was found, and what to do when it is not persistent.
-    pub message: String,
+    pub message: docket_core::Text,
 }
 
 /// What `store_secret` returns: the name that was stored, never its value.
@@ -35,12 +36,18 @@ pub async fn keychain_status<R: Runtime>(app: AppHandle<R>) -> Result<KeychainSt
     Ok(match checked {
         Some(Ok(())) => KeychainStatus {
             persistent: true,
-            message: "The OS keychain is available and keeps secrets between sessions.".into(),
+            message: text!(
+                "keychain.persistent",
+                "The OS keychain is available and keeps secrets between sessions."
+            ),
         },
-        Some(Err(error)) => KeychainStatus { persistent: false, message: error.to_string() },
+        Some(Err(error)) => KeychainStatus { persistent: false, message: error.text() },
         None => KeychainStatus {
             persistent: false,
-            message: "Secrets are kept in memory for this session only: no OS keychain is in use.".into(),
+            message: text!(
+                "keychain.memory_only",
+                "Secrets are kept in memory for this session only: no OS keychain is in use."
+            ),
         },
     })
 }

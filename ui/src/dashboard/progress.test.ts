@@ -1,3 +1,4 @@
+import { verbatim } from '../i18n/core';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -26,8 +27,8 @@ const delivered = (key: string, alreadyPresent = false): Progress => ({
   event: 'delivered',
   data: { key, mailboxes: ['a@contoso.com'], already_present: alreadyPresent },
 });
-const skipped = (key: string, reason: string): Progress => ({ event: 'skipped', data: { key, reason, detail: `${key} ${reason}` } });
-const failed = (key: string, reason: string): Progress => ({ event: 'failed', data: { key, reason, detail: `${key} could not be written` } });
+const skipped = (key: string, reason: string): Progress => ({ event: 'skipped', data: { key, reason, detail: `${key} ${reason}`, text: verbatim(`${key} ${reason}`) } });
+const failed = (key: string, reason: string): Progress => ({ event: 'failed', data: { key, reason, detail: `${key} could not be written`, text: verbatim(`${key} could not be written`) } });
 
 describe('the live import counts every item by its outcome', () => {
   it('counts delivered, already present, skipped and failed items by reason', () => {
@@ -53,7 +54,7 @@ describe('the live import counts every item by its outcome', () => {
     expect(live.skipped).toEqual({ unmapped: 2 });
     expect(live.failed).toEqual({ storage: 1 });
     expect(processed(live)).toBe(5);
-    expect(live.recentFailures).toEqual([{ key: 'k5', reason: 'storage', detail: 'k5 could not be written' }]);
+    expect(live.recentFailures).toEqual([{ key: 'k5', reason: 'storage', detail: verbatim('k5 could not be written') }]);
   });
 
   it('counts items that reached a mailbox only as drafts apart, never as delivered or skipped', () => {
@@ -114,8 +115,8 @@ describe('the live import counts every item by its outcome', () => {
       run_id: 9, fetched: 1, delivered: 1, already_present: 0, skipped: {}, failed: {}, deliveries: 1, drafts: 0, targets: {}, cancelled: true,
     };
     expect(fold([[0, started], [5, { event: 'finished', data: { summary } }]]).phase).toBe('cancelled');
-    expect(failImport(fold([[0, started]]), { code: 'cancelled', message: 'stopped' }).phase).toBe('cancelled');
-    expect(failImport(fold([[0, started]]), { code: 'storage_auth', message: 'refused' }).phase).toBe('failed');
+    expect(failImport(fold([[0, started]]), { code: 'cancelled', message: 'stopped', text: verbatim('stopped') }).phase).toBe('cancelled');
+    expect(failImport(fold([[0, started]]), { code: 'storage_auth', message: 'refused', text: verbatim('refused') }).phase).toBe('failed');
   });
 });
 
@@ -137,7 +138,7 @@ describe('the rate and the time left come from the events’ times', () => {
     const live = fold([[0, started], [1000, delivered('k1')]]);
     expect(secondsLeft(live)).toBeNull();
     expect(fractionDone(live)).toBeNull();
-    expect(secondsLeft(failImport(live, { code: 'internal', message: 'x' }))).toBeNull();
+    expect(secondsLeft(failImport(live, { code: 'internal', message: 'x', text: verbatim('x') }))).toBeNull();
   });
 
   it('writes durations and rates in words', () => {

@@ -5,14 +5,15 @@
 // and cancels nothing (ipc.ts) and draws nothing (LiveImport.svelte).
 import { formatNumber, t } from '../i18n/index.svelte';
 import { total } from '../run-text';
-import type { IpcError, Progress, RateLimitStatus, RunSummary } from '../types';
+import type { IpcError, Progress, RateLimitStatus, RunSummary, Text } from '../types';
 
 export type LivePhase = 'starting' | 'running' | 'finished' | 'cancelled' | 'failed';
 
 export interface ItemProblem {
   key: string;
   reason: string;
-  detail: string;
+  /** The pipeline's sentence, said in the language in force. */
+  detail: Text;
 }
 
 export interface LiveImport {
@@ -39,8 +40,8 @@ export interface LiveImport {
   error: IpcError | null;
   /** X: the latest rate-limit state the client reported (limit, remaining, reset, next allowed request). */
   rateLimit: RateLimitStatus | null;
-  /** X: warnings said during the run (reach limits, the daily cap). */
-  warnings: string[];
+  /** Warnings said during the run (X's reach limits and daily cap, gaps in a chat's coverage). */
+  warnings: Text[];
 }
 
 export const RECENT_PROBLEMS = 5;
@@ -104,7 +105,7 @@ export function applyProgress(live: LiveImport, event: Progress, now: number): L
       if (event.data.reason === DRAFT_REASON) return { ...next, drafts: live.drafts + 1 };
       return { ...next, skipped: bump(live.skipped, event.data.reason) };
     case 'failed': {
-      const problem = { key: event.data.key, reason: event.data.reason, detail: event.data.detail };
+      const problem = { key: event.data.key, reason: event.data.reason, detail: event.data.text };
       return {
         ...next,
         failed: bump(live.failed, event.data.reason),
@@ -115,7 +116,7 @@ export function applyProgress(live: LiveImport, event: Progress, now: number): L
       return finishImport(next, event.data.summary);
     case 'warning':
       // X's warnings change no count; they are shown while the run goes on.
-      return { ...next, warnings: [...live.warnings, event.data.message] };
+      return { ...next, warnings: [...live.warnings, event.data.text] };
     case 'rate_limit':
       return { ...next, rateLimit: event.data.status };
   }

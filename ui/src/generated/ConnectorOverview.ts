@@ -3,6 +3,7 @@ import type { DayCount } from "./DayCount";
 import type { RunRecord } from "./RunRecord";
 import type { SavedConnector } from "./SavedConnector";
 import type { SecretExpiryWarning } from "./SecretExpiryWarning";
+import type { Text } from "./Text";
 
 /**
  * One connector as the dashboard lists it.
@@ -28,4 +29,4 @@ secret_warning: SecretExpiryWarning | null,
  * A Telegram bot connector whose last poll is close to Telegram's 24-hour limit (or that never polled
  * long after it was saved): updates older than 24 hours are lost.
  */
-poll_warning: string | null, };
+poll_warning: Text | null, };

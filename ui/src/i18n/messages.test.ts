@@ -1,9 +1,9 @@
 // Every language has every key English has, none empty, each with the same {placeholders} as English; and a
 // message that parses as ICU MessageFormat in each (an unbalanced brace or a stray quote fails here, not in the
 // window). Also the language chosen from the OS/browser list.
-import IntlMessageFormat from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 
+import { argumentsOf } from './icu-arguments';
 import { DICTIONARIES, LANGUAGES, languageFromList, setLanguage, t } from './index.svelte';
 
 type Tree = { [key: string]: string | Tree };
@@ -16,20 +16,6 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
     else for (const [k, v] of flatten(value, path)) out.set(k, v);
   }
   return out;
-}
-
-/** The argument names a message uses, however deep (inside plurals too). */
-function argumentsOf(message: string, locale: string): string[] {
-  const names = new Set<string>();
-  const walk = (nodes: unknown[]) => {
-    for (const node of nodes as { type: number; value?: string; options?: Record<string, { value: unknown[] }> }[]) {
-      // Literal (0) and pound (7) carry no name; argument, number, date, time, select and plural do.
-      if (node.type !== 0 && node.type !== 7 && typeof node.value === 'string') names.add(node.value);
-      for (const option of Object.values(node.options ?? {})) walk(option.value);
-    }
-  };
-  walk(new IntlMessageFormat(message, locale).getAst() as unknown[]);
-  return [...names].sort();
 }
 
 const english = flatten(DICTIONARIES.en as unknown as Tree);

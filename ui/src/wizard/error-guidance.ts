@@ -46,7 +46,7 @@ const IN_CONTEXT: Partial<Record<ErrorContext, readonly FailureCode[]>> = {
 };
 
 /** The advice for an error: what went wrong in a few words, and what to do next. */
-export function guidanceFor(error: IpcError, context: ErrorContext): Guidance {
+export function guidanceFor(error: Pick<IpcError, 'code'>, context: ErrorContext): Guidance {
   const code = error.code as FailureCode;
   if (IN_CONTEXT[context]?.includes(code)) {
     const key = `${context}_${code}` as InContextKey;

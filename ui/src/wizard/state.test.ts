@@ -4,6 +4,7 @@ import whatsappGraphPlan from './plans/whatsapp-graph.json';
 import telegramBotGraphPlan from './plans/telegram-bot-graph.json';
 import xGraphPlan from './plans/x-graph.json';
 
+import { verbatim } from '../i18n/core';
 import { codesWithGuidance, guidanceFor, type FailureCode } from './error-guidance';
 import { prerequisites } from './connectors';
 import { connectorSettings, stateFromConnector } from './saved';
@@ -44,8 +45,8 @@ function probeReport(worm = false): ProbeReport {
       legal_hold: false,
       delete_refused_by_policy: worm,
       worm,
-      summary: worm ? 'The container is immutable (WORM): it has a time-based retention policy.' : 'The container has no immutability policy and no legal hold: the archive copy is not WORM.',
-      advice: worm ? null : 'In the Azure portal, open the storage account, then Data storage > Containers > this container > Access policy.',
+      summary: verbatim(worm ? 'The container is immutable (WORM): it has a time-based retention policy.' : 'The container has no immutability policy and no legal hold: the archive copy is not WORM.'),
+      advice: worm ? null : verbatim('In the Azure portal, open the storage account, then Data storage > Containers > this container > Access policy.'),
     },
   };
 }
@@ -136,7 +137,7 @@ describe('each step says what it still needs before Next', () => {
     expect(blockers(state, 'mapping')).toEqual(['Check the mapping CSV.']);
     state.mapping.report = {
       path: '/maps/people.csv', rows: 3, entries: 2, phone_column: 'Phone', address_column: 'Email', telegram_entries: 0,
-      problems: [{ row: 3, field: 'Phone', message: 'row 3: +1 555 0100 appears twice (rows 2 and 3)' }],
+      problems: [{ row: 3, field: 'Phone', message: 'row 3: +1 555 0100 appears twice (rows 2 and 3)', text: verbatim('row 3: +1 555 0100 appears twice (rows 2 and 3)') }],
     };
     expect(blockers(state, 'mapping')).toEqual(['Fix the problems in the mapping CSV and check it again.']);
     state.mapping.report = { ...state.mapping.report, problems: [] };
@@ -228,18 +229,18 @@ describe('every error code tells the admin what to do next', () => {
   it('has advice for every code', () => {
     expect(new Set(codesWithGuidance())).toEqual(new Set(all));
     for (const code of all) {
-      const advice = guidanceFor({ code: code as ErrorCode, message: 'x' }, 'import');
+      const advice = guidanceFor({ code: code as ErrorCode }, 'import');
       expect(advice.next.length).toBeGreaterThan(20);
     }
   });
 
   it('tells a refused storage key to copy the key again, wherever the message text says', () => {
-    const advice = guidanceFor({ code: 'storage_auth', message: 'anything at all' }, 'storage');
+    const advice = guidanceFor({ code: 'storage_auth' }, 'storage');
     expect(advice.next).toMatch(/Access keys/);
   });
 
   it('gives a code from a newer shell general advice rather than none', () => {
-    const advice = guidanceFor({ code: 'from_the_future' as ErrorCode, message: 'x' }, 'entra');
+    const advice = guidanceFor({ code: 'from_the_future' as ErrorCode }, 'entra');
     expect(advice.next).toMatch(/Try again/);
   });
 });
@@ -356,7 +357,7 @@ describe('the live Telegram connector (the organisation’s bot)', () => {
     chooseConnector(s, 'telegram_bot');
     expect(blockers(s, 'source')).toEqual(['Store the bot token.', 'Check the bot.']);
     s.source.botStored = true;
-    s.source.bot = { ...bot, webhook_set: true, warnings: ['a webhook is set'] };
+    s.source.bot = { ...bot, webhook_set: true, warnings: [verbatim('a webhook is set')] };
     expect(blockers(s, 'source')).toEqual(['Delete the bot’s webhook, then check the bot again.']);
     s.source.bot = bot;
     expect(blockers(s, 'source')).toEqual([]);
@@ -505,9 +506,9 @@ describe('Microsoft 365: sign-in, mailbox check and the Graph target', () => {
   });
 
   it('sign-in and mailbox errors get advice of their own', () => {
-    expect(guidanceFor({ code: 'graph', message: 'x' }, 'signin').next).toMatch(/Application Administrator/);
-    expect(guidanceFor({ code: 'graph', message: 'x' }, 'mailboxes').next).toMatch(/admin consent/);
-    expect(guidanceFor({ code: 'entra_auth', message: 'x' }, 'signin').next).toMatch(/DOCKET_SIGN_IN_CLIENT_ID/);
+    expect(guidanceFor({ code: 'graph' }, 'signin').next).toMatch(/Application Administrator/);
+    expect(guidanceFor({ code: 'graph' }, 'mailboxes').next).toMatch(/admin consent/);
+    expect(guidanceFor({ code: 'entra_auth' }, 'signin').next).toMatch(/DOCKET_SIGN_IN_CLIENT_ID/);
   });
 });
 

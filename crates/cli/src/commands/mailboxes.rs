@@ -51,9 +51,11 @@ pub async fn check(args: MailboxesCheckArgs) -> Exit {
 }
 
 async fn check_inner(args: &MailboxesCheckArgs) -> Result<docket_core::identity::MailboxReport, Error> {
-    let kind = SourceKind::parse(&args.kind).ok_or_else(|| docket_core::config::ConfigError::Invalid {
-        field: "--kind".into(),
-        message: format!("{:?} is not one of whatsapp, telegram or x", args.kind),
+    let kind = SourceKind::parse(&args.kind).ok_or_else(|| {
+        docket_core::config::ConfigError::cli(
+            "--kind",
+            format!("{:?} is not one of whatsapp, telegram or x", args.kind),
+        )
     })?;
     let (graph, _tenant) = target::app_graph(&args.cloud)?;
     let options = MappingOptions { default_region: args.default_region.clone() };

@@ -49,9 +49,9 @@ async fn preview_inner(args: &PreviewArgs) -> Result<Exit, docket_core::Error> {
             }
         };
     }
-    Err(ConfigError::Invalid {
-        field: "--item".into(),
-        message: format!("the source has {index} item(s); choose a number from 1 to {index}"),
-    }
+    Err(ConfigError::cli(
+        "--item",
+        format!("the source has {index} item(s); choose a number from 1 to {index}"),
+    )
     .into())
 }

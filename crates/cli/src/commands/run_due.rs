@@ -70,12 +70,8 @@ async fn pass(args: &RunDueArgs) -> Result<Vec<DueReport>, docket_core::Error> {
     let state = state_dir(&args.state)?;
     let store = ConnectorStore::new(&state);
     if !store.path().is_file() {
-        return Err(ConfigError::Invalid {
-            field: store.path().display().to_string(),
-            message: "there are no saved connectors here. Save a connector in the Docket app first, or point \
-                      --state (or DOCKET_STATE_DIR) at the state folder the app uses (by default the same as this command's)"
-                .into(),
-        }
+        return Err(ConfigError::cli(store.path().display().to_string(), "there are no saved connectors here. Save a connector in the Docket app first, or point \
+                      --state (or DOCKET_STATE_DIR) at the state folder the app uses (by default the same as this command's)")
         .into());
     }
     let ledger = Ledger::open(&state)?;

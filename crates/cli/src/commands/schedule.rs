@@ -14,10 +14,10 @@ use crate::exit::{self, Exit};
 /// The timer runs this very binary, by its absolute path.
 fn current_exe() -> Result<PathBuf, docket_core::Error> {
     std::env::current_exe().map_err(|e| {
-        docket_core::config::ConfigError::Invalid {
-            field: "docket binary".into(),
-            message: format!("the path of this docket binary cannot be read ({e}); run it by its full path"),
-        }
+        docket_core::config::ConfigError::cli(
+            "docket binary",
+            format!("the path of this docket binary cannot be read ({e}); run it by its full path"),
+        )
         .into()
     })
 }

@@ -121,13 +121,10 @@ async fn verify_inner(args: &VerifyArgs) -> Result<VerifyReport, docket_core::Er
 async fn verify_objects(planned: &PlanTarget, ledger: &Ledger) -> Result<VerifyReport, docket_core::Error> {
     if let PlanTarget::Dir { path } = planned {
         if !std::path::Path::new(path).is_dir() {
-            return Err(docket_core::config::ConfigError::Invalid {
-                field: "--target".into(),
-                message: format!(
+            return Err(docket_core::config::ConfigError::cli("--target", format!(
                     "the folder {path} does not exist, so there is nothing to verify there. Check the path: it \
                      must be the dir: target your imports wrote to"
-                ),
-            }
+                ))
             .into());
         }
     }

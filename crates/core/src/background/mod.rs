@@ -7,6 +7,7 @@
 
 pub mod units;
 
+use crate::text;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,34 +20,78 @@ pub use units::{SERVICE_UNIT, TIMER_UNIT};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackgroundError {
-    #[error(
-        "systemctl --user cannot reach this user's systemd manager (it says {state:?}), so no timer can be \
+    NoUserManager {
+        state: String,
+        user: String,
+    },
+    NoSystemctl(String),
+    Systemctl {
+        args: String,
+        detail: String,
+    },
+    /// A unit file could not be written (`removing: false`) or removed (`true`).
+    Io {
+        removing: bool,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Unsupported,
+    NoCli,
+}
+
+impl BackgroundError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            BackgroundError::NoUserManager { state, user } => text!(
+                "background.no_user_manager",
+                "systemctl --user cannot reach this user's systemd manager (it says \"{state}\"), so no timer can be \
          installed or checked here. This happens in containers, over some SSH sessions and in CI. Sign in to a \
          desktop or a full login session and try again; on a server, run `loginctl enable-linger {user}` (as \
          an administrator) so the user's manager runs without a session, or run `docket run-due` from cron or \
-         the server's own scheduler instead"
-    )]
-    NoUserManager { state: String, user: String },
-    #[error(
-        "systemctl was not found ({0}): this system does not run systemd. Run `docket schedule install --print` \
-         and add the command it shows to cron or this system's own scheduler"
-    )]
-    NoSystemctl(String),
-    #[error("`systemctl {args}` failed: {detail}. Run it yourself to see why, then try again")]
-    Systemctl { args: String, detail: String },
-    #[error("cannot {action} {path}: {source}. Check that you may write to that folder, then try again")]
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
-    #[error(
-        "this platform has no systemd: Docket does not install its timer here itself. Run `docket schedule \
+         the server's own scheduler instead",
+                state = state,
+                user = user
+            ),
+            BackgroundError::NoSystemctl(v0) => text!(
+                "background.no_systemctl",
+                "systemctl was not found ({detail}): this system does not run systemd. Run `docket schedule install --print` \
+         and add the command it shows to cron or this system's own scheduler",
+                detail = v0
+            ),
+            BackgroundError::Systemctl { args, detail } => text!(
+                "background.systemctl",
+                "`systemctl {args}` failed: {detail}. Run it yourself to see why, then try again",
+                args = args,
+                detail = detail
+            ),
+            BackgroundError::Io { removing: false, path, source } => text!(
+                "background.write",
+                "cannot write {path}: {detail}. Check that you may write to that folder, then try again",
+                path = path,
+                detail = source
+            ),
+            BackgroundError::Io { removing: true, path, source } => text!(
+                "background.remove",
+                "cannot remove {path}: {detail}. Check that you may write to that folder, then try again",
+                path = path,
+                detail = source
+            ),
+            BackgroundError::Unsupported => text!(
+                "background.unsupported",
+                "this platform has no systemd: Docket does not install its timer here itself. Run `docket schedule \
          install --print` and install the launchd agent (macOS) or the scheduled task (Windows) it shows"
-    )]
-    Unsupported,
-    #[error(
-        "the docket command-line tool was not found beside Docket or on PATH, and the timer needs it. Install \
+            ),
+            BackgroundError::NoCli => text!(
+                "background.no_cli",
+                "the docket command-line tool was not found beside Docket or on PATH, and the timer needs it. Install \
          the docket CLI (or set DOCKET_CLI_PATH to it), then try again"
-    )]
-    NoCli,
+            ),
+        }
+    }
 }
+
+crate::display_as_text!(BackgroundError);
 
 impl BackgroundError {
     pub fn code(&self) -> crate::Code {
@@ -77,8 +122,18 @@ pub struct TimerStatus {
     pub next_trigger: Option<String>,
     /// Whether the user's manager runs without a session (`loginctl enable-linger`); none when unknown.
     pub linger: Option<bool>,
-    /// What the admin should know or do next, one sentence each.
+    /// What the admin should know or do next, one sentence each (in English).
     pub advice: Vec<String>,
+    /// The same sentences with their keys and values, for the app to say in the admin's language.
+    #[serde(default)]
+    pub advice_texts: Vec<crate::Text>,
+}
+
+impl TimerStatus {
+    fn advise(&mut self, text: crate::Text) {
+        self.advice.push(text.message.clone());
+        self.advice_texts.push(text);
+    }
 }
 
 /// Where the systemd user units go: `DOCKET_SYSTEMD_USER_DIR`, else `~/.config/systemd/user`.
@@ -88,9 +143,11 @@ pub fn unit_dir() -> Result<PathBuf, Error> {
     }
     dirs::config_dir().map(|d| d.join("systemd").join("user")).ok_or_else(|| {
         crate::config::ConfigError::Invalid {
-            field: "systemd user folder".into(),
-            message: "this account has no configuration folder (HOME is not set); set HOME and try again"
-                .into(),
+            field: text!("field.systemd_folder", "systemd user folder"),
+            message: text!(
+                "background.no_config_folder",
+                "this account has no configuration folder (HOME is not set); set HOME and try again"
+            ),
         }
         .into()
     })
@@ -155,11 +212,11 @@ fn require_manager() -> Result<(), BackgroundError> {
 
 fn write_unit(dir: &Path, name: &str, text: &str) -> Result<(), BackgroundError> {
     let path = dir.join(name);
-    let io = |action, source| BackgroundError::Io { action, path: path.clone(), source };
-    std::fs::create_dir_all(dir).map_err(|e| io("create the folder of", e))?;
+    let io = |source| BackgroundError::Io { removing: false, path: path.clone(), source };
+    std::fs::create_dir_all(dir).map_err(io)?;
     // Units are read by the user's manager only; 0644 is what systemctl edit writes.
     crate::config::replace_file(&path, Some(0o644), |file| std::io::Write::write_all(file, text.as_bytes()))
-        .map_err(|e| io("write", e))
+        .map_err(io)
 }
 
 /// Writes the service and timer running `exe run-due --state state` into `dir` (no systemctl call).
@@ -199,7 +256,7 @@ pub fn uninstall() -> Result<TimerStatus, Error> {
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(BackgroundError::Io { action: "remove", path, source }.into()),
+            Err(source) => return Err(BackgroundError::Io { removing: true, path, source }.into()),
         }
     }
     checked(&["daemon-reload"])?;
@@ -221,15 +278,15 @@ pub fn status() -> Result<TimerStatus, Error> {
         ..TimerStatus::default()
     };
     if unsupported() {
-        status.advice.push(BackgroundError::Unsupported.to_string());
+        status.advise(BackgroundError::Unsupported.text());
         return Ok(status);
     }
     match manager_state() {
         Ok(Ok(())) => status.manager_reachable = true,
         Ok(Err(state)) => {
-            status.advice.push(BackgroundError::NoUserManager { state, user: user_name() }.to_string());
+            status.advise(BackgroundError::NoUserManager { state, user: user_name() }.text());
         }
-        Err(e) => status.advice.push(e.to_string()),
+        Err(e) => status.advise(e.text()),
     }
     if status.manager_reachable {
         let properties = "--property=UnitFileState,ActiveState,LastTriggerUSec,NextElapseUSecRealtime";
@@ -247,7 +304,7 @@ pub fn status() -> Result<TimerStatus, Error> {
         status.last_trigger = value("LastTriggerUSec");
         status.next_trigger = value("NextElapseUSecRealtime");
     }
-    advise(&mut status);
+    advise_on(&mut status);
     Ok(status)
 }
 
@@ -260,28 +317,31 @@ fn linger() -> Option<bool> {
     Some(Path::new("/var/lib/systemd/linger").join(user).exists())
 }
 
-fn advise(status: &mut TimerStatus) {
+fn advise_on(status: &mut TimerStatus) {
     if !status.installed {
-        status.advice.push(
+        status.advise(text!(
+            "background.not_installed",
             "no timer is installed: scheduled runs happen only while the Docket app is open. Run `docket \
              schedule install` (or turn on \"Keep running scheduled imports when Docket is closed\" in the app)"
-                .into(),
-        );
+        ));
         return;
     }
     if status.manager_reachable && !status.enabled {
-        status.advice.push(format!(
-            "the timer's units are installed but not enabled: run `systemctl --user enable --now {TIMER_UNIT}` \
-             or `docket schedule install` again"
+        status.advise(text!(
+            "background.not_enabled",
+            "the timer's units are installed but not enabled: run `systemctl --user enable --now {unit}` or \
+             `docket schedule install` again",
+            unit = TIMER_UNIT
         ));
     }
     if status.linger == Some(false) {
-        status.advice.push(format!(
+        status.advise(text!(
+            "background.no_linger",
             "lingering is off for this user, so the timer runs only while you are signed in. To run it after \
-             you sign out, an administrator runs `loginctl enable-linger {}`; then the keychain (Secret \
+             you sign out, an administrator runs `loginctl enable-linger {user}`; then the keychain (Secret \
              Service) may be locked when a run starts, and runs that need secrets fail with a keychain error \
              until you sign in — or give those secrets to the service as DOCKET_* environment variables",
-            user_name()
+            user = user_name()
         ));
     }
 }

@@ -3,6 +3,7 @@
 //! `schtasks` command that imports it (Windows). Pure functions of the binary's and the state folder's
 //! paths; writing and enabling them is `background/mod.rs`'s job.
 
+use crate::text;
 use std::path::Path;
 
 use crate::config::ConfigError;
@@ -20,20 +21,33 @@ pub const WINDOWS_TASK: &str = "Docket run-due";
 
 /// The command the timer runs: the binary, `run-due`, `--state` and the folder.
 pub fn command(exe: &Path, state: &Path) -> Result<Vec<String>, ConfigError> {
-    let text = |what: &str, p: &Path| {
+    let named = |what: crate::Text, p: &Path| {
         let s = p.to_str().ok_or_else(|| ConfigError::Invalid {
-            field: what.into(),
-            message: format!("{} is not valid UTF-8; move it to a path a timer can name", p.display()),
+            field: what.clone(),
+            message: text!(
+                "background.not_utf8",
+                "{path} is not valid UTF-8; move it to a path a timer can name",
+                path = p
+            ),
         })?;
         if s.contains(['\n', '\r']) || !p.is_absolute() {
             return Err(ConfigError::Invalid {
-                field: what.into(),
-                message: format!("{s:?} must be an absolute path on one line for a timer to run it"),
+                field: what,
+                message: text!(
+                    "background.not_absolute",
+                    "\"{path}\" must be an absolute path on one line for a timer to run it",
+                    path = s
+                ),
             });
         }
         Ok(s.to_string())
     };
-    Ok(vec![text("docket binary", exe)?, "run-due".into(), "--state".into(), text("state folder", state)?])
+    Ok(vec![
+        named(text!("field.docket_binary", "docket binary"), exe)?,
+        "run-due".into(),
+        "--state".into(),
+        named(text!("field.state_folder", "state folder"), state)?,
+    ])
 }
 
 /// One `ExecStart=` argument: double-quoted, with systemd's specifier (`%`) and variable (`$`) characters

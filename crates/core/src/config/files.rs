@@ -2,6 +2,7 @@
 //! this user only, and temporary files that are always new, so a file or symlink planted where a temporary
 //! file will go is never written through. It decides no paths itself.
 
+use crate::{text, Text};
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -81,35 +82,52 @@ pub fn check_chosen_path(
     path: &Path,
     extensions: &[&str],
     folder_ok: bool,
-) -> Result<Option<std::fs::Metadata>, String> {
-    let kinds = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" or ");
+) -> Result<Option<std::fs::Metadata>, Text> {
+    let kinds = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" / ");
     let wanted = match folder_ok {
-        true => format!("a {kinds} file or the folder that holds it"),
-        false => format!("a {kinds} file"),
+        true => {
+            text!("paths.wanted_file_or_folder", "a {kinds} file or the folder that holds it", kinds = kinds)
+        }
+        false => text!("paths.wanted_file", "a {kinds} file", kinds = kinds),
     };
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let file_kind = extension.as_deref().is_some_and(|e| extensions.contains(&e));
     if !path.is_absolute() {
-        return Err(format!("{} is not a full path; choose {wanted}", path.display()));
+        return Err(text!(
+            "paths.not_full",
+            "{path} is not a full path; choose {wanted}",
+            path = path,
+            wanted = wanted
+        ));
     }
+    let not_wanted =
+        || text!("paths.not_wanted", "{path} is not {wanted}; choose {wanted}", path = path, wanted = wanted);
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound && (file_kind || folder_ok) => return Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(format!("{} is not {wanted}; choose {wanted}", path.display()))
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(not_wanted()),
+        Err(e) => {
+            return Err(text!(
+                "paths.unreadable",
+                "{path} cannot be checked ({detail}); choose {wanted}",
+                path = path,
+                detail = e,
+                wanted = wanted
+            ))
         }
-        Err(e) => return Err(format!("{} cannot be checked ({e}); choose {wanted}", path.display())),
     };
     if meta.file_type().is_symlink() {
-        return Err(format!(
-            "{} is a link, and Docket does not follow links: choose {wanted}",
-            path.display()
+        return Err(text!(
+            "paths.link",
+            "{path} is a link, and Docket does not follow links: choose {wanted}",
+            path = path,
+            wanted = wanted
         ));
     }
     if (meta.is_dir() && folder_ok) || (meta.is_file() && file_kind) {
         return Ok(Some(meta));
     }
-    Err(format!("{} is not {wanted}; choose {wanted}", path.display()))
+    Err(not_wanted())
 }
 
 #[cfg(test)]

@@ -9,24 +9,59 @@ pub use files::{check_chosen_path, create_private_dir, create_temp_beside, repla
 use std::path::PathBuf;
 
 use crate::model::SourceKind;
+use crate::{text, Text};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("--source {0:?}: expected KIND:LOCATION, where KIND is whatsapp, telegram, x or telegram-bot (for example whatsapp:chat.zip or telegram-bot:compliance)")]
     SourceSpec(String),
-    #[error("--target {0:?}: expected dir:PATH, azure:CONTAINER, graph or graph:FOLDER")]
     TargetSpec(String),
-    #[error("--target azure:{0}: {1}")]
-    ContainerName(String, String),
+    /// A container name that breaks Azure's naming rules, and the rule it breaks.
+    ContainerName(String, Text),
     /// A time zone that is not an IANA name; the message names no flag, because the app shows it too (the CLI
     /// says `--timezone` itself).
-    #[error(
-        "the time zone {0:?} is not an IANA time zone (for example Europe/London, America/New_York or UTC)"
-    )]
     Timezone(String),
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    /// A field (a flag in the CLI, a field in the app) and what is wrong with it.
+    Invalid {
+        field: Text,
+        message: Text,
+    },
 }
+
+impl ConfigError {
+    /// A flag or value of the CLI that is wrong; the CLI speaks English only, so its words are not translated.
+    pub fn cli(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid { field: Text::verbatim(field), message: Text::verbatim(message) }
+    }
+
+    pub fn text(&self) -> Text {
+        match self {
+            ConfigError::SourceSpec(spec) => text!(
+                "config.source_spec",
+                "--source \"{spec}\": expected KIND:LOCATION, where KIND is whatsapp, telegram, x or telegram-bot \
+                 (for example whatsapp:chat.zip or telegram-bot:compliance)",
+                spec = spec
+            ),
+            ConfigError::TargetSpec(spec) => text!(
+                "config.target_spec",
+                "--target \"{spec}\": expected dir:PATH, azure:CONTAINER, graph or graph:FOLDER",
+                spec = spec
+            ),
+            ConfigError::ContainerName(name, why) => {
+                text!("config.container_name", "the container name \"{name}\": {why}", name = name, why = why)
+            }
+            ConfigError::Timezone(zone) => text!(
+                "config.timezone",
+                "the time zone \"{zone}\" is not an IANA time zone (for example Europe/London, America/New_York or UTC)",
+                zone = zone
+            ),
+            ConfigError::Invalid { field, message } => {
+                text!("config.invalid", "{field}: {message}", field = field, message = message)
+            }
+        }
+    }
+}
+
+crate::display_as_text!(ConfigError);
 
 /// `KIND:LOCATION` from `--source`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,15 +122,18 @@ impl TargetSpec {
 /// Azure's container naming rules: 3–63 characters, lowercase letters, digits and single hyphens,
 /// starting and ending with a letter or digit.
 pub fn validate_container_name(name: &str) -> Result<(), ConfigError> {
-    let err = |m: &str| Err(ConfigError::ContainerName(name.into(), m.into()));
+    let err = |why: Text| Err(ConfigError::ContainerName(name.into(), why));
     if !(3..=63).contains(&name.len()) {
-        return err("a container name has 3 to 63 characters");
+        return err(text!("config.container_length", "a container name has 3 to 63 characters"));
     }
     if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return err("use only lowercase letters, digits and hyphens");
+        return err(text!("config.container_characters", "use only lowercase letters, digits and hyphens"));
     }
     if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
-        return err("a hyphen may not start or end the name, or follow another hyphen");
+        return err(text!(
+            "config.container_hyphens",
+            "a hyphen may not start or end the name, or follow another hyphen"
+        ));
     }
     Ok(())
 }
@@ -114,10 +152,12 @@ pub fn default_state_dir() -> Result<PathBuf, ConfigError> {
         return Ok(PathBuf::from(dir));
     }
     dirs::data_dir().map(|dir| dir.join("docket")).ok_or_else(|| ConfigError::Invalid {
-        field: "state folder".into(),
-        message: "this account has no data folder (HOME is not set), so Docket has nowhere to keep its \
-                  ledger. Name a folder with --state or DOCKET_STATE_DIR"
-            .into(),
+        field: text!("field.state_folder", "state folder"),
+        message: text!(
+            "config.no_data_folder",
+            "this account has no data folder (HOME is not set), so Docket has nowhere to keep its ledger. \
+             Name a folder with --state or DOCKET_STATE_DIR"
+        ),
     })
 }
 

@@ -3,6 +3,7 @@
 //! the run log). Reports are written through a temporary file and a rename, so a full disk never leaves a
 //! report that looks complete but is not.
 
+use crate::{text, Text};
 use std::io::Write;
 use std::path::Path;
 
@@ -30,7 +31,7 @@ pub struct ConnectorOverview {
     pub secret_warning: Option<crate::identity::SecretExpiryWarning>,
     /// A Telegram bot connector whose last poll is close to Telegram's 24-hour limit (or that never polled
     /// long after it was saved): updates older than 24 hours are lost.
-    pub poll_warning: Option<String>,
+    pub poll_warning: Option<crate::Text>,
 }
 
 impl ConnectorOverview {
@@ -202,8 +203,12 @@ pub fn write_run_log(ledger: &Ledger, run_id: i64, path: &Path) -> Result<u64, E
 fn known_run(ledger: &Ledger, run_id: i64) -> Result<RunRecord, Error> {
     ledger.run(run_id)?.ok_or_else(|| {
         ConfigError::Invalid {
-            field: "run".into(),
-            message: format!("the ledger has no run {run_id}; reload the run history and choose another"),
+            field: text!("field.run", "run"),
+            message: text!(
+                "dashboard.no_run",
+                "the ledger has no run {run}; reload the run history and choose another",
+                run = run_id.to_string()
+            ),
         }
         .into()
     })
@@ -217,14 +222,14 @@ const RUN_LOG_START: &str = "Docket run ";
 /// report's own extension, and either new or an earlier Docket report of the same kind (begins with
 /// `start`). A link is never followed. The error says what to choose instead.
 fn confine_report(path: &Path, extensions: &[&str], start: &[u8]) -> Result<(), Error> {
-    let refuse = |message: String| -> Error {
-        ConfigError::Invalid { field: path.display().to_string(), message }.into()
-    };
+    let refuse =
+        |message: Text| -> Error { ConfigError::Invalid { field: Text::path(path), message }.into() };
     let existing = crate::config::check_chosen_path(path, extensions, false).map_err(refuse)?;
     if !path.parent().is_some_and(Path::is_dir) {
-        return Err(refuse(
-            "this is not a full path in a folder that exists; choose another place in the save dialog".into(),
-        ));
+        return Err(refuse(text!(
+            "report.no_folder",
+            "this is not a full path in a folder that exists; choose another place in the save dialog"
+        )));
     }
     let Some(_) = existing else { return Ok(()) };
     let mut head = vec![0u8; start.len()];
@@ -234,11 +239,11 @@ fn confine_report(path: &Path, extensions: &[&str], start: &[u8]) -> Result<(), 
     if same_kind {
         Ok(())
     } else {
-        Err(refuse(
+        Err(refuse(text!(
+            "report.not_a_report",
             "a file that is not a Docket report of this kind already has this name, and Docket replaces only its \
              own reports; choose another name"
-                .into(),
-        ))
+        )))
     }
 }
 
@@ -248,10 +253,12 @@ fn write_report(
 ) -> Result<u64, Error> {
     crate::config::replace_file(path, None, body).map_err(|e| {
         ConfigError::Invalid {
-            field: path.display().to_string(),
-            message: format!(
-                "the report could not be saved: {e}. Check that the disk has space and that you may write there, \
-                 or choose another place"
+            field: Text::path(path),
+            message: text!(
+                "report.not_saved",
+                "the report could not be saved: {detail}. Check that the disk has space and that you may write \
+                 there, or choose another place",
+                detail = e
             ),
         }
         .into()

@@ -50,6 +50,8 @@ pub struct DueError {
     #[ts(as = "Code")]
     pub code: String,
     pub message: String,
+    /// The same sentence with its key and values, for the app to say in the admin's language.
+    pub text: crate::Text,
     /// Bad input or configuration: the admin must change something before a rerun helps.
     #[serde(skip)]
     pub input_problem: bool,
@@ -57,9 +59,11 @@ pub struct DueError {
 
 impl From<&Error> for DueError {
     fn from(error: &Error) -> DueError {
+        let text = error.text();
         DueError {
             code: error.code().as_str().to_string(),
-            message: error.to_string(),
+            message: text.message.clone(),
+            text,
             input_problem: error.code().is_input_problem(),
         }
     }
@@ -204,11 +208,15 @@ async fn run_one(
 ) -> DueReport {
     let mut line = report(connector, DueOutcome::Busy, next_run);
     let Some(ticket) = host.begin() else {
+        let text = crate::text!(
+            "due.window_busy",
+            "an import started in the Docket window is running; this connector stays due and runs at the next \
+             check"
+        );
         line.error = Some(DueError {
             code: Code::Ledger.as_str().into(),
-            message: "an import started in the Docket window is running; this connector stays due and runs \
-                      at the next check"
-                .into(),
+            message: text.message.clone(),
+            text,
             input_problem: false,
         });
         return line;

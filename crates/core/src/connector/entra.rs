@@ -6,6 +6,7 @@ use crate::config::ConfigError;
 use crate::error::Error;
 use crate::identity::{self, AppCheck, Cloud};
 use crate::secrets::SecretStore;
+use crate::text;
 
 /// Checks that the stored client secret signs app `client_id` in to `tenant_id` on `cloud`.
 pub async fn test_entra_app(
@@ -16,11 +17,12 @@ pub async fn test_entra_app(
 ) -> Result<AppCheck, Error> {
     let Some(secret) = secrets.get(AZURE_CLIENT_SECRET_ENTRY)? else {
         return Err(ConfigError::Invalid {
-            field: "client secret".into(),
-            message:
-                "no client secret is stored yet; paste the Value of the app's client secret in the Entra \
-                      ID step and save it"
-                    .into(),
+            field: text!("field.client_secret", "client secret"),
+            message: text!(
+                "entra.no_secret",
+                "no client secret is stored yet; paste the Value of the app's client secret in the Entra ID \
+                 step and save it"
+            ),
         }
         .into());
     };

@@ -3,6 +3,7 @@
 //! permissions, the directory check of the mapping's mailboxes, the client secret's expiry warning, and the
 //! Graph target of an import. It owns no protocol (see `identity`) and never returns a secret or a token.
 
+use crate::text;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -38,11 +39,12 @@ pub struct GraphApp {
 pub fn app_graph_client(secrets: &dyn SecretStore, app: &GraphApp) -> Result<Arc<GraphClient>, Error> {
     let Some(secret) = secrets.get(AZURE_CLIENT_SECRET_ENTRY)? else {
         return Err(ConfigError::Invalid {
-            field: "client secret".into(),
-            message:
+            field: text!("field.client_secret", "client secret"),
+            message: text!(
+                "m365.no_secret",
                 "no client secret is stored yet; register the app or paste its client secret in the Entra ID \
-                      step and save it (the command line also reads DOCKET_CLIENT_SECRET)"
-                    .into(),
+                 step and save it (the command line also reads DOCKET_CLIENT_SECRET)"
+            ),
         }
         .into());
     };
@@ -112,9 +114,12 @@ pub async fn list_entra_apps(session: &Arc<AdminSession>) -> Result<Vec<AppSumma
 fn secret_expiry(days: u32) -> Result<DateTime<Utc>, Error> {
     if !(1..=MAX_SECRET_DAYS).contains(&days) {
         return Err(ConfigError::Invalid {
-            field: "client secret lifetime".into(),
-            message: format!(
-                "{days} days is not between 1 and {MAX_SECRET_DAYS} days; choose how long the secret lasts"
+            field: text!("field.secret_lifetime", "client secret lifetime"),
+            message: text!(
+                "m365.secret_days",
+                "{days} days is not between 1 and {max} days; choose how long the secret lasts",
+                days = days,
+                max = MAX_SECRET_DAYS
             ),
         }
         .into());
@@ -163,8 +168,12 @@ pub fn client_secret_warning(
     now: DateTime<Utc>,
 ) -> Result<Option<SecretExpiryWarning>, Error> {
     let when = DateTime::parse_from_rfc3339(expires_at.trim()).map_err(|_| ConfigError::Invalid {
-        field: "client secret expiry".into(),
-        message: format!("{expires_at:?} is not a date and time (RFC 3339)"),
+        field: text!("field.secret_expiry", "client secret expiry"),
+        message: text!(
+            "m365.secret_expiry",
+            "\"{value}\" is not a date and time (RFC 3339)",
+            value = expires_at
+        ),
     })?;
     Ok(identity::secret_expiry_warning(when.with_timezone(&Utc), now))
 }
@@ -196,8 +205,11 @@ pub async fn check_mailboxes(
     let mailboxes = mapping_mailboxes(mapping_csv, options, owner_mailbox)?;
     if mailboxes.is_empty() {
         return Err(ConfigError::Invalid {
-            field: "mapping".into(),
-            message: "there is no mailbox to check: choose a mapping CSV or an owner mailbox".into(),
+            field: text!("field.mapping", "mapping"),
+            message: text!(
+                "m365.no_mailbox",
+                "there is no mailbox to check: choose a mapping CSV or an owner mailbox"
+            ),
         }
         .into());
     }

@@ -24,6 +24,7 @@ use crate::sinks::dir::DirSink;
 use crate::sinks::graph::{GraphRoutes, GraphSink};
 use crate::sinks::{Sink, SinkError};
 use crate::sources::{self, telegram_export, whatsapp_export, DateOrder, ExportOptions, Source};
+use crate::{text, Text};
 
 /// Items converted and written at once when a plan does not say.
 pub const DEFAULT_CONCURRENCY: u32 = 16;
@@ -139,8 +140,13 @@ pub struct OpenedRun {
     pub options: PipelineOptions,
 }
 
-fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid { field: field.into(), message: message.into() }
+fn invalid(field: Text, message: Text) -> ConfigError {
+    ConfigError::Invalid { field, message }
+}
+
+/// The name of the plan's `targets[i]` (or one of its fields), as errors show it.
+fn target_field(i: usize, name: &str) -> Text {
+    text!("field.target", "target {number} ({name})", number = i + 1, name = name)
 }
 
 fn trimmed(value: &Option<String>) -> Option<&str> {
@@ -152,23 +158,35 @@ impl RunPlan {
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.validate_source()?;
         if self.targets.is_empty() {
-            return Err(invalid("targets", "no target is chosen; choose where the messages go"));
+            return Err(invalid(
+                text!("field.targets", "targets"),
+                text!("plan.no_target", "no target is chosen; choose where the messages go"),
+            ));
         }
         for (i, target) in self.targets.iter().enumerate() {
             validate_target(i, target)?;
             if self.targets[..i].contains(target) {
                 return Err(invalid(
-                    format!("targets[{i}]"),
-                    "this target is given twice; give each target once",
+                    target_field(
+                        i,
+                        match target {
+                            PlanTarget::Graph { .. } => "graph",
+                            PlanTarget::Azure { .. } => "azure",
+                            PlanTarget::Dir { .. } => "dir",
+                        },
+                    ),
+                    text!("plan.target_twice", "this target is given twice; give each target once"),
                 ));
             }
         }
         if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
             return Err(invalid(
-                "concurrency",
-                format!(
-                    "{} items at once is not allowed; choose from 1 to {MAX_CONCURRENCY}",
-                    self.concurrency
+                text!("field.concurrency", "concurrency"),
+                text!(
+                    "plan.concurrency",
+                    "{count} items at once is not allowed; choose from 1 to {max}",
+                    count = self.concurrency,
+                    max = MAX_CONCURRENCY
                 ),
             ));
         }
@@ -190,13 +208,20 @@ impl RunPlan {
             name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
         }) {
             return Err(invalid(
-                "location",
-                "the Telegram bot connector needs a name of letters, digits, -, _, . or @ (telegram-bot:NAME)",
+                text!("field.location", "location"),
+                text!(
+                    "plan.bot_name",
+                    "the Telegram bot connector needs a name of letters, digits, -, _, . or @ (telegram-bot:NAME)"
+                ),
             ));
         }
         if self.location.trim().is_empty() {
-            let what = if self.source_kind == SourceKind::X { "account" } else { "export file or folder" };
-            return Err(invalid("location", format!("no {what} is chosen")));
+            let message = if self.source_kind == SourceKind::X {
+                text!("plan.no_account", "no account is chosen")
+            } else {
+                text!("plan.no_export", "no export file or folder is chosen")
+            };
+            return Err(invalid(text!("field.location", "location"), message));
         }
         if !self.timezone.trim().is_empty() {
             config::parse_timezone(self.timezone.trim())?;
@@ -204,13 +229,20 @@ impl RunPlan {
         if let Some(mailbox) = trimmed(&self.owner_mailbox) {
             if crate::mapping::normalize_address(mailbox).is_err() {
                 return Err(invalid(
-                    "owner mailbox",
-                    format!("{mailbox:?} is not an email address such as compliance@contoso.com"),
+                    text!("field.owner_mailbox", "owner mailbox"),
+                    text!(
+                        "plan.owner_mailbox",
+                        "\"{mailbox}\" is not an email address such as compliance@contoso.com",
+                        mailbox = mailbox
+                    ),
                 ));
             }
         }
         if self.folder.as_deref().is_some_and(|f| f.trim().is_empty()) {
-            return Err(invalid("folder", "the folder name is empty; leave it out to use the usual folder"));
+            return Err(invalid(
+                text!("field.folder", "folder"),
+                text!("plan.empty_folder", "the folder name is empty; leave it out to use the usual folder"),
+            ));
         }
         Ok(())
     }
@@ -265,15 +297,15 @@ impl RunPlan {
     }
 
     /// What the plan assumes that the admin should hear about before the run's first item.
-    fn assumptions(&self) -> Vec<String> {
+    fn assumptions(&self) -> Vec<Text> {
         let mut warnings = Vec::new();
         if self.source_kind == SourceKind::WhatsApp && self.timezone.trim().is_empty() {
-            warnings.push(
+            warnings.push(text!(
+                "plan.whatsapp_utc",
                 "no time zone was given and a WhatsApp export carries none, so its times were read as UTC; if \
                  the exporting phone was set to another zone every message's time is off by that much: give \
                  the zone (the wizard's time zone, or --timezone) and run again"
-                    .to_string(),
-            );
+            ));
         }
         warnings
     }
@@ -364,28 +396,29 @@ fn validate_target(i: usize, target: &PlanTarget) -> Result<(), ConfigError> {
         PlanTarget::Graph { tenant_id, client_id, .. } => {
             if tenant_id.trim().is_empty() {
                 return Err(invalid(
-                    format!("targets[{i}].tenant_id"),
-                    "the Directory (tenant) ID is missing",
+                    target_field(i, "tenant_id"),
+                    text!("plan.no_tenant", "the Directory (tenant) ID is missing"),
                 ));
             }
             if client_id.trim().is_empty() {
                 return Err(invalid(
-                    format!("targets[{i}].client_id"),
-                    "the Application (client) ID is missing",
+                    target_field(i, "client_id"),
+                    text!("plan.no_client", "the Application (client) ID is missing"),
                 ));
             }
         }
         PlanTarget::Azure { container } => {
-            if let Err(ConfigError::ContainerName(name, why)) =
-                config::validate_container_name(container.trim())
-            {
-                return Err(invalid(format!("targets[{i}].container"), format!("{name:?}: {why}")));
+            if let Err(error) = config::validate_container_name(container.trim()) {
+                return Err(invalid(target_field(i, "container"), error.text()));
             }
         }
         PlanTarget::Dir { path } if path.trim().is_empty() => {
             return Err(invalid(
-                format!("targets[{i}].path"),
-                "no folder is chosen; choose the folder the .eml files should be written to",
+                target_field(i, "path"),
+                text!(
+                    "plan.no_dir",
+                    "no folder is chosen; choose the folder the .eml files should be written to"
+                ),
             ));
         }
         PlanTarget::Dir { .. } => {}
@@ -407,7 +440,11 @@ impl PlanTarget {
     /// A Graph target's sink itself (for `verify`'s read-back); an error for other targets.
     pub fn open_graph(&self, secrets: &dyn SecretStore) -> Result<Arc<GraphSink>, Error> {
         let PlanTarget::Graph { cloud, tenant_id, client_id, allow_drafts } = self else {
-            return Err(invalid("target", "this is not a Microsoft Graph target").into());
+            return Err(invalid(
+                text!("field.target_kind", "target"),
+                text!("plan.not_graph", "this is not a Microsoft Graph target"),
+            )
+            .into());
         };
         // The named cloud decides the routes: an endpoint override (a test double) does not make GCC High global.
         let routes = GraphRoutes { allow_drafts: *allow_drafts, ..GraphRoutes::for_cloud(&cloud.cloud()) };
@@ -422,11 +459,11 @@ impl PlanTarget {
 
 pub(super) fn connect_blob(secrets: &dyn SecretStore, container: &str) -> Result<BlobSink, Error> {
     let Some(connection) = secrets.get(names::STORAGE_CONNECTION)? else {
-        return Err(SinkError::Config(
-            "no storage connection string or SAS is stored yet; enter it in the archive copy in the wizard's Delivery step (the command \
-             line also reads DOCKET_STORAGE_CONNECTION_STRING)"
-                .into(),
-        )
+        return Err(SinkError::Config(text!(
+            "plan.no_storage_secret",
+            "no storage connection string or SAS is stored yet; enter it in the archive copy in the wizard's \
+             Delivery step (the command line also reads DOCKET_STORAGE_CONNECTION_STRING)"
+        ))
         .into());
     };
     Ok(BlobSink::connect(connection.expose(), container.trim())?)
@@ -475,11 +512,11 @@ mod tests {
         let mut bad = plan();
         bad.targets.push(PlanTarget::Azure { container: "Bad_Name".into() });
         let error = bad.validate().expect_err("a bad container name");
-        assert!(error.to_string().starts_with("targets[1].container:"), "{error}");
+        assert!(error.to_string().starts_with("target 2 (container):"), "{error}");
         assert!(!error.to_string().contains("--"), "{error}");
         let mut twice = plan();
         twice.targets.push(PlanTarget::Azure { container: "archive".into() });
-        assert!(twice.validate().expect_err("twice").to_string().starts_with("targets[1]:"));
+        assert!(twice.validate().expect_err("twice").to_string().starts_with("target 2 (azure):"));
         let mut none = plan();
         none.targets.clear();
         assert!(none.validate().expect_err("none").to_string().starts_with("targets:"));

@@ -2,6 +2,7 @@
 //! items the export holds (counted up to a cap). It reads the export with the same readers and options a run
 //! uses, so a preview that works means the run will read the same items; it renders and stores nothing.
 
+use crate::text;
 use std::path::Path;
 
 use serde::Serialize;
@@ -83,8 +84,11 @@ pub(super) fn open(kind: SourceKind, location: &Path, options: &ExportOptions) -
         SourceKind::WhatsApp => Ok(Box::new(whatsapp_export::open(location, options)?)),
         SourceKind::Telegram => Ok(Box::new(telegram_export::open(location, options)?)),
         SourceKind::X => Err(ConfigError::Invalid {
-            field: "source".into(),
-            message: "X is read from its API, not from an export, so it has no file preview".into(),
+            field: text!("field.source", "source"),
+            message: text!(
+                "preview.x",
+                "X is read from its API, not from an export, so it has no file preview"
+            ),
         }
         .into()),
     }

@@ -21,7 +21,7 @@ pub struct RoutedItem {
     /// The mailboxes it would be delivered to; empty when unmapped.
     pub mailboxes: Vec<String>,
     /// Why it would be held, when it maps to nobody.
-    pub unmapped_reason: Option<String>,
+    pub unmapped_reason: Option<crate::Text>,
 }
 
 /// The first `limit` items of the request's export (at most `preview::MAX_PREVIEW_ITEMS`), routed.

@@ -4,6 +4,7 @@
 //! file and a rename, so a crash never leaves half a file. Deleting a connector removes only its settings:
 //! the ledger and every archived message stay.
 
+use crate::{text, Text};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
@@ -52,16 +53,22 @@ impl Schedule {
             Schedule::Daily { at } => parse_clock(at).map(|_| ()),
             Schedule::EveryHours { hours } if (1..=MAX_EVERY_HOURS).contains(hours) => Ok(()),
             Schedule::EveryHours { hours } => Err(ConfigError::Invalid {
-                field: "schedule".into(),
-                message: format!(
-                    "every {hours} hours is not allowed; choose from 1 to {MAX_EVERY_HOURS} hours"
+                field: text!("field.schedule", "schedule"),
+                message: text!(
+                    "schedule.hours",
+                    "every {hours} hours is not allowed; choose from 1 to {max} hours",
+                    hours = hours,
+                    max = MAX_EVERY_HOURS
                 ),
             }),
             Schedule::EveryMinutes { minutes } if (1..=MAX_EVERY_MINUTES).contains(minutes) => Ok(()),
             Schedule::EveryMinutes { minutes } => Err(ConfigError::Invalid {
-                field: "schedule".into(),
-                message: format!(
-                    "every {minutes} minutes is not allowed; choose from 1 to {MAX_EVERY_MINUTES} minutes"
+                field: text!("field.schedule", "schedule"),
+                message: text!(
+                    "schedule.minutes",
+                    "every {minutes} minutes is not allowed; choose from 1 to {max} minutes",
+                    minutes = minutes,
+                    max = MAX_EVERY_MINUTES
                 ),
             }),
             Schedule::Manual => Ok(()),
@@ -103,9 +110,11 @@ impl Schedule {
 
 fn parse_clock(at: &str) -> Result<NaiveTime, ConfigError> {
     NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| ConfigError::Invalid {
-        field: "schedule time".into(),
-        message: format!(
-            "{at:?} is not a time of day; write it as HH:MM on a 24-hour clock, for example 02:00"
+        field: text!("field.schedule_time", "schedule time"),
+        message: text!(
+            "schedule.time",
+            "\"{at}\" is not a time of day; write it as HH:MM on a 24-hour clock, for example 02:00",
+            at = at
         ),
     })
 }
@@ -177,21 +186,24 @@ impl ConnectorStore {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(self.io_error("read", &e)),
+            Err(e) => return Err(self.io_error(true, &e)),
         };
         let file: ConnectorFile = serde_json::from_slice(&bytes).map_err(|e| ConfigError::Invalid {
-            field: self.path.display().to_string(),
-            message: format!(
-                "the saved connectors cannot be read ({e}). Restore the file from a backup, or move it away \
-                 and set the connectors up again; archived messages and the ledger are not affected"
+            field: Text::path(&self.path),
+            message: text!(
+                "connectors.unreadable",
+                "the saved connectors cannot be read ({detail}). Restore the file from a backup, or move it away \
+                 and set the connectors up again; archived messages and the ledger are not affected",
+                detail = e.to_string()
             ),
         })?;
         if file.version > FORMAT_VERSION {
             return Err(ConfigError::Invalid {
-                field: self.path.display().to_string(),
-                message: format!(
-                    "these connectors were saved by a newer Docket (format {}); update Docket to open them",
-                    file.version
+                field: Text::path(&self.path),
+                message: text!(
+                    "connectors.newer",
+                    "these connectors were saved by a newer Docket (format {format}); update Docket to open them",
+                    format = file.version
                 ),
             }
             .into());
@@ -250,29 +262,37 @@ impl ConnectorStore {
         let file = ConnectorFile { version: FORMAT_VERSION, connectors: connectors.to_vec() };
         let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Internal(e.to_string()))?;
         if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            crate::config::create_private_dir(dir).map_err(|e| self.io_error("create the folder of", &e))?;
+            crate::config::create_private_dir(dir).map_err(|e| self.io_error(false, &e))?;
         }
         crate::config::replace_file(&self.path, None, |f| std::io::Write::write_all(f, &json))
-            .map_err(|e| self.io_error("write", &e))
+            .map_err(|e| self.io_error(false, &e))
     }
 
-    fn io_error(&self, action: &str, e: &std::io::Error) -> Error {
-        ConfigError::Invalid {
-            field: self.path.display().to_string(),
-            message: format!(
-                "cannot {action} the saved connectors: {e}. Check that the disk has space and that you may \
-                 write to this folder"
+    fn io_error(&self, reading: bool, e: &std::io::Error) -> Error {
+        let message = match reading {
+            true => text!(
+                "connectors.read",
+                "cannot read the saved connectors: {detail}. Check that you may read this folder",
+                detail = e
             ),
-        }
-        .into()
+            false => text!(
+                "connectors.write",
+                "cannot write the saved connectors: {detail}. Check that the disk has space and that you may \
+                 write to this folder",
+                detail = e
+            ),
+        };
+        ConfigError::Invalid { field: Text::path(&self.path), message }.into()
     }
 }
 
 fn unknown(id: &str) -> Error {
     ConfigError::Invalid {
-        field: "connector".into(),
-        message: format!(
-            "no saved connector has the id {id:?}; it may have been deleted. Reload the dashboard"
+        field: text!("field.connector", "connector"),
+        message: text!(
+            "connectors.unknown",
+            "no saved connector has the id \"{id}\"; it may have been deleted. Reload the dashboard",
+            id = id
         ),
     }
     .into()
@@ -281,14 +301,17 @@ fn unknown(id: &str) -> Error {
 fn validate(settings: &ConnectorSettings) -> Result<(), ConfigError> {
     if settings.name.trim().is_empty() {
         return Err(ConfigError::Invalid {
-            field: "connector name".into(),
-            message: "give the connector a name, for example \"WhatsApp – sales team\"".into(),
+            field: text!("field.connector_name", "connector name"),
+            message: text!(
+                "connectors.no_name",
+                "give the connector a name, for example \"WhatsApp – sales team\""
+            ),
         });
     }
     if settings.request.location.trim().is_empty() {
         return Err(ConfigError::Invalid {
-            field: "source".into(),
-            message: "choose the export file or folder this connector imports".into(),
+            field: text!("field.source", "source"),
+            message: text!("connectors.no_source", "choose the export file or folder this connector imports"),
         });
     }
     settings.schedule.validate()

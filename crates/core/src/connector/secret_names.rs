@@ -1,6 +1,7 @@
 //! The secrets the app knows by name, kept write-only: they can be stored and their presence reported, never
 //! read back out through the connector. It does not decide where secrets live (a `SecretStore` is handed in).
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -81,11 +82,11 @@ pub fn store_secret(
     match name {
         SecretName::StorageConnection => {
             if trimmed.expose().is_empty() {
-                return Err(SinkError::Config(
-                    "the storage connection string is empty; paste the connection string or SAS URL from \
-                     the Azure portal"
-                        .into(),
-                )
+                return Err(SinkError::Config(text!(
+                    "secrets.storage_empty",
+                    "the storage connection string is empty; paste the connection string or SAS URL from the \
+                     Azure portal"
+                ))
                 .into());
             }
             StorageCredential::parse(trimmed.expose())?;
@@ -114,20 +115,22 @@ pub fn secret_status(secrets: &dyn SecretStore) -> Result<SecretStatus, Error> {
 /// Refuses an empty client secret, and the secret's ID (a GUID) pasted in place of its Value: Entra ID shows
 /// both side by side and only the Value signs in.
 fn checked_client_secret(value: &str) -> Result<(), Error> {
-    let invalid = |message: &str| -> Error {
-        ConfigError::Invalid { field: "client secret".into(), message: message.into() }.into()
+    let invalid = |message: crate::Text| -> Error {
+        ConfigError::Invalid { field: text!("field.client_secret", "client secret"), message }.into()
     };
     if value.is_empty() {
-        return Err(invalid(
+        return Err(invalid(text!(
+            "secrets.client_secret_empty",
             "the client secret is empty; paste the Value of a client secret from the app registration's \
-             Certificates & secrets page",
-        ));
+             Certificates & secrets page"
+        )));
     }
     if crate::identity::is_guid(value) {
-        return Err(invalid(
+        return Err(invalid(text!(
+            "secrets.client_secret_id",
             "this looks like the secret's Secret ID, not its Value; copy the Value column of the client secret \
-             (shown only right after it is created; if it is hidden, create a new client secret)",
-        ));
+             (shown only right after it is created; if it is hidden, create a new client secret)"
+        )));
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ pub use crate::sources::telegram_bot::{
     stale_poll_warning, BotError, BotHistory, BotSettings, TelegramBotSource, OFFSET_CHECKPOINT,
     POLLED_AT_CHECKPOINT, STALE_POLL_HOURS,
 };
+use crate::text;
 
 /// The keychain entry of the bot token.
 pub const TOKEN_ENTRY: &str = "telegram-bot-token";
@@ -104,9 +105,11 @@ fn add(mut sum: RunSummary, next: RunSummary) -> RunSummary {
         entry.drafts += counts.drafts;
         entry.failed += counts.failed;
     }
-    for warning in next.warnings {
-        if !sum.warnings.contains(&warning) {
-            sum.warnings.push(warning);
+    for (i, warning) in next.warnings.into_iter().enumerate() {
+        match next.warning_texts.get(i) {
+            Some(text) => sum.warn(text.clone()),
+            None if !sum.warnings.contains(&warning) => sum.warnings.push(warning),
+            None => {}
         }
     }
     sum
@@ -122,7 +125,7 @@ pub struct BotCheck {
     pub can_read_all_group_messages: bool,
     pub can_connect_to_business: bool,
     /// Problems the admin must fix before polling (a webhook), and advice (privacy mode on).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::Text>,
     /// A webhook is set: every poll would fail with 409 until it is deleted.
     pub webhook_set: bool,
     /// The chats this bot's connector has archived so far (empty before its first poll).
@@ -135,14 +138,15 @@ pub struct BotCheck {
 /// numeric id, a colon and a string of letters, digits, `-` and `_` (e.g. `110201543:AAHdqTcvCH1vGW…`). The
 /// error never repeats the value.
 pub fn checked_token(value: &str) -> Result<(), Error> {
-    let invalid = |message: &str| -> Error {
-        ConfigError::Invalid { field: "Telegram bot token".into(), message: message.into() }.into()
+    let invalid = |message: crate::Text| -> Error {
+        ConfigError::Invalid { field: text!("field.bot_token", "Telegram bot token"), message }.into()
     };
     if value.is_empty() {
-        return Err(invalid(
+        return Err(invalid(text!(
+            "bot.token_empty",
             "the bot token is empty; in Telegram, open @BotFather, send /mybots, choose the bot and press API \
-             Token, then paste the whole token",
-        ));
+             Token, then paste the whole token"
+        )));
     }
     let valid = value.split_once(':').is_some_and(|(id, secret)| {
         !id.is_empty()
@@ -151,11 +155,12 @@ pub fn checked_token(value: &str) -> Result<(), Error> {
             && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     });
     if !valid {
-        return Err(invalid(
+        return Err(invalid(text!(
+            "bot.token_form",
             "this is not a bot token: @BotFather's tokens are the bot's number, a colon and about 35 letters and \
              digits (like 110201543:AAHdqTcv…). Copy the whole token from @BotFather (/mybots › your bot › API \
-             Token) without surrounding text",
-        ));
+             Token) without surrounding text"
+        )));
     }
     Ok(())
 }
@@ -180,23 +185,23 @@ pub async fn check(
     let flag = |name: &str| me.get(name).and_then(serde_json::Value::as_bool).unwrap_or(false);
     let mut warnings = Vec::new();
     if !flag("can_read_all_group_messages") {
-        warnings.push(
+        warnings.push(text!(
+            "bot.privacy_mode",
             "privacy mode is on: in groups the bot receives only commands and replies to it. In @BotFather \
              choose /setprivacy › Disable (then remove and re-add the bot to each group), or make the bot an \
              admin of each group"
-                .to_string(),
-        );
+        ));
     }
     let webhook = client.call("getWebhookInfo", &serde_json::json!({}), 0).await?;
     let webhook_set =
         webhook.get("url").and_then(serde_json::Value::as_str).is_some_and(|url| !url.is_empty());
     if webhook_set {
-        warnings.push(
+        warnings.push(text!(
+            "bot.webhook_set",
             "a webhook is set for this bot, so Docket cannot poll it (Telegram answers 409). If nothing else \
              should receive this bot's updates, delete the webhook (deleteWebhook); Docket never deletes it \
              itself"
-                .to_string(),
-        );
+        ));
     }
     let username = me.get("username").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
     let (chats, last_poll) = match ledger {
@@ -228,16 +233,18 @@ pub fn poll_warning(
     ledger: &Ledger,
     saved_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<crate::Text>, Error> {
     let Some(name) = plan.telegram_bot_name() else { return Ok(None) };
     let settings = BotSettings::new(name);
     Ok(match history(ledger, &settings)?.polled_at {
         Some(polled_at) => stale_poll_warning(name, &polled_at, now),
-        None if now - saved_at > chrono::Duration::hours(STALE_POLL_HOURS) => Some(format!(
-            "Telegram bot {name} has not been polled since it was saved {} hours ago; Telegram keeps undelivered \
-             updates only 24 hours. Run it now, and keep Docket running (or schedule docket run-due) so it polls \
-             every few minutes",
-            (now - saved_at).num_hours()
+        None if now - saved_at > chrono::Duration::hours(STALE_POLL_HOURS) => Some(text!(
+            "bot.never_polled",
+            "Telegram bot {name} has not been polled since it was saved {hours} hours ago; Telegram keeps \
+             undelivered updates only 24 hours. Run it now, and keep Docket running (or schedule docket run-due) \
+             so it polls every few minutes",
+            name = name,
+            hours = (now - saved_at).num_hours()
         )),
         None => None,
     })

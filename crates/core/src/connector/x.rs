@@ -2,6 +2,7 @@
 //! keychain (names, checks, presence), the live account check (`GET /2/users/me`), and building the X source
 //! from stored credentials. It owns no HTTP or paging of its own (`sources::x` does) and no IPC.
 
+use crate::text;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -42,30 +43,35 @@ pub struct XCredentialStatus {
 /// Refuses an X credential that cannot be right: empty, or with spaces or characters X never issues.
 pub(super) fn checked_credential(name: SecretName, value: &str) -> Result<(), Error> {
     let label = label(name);
-    let invalid = |message: String| -> Error { ConfigError::Invalid { field: label.into(), message }.into() };
+    let invalid =
+        |message: crate::Text| -> Error { ConfigError::Invalid { field: label.clone(), message }.into() };
     if value.is_empty() {
-        return Err(invalid(format!(
-            "the {label} is empty; copy it from the X developer portal (Projects & Apps › your app › Keys and tokens)"
+        return Err(invalid(text!(
+            "x.credential_empty",
+            "the {label} is empty; copy it from the X developer portal (Projects & Apps › your app › Keys and tokens)",
+            label = label
         )));
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(format!(
+        return Err(invalid(text!(
+            "x.credential_characters",
             "the {label} holds spaces or characters X never uses in keys; copy it again from the X developer \
-             portal without surrounding text"
+             portal without surrounding text",
+            label = label
         )));
     }
     Ok(())
 }
 
-fn label(name: SecretName) -> &'static str {
+fn label(name: SecretName) -> crate::Text {
     match name {
-        SecretName::XApiKey => "X API key",
-        SecretName::XApiSecret => "X API secret key",
-        SecretName::XAccessToken => "X access token",
-        SecretName::XAccessTokenSecret => "X access token secret",
-        SecretName::StorageConnection => "storage connection string",
-        SecretName::AzureClientSecret => "client secret",
-        SecretName::TelegramBotToken => "Telegram bot token",
+        SecretName::XApiKey => text!("field.x_api_key", "X API key"),
+        SecretName::XApiSecret => text!("field.x_api_secret", "X API secret key"),
+        SecretName::XAccessToken => text!("field.x_access_token", "X access token"),
+        SecretName::XAccessTokenSecret => text!("field.x_access_token_secret", "X access token secret"),
+        SecretName::StorageConnection => text!("field.storage_connection", "storage connection string"),
+        SecretName::AzureClientSecret => text!("field.client_secret", "client secret"),
+        SecretName::TelegramBotToken => text!("field.bot_token", "Telegram bot token"),
     }
 }
 

@@ -31,24 +31,43 @@ pub struct Rendered {
 /// Why an item could not be rendered. Every message is a sentence for the compliance admin.
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
-    #[error(
-        "{what} is {size} bytes, over Microsoft 365's 10 MB import limit ({limit} bytes). Docket does not \
-         import it, keeps the original in the export and lists it under oversize items; if it must be held, \
-         archive it by another route.",
-        limit = MAX_MESSAGE_BYTES
-    )]
-    Oversize { what: String, size: u64 },
-    #[error(
-        "cannot read the attachment {name}: {source}. Check that the export folder or archive is complete and \
-         readable (export the chat again with media if the file is gone), then run again."
-    )]
+    Oversize { what: crate::Text, size: u64 },
     Attachment { name: String, source: std::io::Error },
-    #[error(
-        "item {key} is dated {when}, which an email Date header cannot express (the year is before 0). \
-         The export's timestamp is probably damaged: check that record in the export."
-    )]
     Date { key: String, when: String },
 }
+
+impl ConvertError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            ConvertError::Oversize { what, size } => text!(
+                "convert.oversize",
+                "{what} is {size} bytes, over Microsoft 365's 10 MB import limit ({limit} bytes). Docket does not \
+         import it, keeps the original in the export and lists it under oversize items; if it must be held, \
+         archive it by another route.",
+                what = what,
+                size = size,
+                limit = MAX_MESSAGE_BYTES
+            ),
+            ConvertError::Attachment { name, source } => text!(
+                "convert.attachment",
+                "cannot read the attachment {name}: {source}. Check that the export folder or archive is complete and \
+         readable (export the chat again with media if the file is gone), then run again.",
+                name = name,
+                source = source.to_string()
+            ),
+            ConvertError::Date { key, when } => text!(
+                "convert.date",
+                "item {key} is dated {when}, which an email Date header cannot express (the year is before 0). \
+         The export's timestamp is probably damaged: check that record in the export.",
+                key = key,
+                when = when
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(ConvertError);
 
 impl ConvertError {
     /// True when running again cannot help without a change to the input. Only an attachment read that
@@ -139,7 +158,11 @@ pub fn render(item: &Item, attachments: Vec<AttachmentBytes>) -> Result<Rendered
     message.serialize(&mut bytes);
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(ConvertError::Oversize {
-            what: format!("the email for item {}", headers::header_text(&item.key)),
+            what: crate::text!(
+                "convert.what_email",
+                "the email for item {item}",
+                item = headers::header_text(&item.key)
+            ),
             size: bytes.len() as u64,
         });
     }

@@ -63,10 +63,12 @@ pub(crate) async fn request_app_token(
     let secret = client_secret.expose().trim();
     if secret.is_empty() {
         return Err(IdentityError::InvalidInput {
-            field: "client secret",
-            message: "no client secret was given; paste the Value of a client secret from the app \
-                      registration's Certificates & secrets page"
-                .into(),
+            field: crate::text!("field.client_secret", "client secret"),
+            message: crate::text!(
+                "identity.no_secret_given",
+                "no client secret was given; paste the Value of a client secret from the app registration's \
+                 Certificates & secrets page"
+            ),
         });
     }
     let token_url = cloud.endpoints(&tenant)?.token;

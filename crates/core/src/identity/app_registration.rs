@@ -60,7 +60,7 @@ pub struct SecretExpiryWarning {
     /// Whole days left; 0 or less when it has expired.
     pub days_left: i64,
     pub expired: bool,
-    pub message: String,
+    pub message: crate::Text,
 }
 
 /// The warning for a secret expiring at `expires_at`, from `SECRET_WARNING_DAYS` days before; `None` while
@@ -74,14 +74,19 @@ pub fn secret_expiry_warning(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> O
     let expired = left <= chrono::Duration::zero();
     let when = expires_at.format("%Y-%m-%d");
     let message = if expired {
-        format!(
+        crate::text!(
+            "secret_expiry.expired",
             "The Entra ID app's client secret expired on {when}. Deliveries through Graph stop until a new secret \
-             is added: add one in the Entra ID step."
+             is added: add one in the Entra ID step.",
+            when = when.to_string()
         )
     } else {
-        format!(
-            "The Entra ID app's client secret expires on {when} ({days_left} days left). Add a new secret in the \
-             Entra ID step before then."
+        crate::text!(
+            "secret_expiry.soon",
+            "The Entra ID app's client secret expires on {when} ({days} days left). Add a new secret in the \
+             Entra ID step before then.",
+            when = when.to_string(),
+            days = days_left
         )
     };
     Some(SecretExpiryWarning { days_left, expired, message })
@@ -224,6 +229,10 @@ mod tests {
         let soon = secret_expiry_warning(now + chrono::Duration::days(30), now).expect("a warning");
         assert_eq!((soon.days_left, soon.expired), (30, false));
         let gone = secret_expiry_warning(now - chrono::Duration::hours(1), now).expect("a warning");
-        assert!(gone.expired && gone.message.contains("expired"));
+        assert!(
+            gone.expired
+                && gone.message.message.contains("expired")
+                && gone.message.key == "secret_expiry.expired"
+        );
     }
 }

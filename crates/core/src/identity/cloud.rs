@@ -136,11 +136,8 @@ impl Cloud {
             token: self.endpoint(&tenant, "oauth2/v2.0/token")?,
             authorize: self.endpoint(&tenant, "oauth2/v2.0/authorize")?,
             admin_consent: self.endpoint(&tenant, "v2.0/adminconsent")?,
-            graph_v1: self.graph_base()?.join("v1.0/").map_err(|_| self.bad_graph("does not form a URL"))?,
-            graph_beta: self
-                .graph_base()?
-                .join("beta/")
-                .map_err(|_| self.bad_graph("does not form a URL"))?,
+            graph_v1: self.graph_base()?.join("v1.0/").map_err(|_| self.bad_graph(why_no_url()))?,
+            graph_beta: self.graph_base()?.join("beta/").map_err(|_| self.bad_graph(why_no_url()))?,
         })
     }
 
@@ -148,44 +145,44 @@ impl Cloud {
     /// requests carry bearer tokens.
     pub(crate) fn graph_base(&self) -> Result<Url, IdentityError> {
         let graph = self.graph();
-        let base = Url::parse(&format!("{graph}/")).map_err(|_| self.bad_graph("is not a URL"))?;
+        let base = Url::parse(&format!("{graph}/")).map_err(|_| self.bad_graph(why_not_url()))?;
         let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         match base.scheme() {
             "https" => {}
             "http" if loopback => {}
-            _ => return Err(self.bad_graph("must be an https address")),
+            _ => return Err(self.bad_graph(why_not_https())),
         }
         if base.query().is_some() || base.fragment().is_some() {
-            return Err(self.bad_graph("must not carry a query or fragment"));
+            return Err(self.bad_graph(why_query()));
         }
         Ok(base)
     }
 
-    fn bad_graph(&self, why: &str) -> IdentityError {
+    fn bad_graph(&self, why: crate::Text) -> IdentityError {
         IdentityError::InvalidInput {
-            field: "Microsoft Graph address",
-            message: format!("{:?} {why}; choose one of the Microsoft clouds", self.graph()),
+            field: crate::text!("field.graph_address", "Microsoft Graph address"),
+            message: bad_address(self.graph(), why),
         }
     }
 
     /// `{authority}/{tenant}/{path}`, refusing an authority that is not https (or http on loopback).
     pub(crate) fn endpoint(&self, tenant: &str, path: &str) -> Result<Url, IdentityError> {
         let authority = self.authority();
-        let invalid = |why: &str| IdentityError::InvalidInput {
-            field: "cloud authority",
-            message: format!("{authority:?} {why}; choose one of the Microsoft clouds"),
+        let invalid = |why: crate::Text| IdentityError::InvalidInput {
+            field: crate::text!("field.cloud_authority", "cloud authority"),
+            message: bad_address(authority, why),
         };
-        let base = Url::parse(authority).map_err(|_| invalid("is not a URL"))?;
+        let base = Url::parse(authority).map_err(|_| invalid(why_not_url()))?;
         let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         match base.scheme() {
             "https" => {}
             "http" if loopback => {}
-            _ => return Err(invalid("must be an https address")),
+            _ => return Err(invalid(why_not_https())),
         }
         if base.query().is_some() || base.fragment().is_some() {
-            return Err(invalid("must not carry a query or fragment"));
+            return Err(invalid(why_query()));
         }
-        Url::parse(&format!("{authority}/{tenant}/{path}")).map_err(|_| invalid("does not form a URL"))
+        Url::parse(&format!("{authority}/{tenant}/{path}")).map_err(|_| invalid(why_no_url()))
     }
 }
 
@@ -209,6 +206,31 @@ impl CloudEndpoints {
     pub fn all(&self) -> [&Url; 5] {
         [&self.token, &self.authorize, &self.admin_consent, &self.graph_v1, &self.graph_beta]
     }
+}
+
+fn bad_address(address: &str, why: crate::Text) -> crate::Text {
+    crate::text!(
+        "cloud.bad_address",
+        "\"{address}\" {why}; choose one of the Microsoft clouds",
+        address = address,
+        why = why
+    )
+}
+
+fn why_not_url() -> crate::Text {
+    crate::text!("cloud.not_url", "is not a URL")
+}
+
+fn why_no_url() -> crate::Text {
+    crate::text!("cloud.no_url", "does not form a URL")
+}
+
+fn why_not_https() -> crate::Text {
+    crate::text!("cloud.not_https", "must be an https address")
+}
+
+fn why_query() -> crate::Text {
+    crate::text!("cloud.query", "must not carry a query or fragment")
 }
 
 #[cfg(test)]

@@ -32,35 +32,77 @@ pub enum GraphVersion {
 /// What can go wrong calling Graph. Messages name the request (`GET /users/...`) and Graph's own code.
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
-    #[error(transparent)]
     Token(#[from] IdentityError),
-    #[error(
-        "Microsoft Graph refused Docket's token for {request} ({code}: {message}). Check that the app's admin \
-         consent was granted and that the right cloud is selected."
-    )]
     Unauthorized { request: String, code: String, message: String },
-    #[error(
-        "Microsoft Graph denied {request} ({code}: {message}). Grant the app the Graph permission it needs \
-         (admin consent), or check any Exchange application access policy that limits it to some mailboxes."
-    )]
     Forbidden { request: String, code: String, message: String },
-    #[error("Microsoft Graph has no such object for {request} ({code}: {message})")]
     NotFound { request: String, code: String, message: String },
-    #[error(
-        "Microsoft Graph kept throttling {request} ({attempts} answers 429/503 in a row); Docket will try again \
-         later and loses nothing"
-    )]
     Throttled { request: String, attempts: u32 },
-    #[error("Microsoft Graph answered {request} with {status} ({code}: {message})")]
     Status { request: String, status: u16, code: String, message: String },
-    #[error(
-        "Docket could not reach Microsoft Graph at {endpoint} ({detail}). Check the network connection, proxy \
-         and firewall, and that the right cloud is selected."
-    )]
     Unreachable { endpoint: String, detail: String },
-    #[error("{request}: Microsoft Graph's answer could not be read ({detail})")]
     Unexpected { request: String, detail: String },
 }
+
+impl GraphError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            GraphError::Token(e) => e.text(),
+            GraphError::Unauthorized { request, code, message } => text!(
+                "graph.unauthorized",
+                "Microsoft Graph refused Docket's token for {request} ({code}: {message}). Check that the app's admin \
+         consent was granted and that the right cloud is selected.",
+                request = request,
+                code = code,
+                message = message
+            ),
+            GraphError::Forbidden { request, code, message } => text!(
+                "graph.forbidden",
+                "Microsoft Graph denied {request} ({code}: {message}). Grant the app the Graph permission it needs \
+         (admin consent), or check any Exchange application access policy that limits it to some mailboxes.",
+                request = request,
+                code = code,
+                message = message
+            ),
+            GraphError::NotFound { request, code, message } => text!(
+                "graph.not_found",
+                "Microsoft Graph has no such object for {request} ({code}: {message})",
+                request = request,
+                code = code,
+                message = message
+            ),
+            GraphError::Throttled { request, attempts } => text!(
+                "graph.throttled",
+                "Microsoft Graph kept throttling {request} ({attempts} answers 429/503 in a row); Docket will try again \
+         later and loses nothing",
+                request = request,
+                attempts = attempts
+            ),
+            GraphError::Status { request, status, code, message } => text!(
+                "graph.status",
+                "Microsoft Graph answered {request} with {status} ({code}: {message})",
+                request = request,
+                status = status,
+                code = code,
+                message = message
+            ),
+            GraphError::Unreachable { endpoint, detail } => text!(
+                "graph.unreachable",
+                "Docket could not reach Microsoft Graph at {endpoint} ({detail}). Check the network connection, proxy \
+         and firewall, and that the right cloud is selected.",
+                endpoint = endpoint,
+                detail = detail
+            ),
+            GraphError::Unexpected { request, detail } => text!(
+                "graph.unexpected",
+                "{request}: Microsoft Graph's answer could not be read ({detail})",
+                request = request,
+                detail = detail
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(GraphError);
 
 impl GraphError {
     /// Whether trying the same request again later may succeed.
@@ -130,8 +172,12 @@ impl GraphClient {
         let base = cloud.graph_base()?;
         let origin = base.as_str().trim_end_matches('/').to_string();
         let bad = |_| IdentityError::InvalidInput {
-            field: "Microsoft Graph address",
-            message: format!("{origin:?} does not form Graph URLs; choose one of the Microsoft clouds"),
+            field: crate::text!("field.graph_address", "Microsoft Graph address"),
+            message: crate::text!(
+                "graph.no_urls",
+                "\"{origin}\" does not form Graph URLs; choose one of the Microsoft clouds",
+                origin = origin
+            ),
         };
         let v1 = base.join("v1.0/").map_err(bad)?;
         let beta = base.join("beta/").map_err(bad)?;
@@ -387,7 +433,10 @@ mod tests {
     #[async_trait::async_trait]
     impl TokenProvider for NoTokens {
         async fn token(&self) -> Result<crate::secrets::Sensitive<String>, IdentityError> {
-            Err(IdentityError::InvalidInput { field: "token", message: "none in this test".into() })
+            Err(IdentityError::InvalidInput {
+                field: crate::Text::verbatim("token"),
+                message: crate::Text::verbatim("none in this test"),
+            })
         }
         async fn invalidate(&self) {}
     }

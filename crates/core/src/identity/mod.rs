@@ -42,75 +42,136 @@ use crate::Code;
 /// what the admin should do next.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
-    #[error("{field}: {message}")]
-    InvalidInput { field: &'static str, message: String },
-    #[error(
-        "Microsoft Entra ID refused the client secret of app {client_id} ({aadsts}). Check that you pasted the \
-         secret's Value (not its Secret ID) and that it has not expired, or create a new client secret under \
-         Certificates & secrets in the app registration; then store it again and re-run the test."
-    )]
+    InvalidInput { field: crate::Text, message: crate::Text },
     InvalidSecret { client_id: String, aadsts: String },
-    #[error(
-        "the client secret of app {client_id} has expired (AADSTS7000222). Create a new client secret under \
-         Certificates & secrets in the app registration, store it in Docket and re-run the test."
-    )]
     ExpiredSecret { client_id: String },
-    #[error(
-        "Microsoft Entra ID has no app with Application (client) ID {client_id} in tenant {tenant} \
-         (AADSTS700016). Copy the ID from the app registration's Overview page and check that the app was \
-         registered in this tenant."
-    )]
     UnknownApp { client_id: String, tenant: String },
-    #[error(
-        "Microsoft Entra ID does not know the tenant {tenant:?} ({aadsts}). Copy the Directory (tenant) ID from \
-         the app registration's Overview page, and check that the right cloud (global, US Government, China) \
-         is selected."
-    )]
     UnknownTenant { tenant: String, aadsts: String },
-    #[error(
-        "Microsoft Entra ID refused the sign-in of app {client_id} ({error}): {description}. Check the app \
-         registration in the Entra admin center and re-run the test."
-    )]
     Refused { client_id: String, error: String, description: String },
-    #[error(
-        "Docket could not reach Microsoft Entra ID at {endpoint} ({detail}). Check the network connection, \
-         proxy and firewall, and that the right cloud is selected; then re-run the test."
-    )]
     Unreachable { endpoint: String, detail: String },
-    #[error(
-        "{endpoint} did not answer like Microsoft Entra ID ({detail}). Check that the right cloud is selected \
-         and that no proxy rewrites the sign-in traffic; report it if it keeps happening."
-    )]
     UnexpectedResponse { endpoint: String, detail: String },
-    #[error(
-        "Docket could not listen on this computer for the admin consent answer ({0}). Check that no security \
-         tool blocks local connections to 127.0.0.1, or confirm the consent by hand instead."
-    )]
     Listener(String),
-    #[error("no admin consent is waiting for an answer; start the admin consent step again")]
     NoConsentPending,
-    #[error(
-        "this admin consent was replaced by a newer one or confirmed by hand; nothing was recorded from it"
-    )]
     Superseded,
-    #[error("the admin is not signed in to Microsoft Entra ID (or the sign-in expired); sign in again")]
     SignInNeeded,
-    #[error(
-        "no answer came back from the Microsoft sign-in page within {minutes} minutes; start the sign-in again"
-    )]
     SignInTimedOut { minutes: u64 },
-    #[error(
-        "an answer arrived that does not carry the state of this sign-in (an old browser tab or another \
-         program); it was not used. Start the sign-in again."
-    )]
     SignInRejected,
-    #[error("Microsoft Entra ID did not complete the sign-in ({error}): {description}")]
     SignInRefused { error: String, description: String },
-    #[error("Docket could not open the system browser ({0}); open the sign-in page by hand or try again")]
     Browser(String),
-    #[error("the OS keychain could not keep the sign-in ({0}); unlock the keychain and sign in again")]
     Keychain(String),
 }
+
+impl IdentityError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            IdentityError::InvalidInput { field, message } => text!(
+                "identity.invalid_input",
+                "{field}: {message}",
+                field = field,
+                message = message
+            ),
+            IdentityError::InvalidSecret { client_id, aadsts } => text!(
+                "identity.invalid_secret",
+                "Microsoft Entra ID refused the client secret of app {client_id} ({aadsts}). Check that you pasted the \
+         secret's Value (not its Secret ID) and that it has not expired, or create a new client secret under \
+         Certificates & secrets in the app registration; then store it again and re-run the test.",
+                client_id = client_id,
+                aadsts = aadsts
+            ),
+            IdentityError::ExpiredSecret { client_id } => text!(
+                "identity.expired_secret",
+                "the client secret of app {client_id} has expired (AADSTS7000222). Create a new client secret under \
+         Certificates & secrets in the app registration, store it in Docket and re-run the test.",
+                client_id = client_id
+            ),
+            IdentityError::UnknownApp { client_id, tenant } => text!(
+                "identity.unknown_app",
+                "Microsoft Entra ID has no app with Application (client) ID {client_id} in tenant {tenant} \
+         (AADSTS700016). Copy the ID from the app registration's Overview page and check that the app was \
+         registered in this tenant.",
+                client_id = client_id,
+                tenant = tenant
+            ),
+            IdentityError::UnknownTenant { tenant, aadsts } => text!(
+                "identity.unknown_tenant",
+                "Microsoft Entra ID does not know the tenant \"{tenant}\" ({aadsts}). Copy the Directory (tenant) ID from \
+         the app registration's Overview page, and check that the right cloud (global, US Government, China) \
+         is selected.",
+                tenant = tenant,
+                aadsts = aadsts
+            ),
+            IdentityError::Refused { client_id, error, description } => text!(
+                "identity.refused",
+                "Microsoft Entra ID refused the sign-in of app {client_id} ({error}): {description}. Check the app \
+         registration in the Entra admin center and re-run the test.",
+                client_id = client_id,
+                error = error,
+                description = description
+            ),
+            IdentityError::Unreachable { endpoint, detail } => text!(
+                "identity.unreachable",
+                "Docket could not reach Microsoft Entra ID at {endpoint} ({detail}). Check the network connection, \
+         proxy and firewall, and that the right cloud is selected; then re-run the test.",
+                endpoint = endpoint,
+                detail = detail
+            ),
+            IdentityError::UnexpectedResponse { endpoint, detail } => text!(
+                "identity.unexpected_response",
+                "{endpoint} did not answer like Microsoft Entra ID ({detail}). Check that the right cloud is selected \
+         and that no proxy rewrites the sign-in traffic; report it if it keeps happening.",
+                endpoint = endpoint,
+                detail = detail
+            ),
+            IdentityError::Listener(v0) => text!(
+                "identity.listener",
+                "Docket could not listen on this computer for the admin consent answer ({detail}). Check that no security \
+         tool blocks local connections to 127.0.0.1, or confirm the consent by hand instead.",
+                detail = v0
+            ),
+            IdentityError::NoConsentPending => text!(
+                "identity.no_consent_pending",
+                "no admin consent is waiting for an answer; start the admin consent step again"
+            ),
+            IdentityError::Superseded => text!(
+                "identity.superseded",
+                "this admin consent was replaced by a newer one or confirmed by hand; nothing was recorded from it"
+            ),
+            IdentityError::SignInNeeded => text!(
+                "identity.sign_in_needed",
+                "the admin is not signed in to Microsoft Entra ID (or the sign-in expired); sign in again"
+            ),
+            IdentityError::SignInTimedOut { minutes } => text!(
+                "identity.sign_in_timed_out",
+                "no answer came back from the Microsoft sign-in page within {minutes} minutes; start the sign-in again",
+                minutes = minutes
+            ),
+            IdentityError::SignInRejected => text!(
+                "identity.sign_in_rejected",
+                "an answer arrived that does not carry the state of this sign-in (an old browser tab or another \
+         program); it was not used. Start the sign-in again."
+            ),
+            IdentityError::SignInRefused { error, description } => text!(
+                "identity.sign_in_refused",
+                "Microsoft Entra ID did not complete the sign-in ({error}): {description}",
+                error = error,
+                description = description
+            ),
+            IdentityError::Browser(v0) => text!(
+                "identity.browser",
+                "Docket could not open the system browser ({detail}); open the sign-in page by hand or try again",
+                detail = v0
+            ),
+            IdentityError::Keychain(v0) => text!(
+                "identity.keychain",
+                "the OS keychain could not keep the sign-in ({detail}); unlock the keychain and sign in again",
+                detail = v0
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(IdentityError);
 
 impl IdentityError {
     pub fn code(&self) -> Code {
@@ -147,11 +208,13 @@ pub(crate) fn checked_tenant(tenant: &str) -> Result<String, IdentityError> {
         Ok(tenant.to_string())
     } else {
         Err(IdentityError::InvalidInput {
-            field: "Directory (tenant) ID",
-            message: format!(
-                "{tenant:?} is not a tenant ID; copy the Directory (tenant) ID (a GUID such as \
+            field: crate::text!("field.tenant_id", "Directory (tenant) ID"),
+            message: crate::text!(
+                "identity.not_tenant",
+                "\"{tenant}\" is not a tenant ID; copy the Directory (tenant) ID (a GUID such as \
                  00001111-aaaa-2222-bbbb-3333cccc4444) or the tenant's domain (contoso.onmicrosoft.com) from \
-                 the app registration's Overview page"
+                 the app registration's Overview page",
+                tenant = tenant
             ),
         })
     }
@@ -164,10 +227,12 @@ pub(crate) fn checked_client_id(client_id: &str) -> Result<String, IdentityError
         Ok(client_id.to_ascii_lowercase())
     } else {
         Err(IdentityError::InvalidInput {
-            field: "Application (client) ID",
-            message: format!(
-                "{client_id:?} is not an application ID; copy the Application (client) ID (a GUID such as \
-                 00001111-aaaa-2222-bbbb-3333cccc4444) from the app registration's Overview page"
+            field: crate::text!("field.client_id", "Application (client) ID"),
+            message: crate::text!(
+                "identity.not_client_id",
+                "\"{client_id}\" is not an application ID; copy the Application (client) ID (a GUID such as \
+                 00001111-aaaa-2222-bbbb-3333cccc4444) from the app registration's Overview page",
+                client_id = client_id
             ),
         })
     }

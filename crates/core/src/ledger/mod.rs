@@ -28,17 +28,46 @@ pub const NO_MAILBOX: &str = "";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("cannot open the state database {path}: {source}. Check that the folder exists and is writable, or choose another with --state.")]
     Open { path: PathBuf, source: rusqlite::Error },
-    #[error("the state database failed ({0}). If the disk is full, free space and run again; nothing already archived is lost.")]
     Sql(#[from] rusqlite::Error),
-    #[error("another Docket run is using {0}. Wait for it to finish, or point this run at another --state folder.")]
     Busy(PathBuf),
-    #[error("cannot lock {path}: {source}")]
     Lock { path: PathBuf, source: std::io::Error },
-    #[error("there is no ledger in {0}: nothing was imported with this state folder. Check --state (it must be the folder your imports use), or run an import first.")]
     Missing(PathBuf),
 }
+
+impl LedgerError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            LedgerError::Open { path, source } => text!(
+                "ledger.open",
+                "cannot open the state database {path}: {detail}. Check that the folder exists and is writable, or choose another with --state.",
+                path = path,
+                detail = source.to_string()
+            ),
+            LedgerError::Sql(e) => text!(
+                "ledger.sql",
+                "the state database failed ({detail}). If the disk is full, free space and run again; nothing already archived is lost.",
+                detail = e.to_string()
+            ),
+            LedgerError::Busy(path) => text!(
+                "ledger.busy",
+                "another Docket run is using {path}. Wait for it to finish, or point this run at another --state folder.",
+                path = path
+            ),
+            LedgerError::Lock { path, source } => {
+                text!("ledger.lock", "cannot lock {path}: {detail}", path = path, detail = source)
+            }
+            LedgerError::Missing(path) => text!(
+                "ledger.missing",
+                "there is no ledger in {path}: nothing was imported with this state folder. Check --state (it must be the folder your imports use), or run an import first.",
+                path = path
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(LedgerError);
 
 /// The state of one (item, mailbox) row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

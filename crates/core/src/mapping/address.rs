@@ -2,10 +2,14 @@
 //! a dotted domain, no spaces or control characters) and the lowercase form addresses are compared in.
 //! Does not ask the directory whether the mailbox exists; that check comes later, against Microsoft Graph.
 
+use crate::text;
+use crate::Text;
+
 /// The longest address SMTP allows (RFC 5321 path limit).
 const MAX_ADDRESS_CHARS: usize = 254;
 
-/// Why text is not a usable address; `explain` says it in words for the admin ("has no @").
+/// Why text is not a usable address; `text` says it in words for the admin ("has no @"), as the end of a
+/// sentence that names the address first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddressFault {
     NoAt,
@@ -20,26 +24,40 @@ pub enum AddressFault {
 }
 
 impl AddressFault {
-    pub fn explain(&self) -> &'static str {
+    /// What is wrong, as the end of a sentence whose subject is the address: "has no @".
+    pub fn text(&self) -> Text {
         match self {
-            AddressFault::NoAt => "has no @",
-            AddressFault::SeveralAts => "has more than one @",
-            AddressFault::NoLocalPart => "has nothing before the @",
-            AddressFault::NoDomain => "has nothing after the @",
-            AddressFault::DomainWithoutDot => "has a domain without a dot (expected e.g. contoso.com)",
-            AddressFault::BadDomain => {
+            AddressFault::NoAt => text!("mapping.address.no_at", "has no @"),
+            AddressFault::SeveralAts => text!("mapping.address.several_ats", "has more than one @"),
+            AddressFault::NoLocalPart => text!("mapping.address.no_local_part", "has nothing before the @"),
+            AddressFault::NoDomain => text!("mapping.address.no_domain", "has nothing after the @"),
+            AddressFault::DomainWithoutDot => text!(
+                "mapping.address.domain_without_dot",
+                "has a domain without a dot (expected e.g. contoso.com)"
+            ),
+            AddressFault::BadDomain => text!(
+                "mapping.address.bad_domain",
                 "has a domain with an empty part or a character domains cannot contain"
+            ),
+            AddressFault::Whitespace => text!("mapping.address.whitespace", "contains a space"),
+            AddressFault::ControlCharacter => {
+                text!("mapping.address.control_character", "contains an invisible control character")
             }
-            AddressFault::Whitespace => "contains a space",
-            AddressFault::ControlCharacter => "contains an invisible control character",
-            AddressFault::TooLong => "is longer than the 254 characters an address may have",
+            AddressFault::TooLong => {
+                text!("mapping.address.too_long", "is longer than the 254 characters an address may have")
+            }
         }
+    }
+
+    /// The whole sentence: "the address has no @".
+    pub fn sentence(&self) -> Text {
+        text!("mapping.address.fault", "the address {fault}", fault = self.text())
     }
 }
 
 impl std::fmt::Display for AddressFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the address {}", self.explain())
+        f.write_str(&self.sentence().message)
     }
 }
 

@@ -3,38 +3,59 @@
 //! about rows, columns or duplicates; `csv_table` does.
 
 use super::phone::{is_phone_separator, normalize_phone};
+use crate::text;
+use crate::Text;
 
 /// The longest cell text quoted back in a message.
 const SHOWN_CHARS: usize = 40;
 
-/// Quotes cell text for a message: escaped, and shortened when long.
+/// Cell text for a message, which puts the quotation marks around it: escaped as Rust escapes a string
+/// (control characters and quotation marks cannot garble the message), and shortened when long.
 pub(crate) fn shown(cell: &str) -> String {
-    if cell.chars().count() > SHOWN_CHARS {
-        let head: String = cell.chars().take(SHOWN_CHARS).collect();
-        format!("{head:?}…")
+    let long = cell.chars().count() > SHOWN_CHARS;
+    let head: String = cell.chars().take(SHOWN_CHARS).collect();
+    let quoted = format!("{head:?}");
+    let escaped = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')).unwrap_or(&quoted);
+    if long {
+        format!("{escaped}…")
     } else {
-        format!("{cell:?}")
+        escaped.to_string()
     }
 }
 
 /// The cell's text, or the problem that stops Docket reading it (empty, not UTF-8, a formula, several lines).
-pub(crate) fn cell_text<'a>(fields: &'a [Vec<u8>], index: usize, column: &str) -> Result<&'a str, String> {
+pub(crate) fn cell_text<'a>(fields: &'a [Vec<u8>], index: usize, column: &str) -> Result<&'a str, Text> {
     let bytes = fields.get(index).map(Vec::as_slice).unwrap_or_default();
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        format!("the {column} cell is not UTF-8 text; save the file as \"CSV UTF-8\" and choose it again")
+        text!(
+            "mapping.cell.not_utf8",
+            "the {column} cell is not UTF-8 text; save the file as \"CSV UTF-8\" and choose it again",
+            column = column
+        )
     })?;
     if text.trim().is_empty() {
-        return Err(format!("the {column} cell is empty; fill it in or delete the row"));
+        return Err(text!(
+            "mapping.cell.empty",
+            "the {column} cell is empty; fill it in or delete the row",
+            column = column
+        ));
     }
     if looks_like_formula(text) {
-        return Err(format!(
-            "{column} {}: this cell looks like a spreadsheet formula; Docket will not read it. Type the value \
-             as plain text",
-            shown(text)
+        return Err(text!(
+            "mapping.cell.formula",
+            "{column} \"{cell}\": this cell looks like a spreadsheet formula; Docket will not read it. Type the \
+             value as plain text",
+            column = column,
+            cell = shown(text)
         ));
     }
     if text.trim().contains(['\n', '\r']) {
-        return Err(format!("the {column} cell {} spans several lines; put it on one line", shown(text)));
+        return Err(text!(
+            "mapping.cell.several_lines",
+            "the {column} cell \"{cell}\" spans several lines; put it on one line",
+            column = column,
+            cell = shown(text)
+        ));
     }
     Ok(text)
 }
@@ -53,32 +74,61 @@ pub(crate) fn looks_like_formula(cell: &str) -> bool {
     }
 }
 
-pub(crate) fn phone_problem(text: &str, column: &str, default_region: Option<&str>) -> String {
+pub(crate) fn phone_problem(text: &str, column: &str, default_region: Option<&str>) -> Text {
     let cell = shown(text);
     if is_scientific_notation(text) {
-        return format!(
-            "{column} {cell} was turned into scientific notation by a spreadsheet, which loses digits; format \
-             the column as Text, type the numbers again and save the file"
+        return text!(
+            "mapping.phone.scientific_notation",
+            "{column} \"{cell}\" was turned into scientific notation by a spreadsheet, which loses digits; \
+             format the column as Text, type the numbers again and save the file",
+            column = column,
+            cell = cell
         );
     }
     if text.starts_with(['+', '\u{ff0b}']) {
-        return format!("{column} {cell} is not a valid phone number; check the country code and the digits");
+        return text!(
+            "mapping.phone.invalid",
+            "{column} \"{cell}\" is not a valid phone number; check the country code and the digits",
+            column = column,
+            cell = cell
+        );
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let plus_hint = if !digits.is_empty() && normalize_phone(&format!("+{digits}"), None).is_some() {
-        format!(" (if it is +{digits}, format the column as Text so the spreadsheet keeps the +)")
-    } else {
-        String::new()
-    };
-    match default_region {
-        None => format!(
-            "{column} {cell} has no country code; add the country code, e.g. +44 7911 123456, or set the \
-             default region{plus_hint}"
+    // The digits read as an international number: the spreadsheet probably dropped the `+`.
+    let plus_lost = !digits.is_empty() && normalize_phone(&format!("+{digits}"), None).is_some();
+    match (default_region.map(|region| region.trim().to_ascii_uppercase()), plus_lost) {
+        (None, false) => text!(
+            "mapping.phone.no_country_code",
+            "{column} \"{cell}\" has no country code; add the country code, e.g. +44 7911 123456, or set the \
+             default region",
+            column = column,
+            cell = cell
         ),
-        Some(region) => format!(
-            "{column} {cell} is not a valid phone number in the default region {}; add the country code, \
-             e.g. +44 7911 123456, or check the digits{plus_hint}",
-            region.trim().to_ascii_uppercase()
+        (None, true) => text!(
+            "mapping.phone.no_country_code_plus_lost",
+            "{column} \"{cell}\" has no country code; add the country code, e.g. +44 7911 123456, or set the \
+             default region (if it is +{digits}, format the column as Text so the spreadsheet keeps the +)",
+            column = column,
+            cell = cell,
+            digits = digits
+        ),
+        (Some(region), false) => text!(
+            "mapping.phone.invalid_in_region",
+            "{column} \"{cell}\" is not a valid phone number in the default region {region}; add the country \
+             code, e.g. +44 7911 123456, or check the digits",
+            column = column,
+            cell = cell,
+            region = region
+        ),
+        (Some(region), true) => text!(
+            "mapping.phone.invalid_in_region_plus_lost",
+            "{column} \"{cell}\" is not a valid phone number in the default region {region}; add the country \
+             code, e.g. +44 7911 123456, or check the digits (if it is +{digits}, format the column as Text so \
+             the spreadsheet keeps the +)",
+            column = column,
+            cell = cell,
+            region = region,
+            digits = digits
         ),
     }
 }
@@ -104,11 +154,7 @@ pub(crate) fn header_key(cell: &str) -> String {
 
 /// The text of a handle or username cell (`@contoso`): a leading `@` is how handles are written, not a
 /// spreadsheet formula, so it is set aside before the usual cell checks. `None` for an empty cell.
-pub(crate) fn at_handle_cell(
-    fields: &[Vec<u8>],
-    index: usize,
-    column: &str,
-) -> Result<Option<String>, String> {
+pub(crate) fn at_handle_cell(fields: &[Vec<u8>], index: usize, column: &str) -> Result<Option<String>, Text> {
     let mut raw = fields.get(index).cloned().unwrap_or_default();
     let start = raw.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(raw.len());
     if raw.get(start) == Some(&b'@') {
@@ -160,7 +206,8 @@ mod tests {
 
     #[test]
     fn long_or_odd_cells_are_quoted_safely() {
-        assert_eq!(shown("a\u{1b}[31mb"), "\"a\\u{1b}[31mb\"");
-        assert_eq!(shown(&"x".repeat(100)).chars().count(), SHOWN_CHARS + 3);
+        assert_eq!(shown("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(shown("say \"hi\""), "say \\\"hi\\\"");
+        assert_eq!(shown(&"x".repeat(100)).chars().count(), SHOWN_CHARS + 1);
     }
 }

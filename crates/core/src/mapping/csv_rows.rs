@@ -2,6 +2,9 @@
 //! cell spanning lines stays in its row), and reads each row's fields with the `csv` crate. Knows nothing
 //! about which columns matter; `csv_table` decides that.
 
+use crate::text;
+use crate::Text;
+
 /// One spreadsheet row as it appears in the file, before its fields are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawRow<'a> {
@@ -174,7 +177,7 @@ impl FieldReader {
     }
 
     /// The fields of one row. `Err` carries the `csv` crate's complaint when the row is not valid CSV.
-    pub fn read(&mut self, row: &RawRow<'_>) -> Result<Vec<Vec<u8>>, String> {
+    pub fn read(&mut self, row: &RawRow<'_>) -> Result<Vec<Vec<u8>>, Text> {
         let feed = self.reader.get_mut();
         feed.bytes.clear();
         feed.bytes.extend_from_slice(row.bytes);
@@ -187,16 +190,25 @@ impl FieldReader {
             Err(error) => return Err(describe_csv_error(&error)),
         };
         if matches!(self.reader.read_byte_record(&mut self.record), Ok(true) | Err(_)) {
-            return Err("the row holds more than one record; check its quotation marks".to_string());
+            return Err(text!(
+                "mapping.row.several_records",
+                "the row holds more than one record; check its quotation marks"
+            ));
         }
         Ok(fields)
     }
 }
 
-fn describe_csv_error(error: &csv::Error) -> String {
+fn describe_csv_error(error: &csv::Error) -> Text {
     match error.kind() {
-        csv::ErrorKind::Io(io) => format!("the row could not be read ({io})"),
-        other => format!("the row is not valid CSV ({other:?})"),
+        csv::ErrorKind::Io(io) => {
+            text!("mapping.row.unreadable", "the row could not be read ({detail})", detail = io)
+        }
+        other => text!(
+            "mapping.row.invalid_csv",
+            "the row is not valid CSV ({detail})",
+            detail = format!("{other:?}")
+        ),
     }
 }
 

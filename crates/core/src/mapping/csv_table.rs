@@ -9,6 +9,8 @@ use super::csv_cells::{cell_text, detect_delimiter, header_key, phone_problem, s
 use super::csv_rows::{split_rows, FieldReader, RawRow};
 use super::phone::normalize_phone;
 use super::RowProblem;
+use crate::text;
+use crate::Text;
 
 /// Header names accepted for the phone column, most specific first (compared ignoring case, spaces,
 /// underscores, hyphens and dots). Microsoft's connector documentation uses `MobileNumber`.
@@ -62,35 +64,35 @@ struct Columns {
 
 /// Reads the CSV bytes. `Err` (a sentence for the admin) when no row can be read: no header, or no phone
 /// or address column in it.
-pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<ParsedTable, String> {
+pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<ParsedTable, Text> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(
-            "the file is saved as UTF-16 text; in Excel choose Save As > \"CSV UTF-8 (Comma delimited)\" \
-                    and choose the new file"
-                .to_string(),
-        );
+        return Err(text!(
+            "mapping.file.utf16",
+            "the file is saved as UTF-16 text; in Excel choose Save As > \"CSV UTF-8 (Comma delimited)\" and \
+             choose the new file"
+        ));
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let delimiter = detect_delimiter(bytes);
     let rows = split_rows(bytes, delimiter);
     let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
     let Some(header) = rows.next() else {
-        return Err(format!(
-            "the file has no rows; it needs a header row with {} and then one row per user",
-            expected()
+        return Err(text!(
+            "mapping.file.no_rows",
+            "the file has no rows; it needs a header row with {expected} and then one row per user",
+            expected = expected()
         ));
     };
     if header.unclosed_quote_lines > 0 {
-        return Err(format!(
-            "a quotation mark in the header row (row {}) is never closed, so the whole file reads as its \
+        return Err(text!(
+            "mapping.header.unclosed_quote",
+            "a quotation mark in the header row (row {row}) is never closed, so the whole file reads as its \
              header; close the quotation mark",
-            header.number
+            row = header.number
         ));
     }
     let mut fields = FieldReader::new(delimiter);
-    let header_fields = fields
-        .read(header)
-        .map_err(|message| format!("the header row (row {}) cannot be read: {message}", header.number))?;
+    let header_fields = fields.read(header).map_err(|problem| header_unreadable(header.number, problem))?;
     let columns = find_columns(&header_fields, header.number)?;
 
     let mut table = ParsedTable {
@@ -110,18 +112,37 @@ pub(crate) fn parse_table(bytes: &[u8], default_region: Option<&str>) -> Result<
     Ok(table)
 }
 
-fn expected() -> String {
-    format!(
-        "a phone column ({}) and an address column ({})",
-        PHONE_HEADERS.join(", "),
-        ADDRESS_HEADERS.join(", ")
+/// The header row `row` is not valid CSV; `problem` says why.
+pub(crate) fn header_unreadable(row: usize, problem: Text) -> Text {
+    text!(
+        "mapping.header.unreadable",
+        "the header row (row {row}) cannot be read: {problem}",
+        row = row,
+        problem = problem
     )
 }
 
-fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String> {
+/// The columns a mapping file needs, with every header name accepted for each.
+fn expected() -> Text {
+    text!(
+        "mapping.header.expected",
+        "a phone column ({phone_headers}) and an address column ({address_headers})",
+        phone_headers = PHONE_HEADERS.join(", "),
+        address_headers = ADDRESS_HEADERS.join(", ")
+    )
+}
+
+/// The two columns `find_column` looks for.
+#[derive(Clone, Copy)]
+enum ColumnKind {
+    Phone,
+    Address,
+}
+
+fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, Text> {
     let names: Vec<String> = fields.iter().map(|f| String::from_utf8_lossy(f).trim().to_string()).collect();
-    let phone = find_column(&names, PHONE_HEADERS, "phone", header_row)?;
-    let address = find_column(&names, ADDRESS_HEADERS, "address", header_row)?;
+    let phone = find_column(&names, PHONE_HEADERS, ColumnKind::Phone, header_row)?;
+    let address = find_column(&names, ADDRESS_HEADERS, ColumnKind::Address, header_row)?;
     match (phone, address) {
         (Some((phone, phone_name)), Some((address, address_name))) => {
             let telegram = [super::USER_ID_HEADERS, super::USERNAME_HEADERS]
@@ -132,24 +153,42 @@ fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String
         }
         (phone, address) => {
             let missing = match (phone, address) {
-                (None, None) => "no phone column and no address column",
-                (None, Some(_)) => "no phone column",
-                _ => "no address column",
+                (None, None) => {
+                    text!("mapping.header.no_phone_and_no_address", "no phone column and no address column")
+                }
+                (None, Some(_)) => text!("mapping.header.no_phone", "no phone column"),
+                _ => text!("mapping.header.no_address", "no address column"),
             };
-            let found: Vec<String> = names.iter().take(12).map(|name| shown(name)).collect();
+            // Header names are the file's words, each quoted as a cell is.
+            let found: Vec<String> =
+                names.iter().take(12).map(|name| format!("\"{}\"", shown(name))).collect();
             let looks_like_data = names
                 .iter()
                 .any(|name| normalize_phone(name, None).is_some() || normalize_address(name).is_ok());
             let fix = if looks_like_data {
-                "The first row looks like data, not a header: add a header row such as MobileNumber,EmailAddress \
-                 above it and choose the file again"
+                text!(
+                    "mapping.header.fix_data_row",
+                    "The first row looks like data, not a header: add a header row such as \
+                     MobileNumber,EmailAddress above it and choose the file again"
+                )
             } else {
-                "Rename the columns (for example MobileNumber and EmailAddress) and choose the file again"
+                text!(
+                    "mapping.header.fix_rename",
+                    "Rename the columns (for example MobileNumber and EmailAddress) and choose the file again"
+                )
             };
-            Err(format!(
-                "the header row (row {header_row}) has {missing}; it needs {}. The header row holds: {}. {fix}",
-                expected(),
-                if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+            let found = match found.is_empty() {
+                true => text!("mapping.header.holds_nothing", "nothing"),
+                false => Text::verbatim(found.join(", ")),
+            };
+            Err(text!(
+                "mapping.header.missing_columns",
+                "the header row (row {row}) has {missing}; it needs {expected}. The header row holds: {found}. {fix}",
+                row = header_row,
+                missing = missing,
+                expected = expected(),
+                found = found,
+                fix = fix
             ))
         }
     }
@@ -159,9 +198,9 @@ fn find_columns(fields: &[Vec<u8>], header_row: usize) -> Result<Columns, String
 fn find_column(
     names: &[String],
     aliases: &[&str],
-    what: &str,
+    kind: ColumnKind,
     header_row: usize,
-) -> Result<Option<(usize, String)>, String> {
+) -> Result<Option<(usize, String)>, Text> {
     let keys: Vec<String> = aliases.iter().map(|alias| header_key(alias)).collect();
     for key in &keys {
         let matching: Vec<usize> = (0..names.len())
@@ -171,14 +210,31 @@ fn find_column(
             [] => continue,
             [index] => return Ok(Some((*index, names.get(*index).cloned().unwrap_or_default()))),
             [first, second, ..] => {
-                return Err(format!(
-                "the header row (row {header_row}) has two {what} columns, {} and {} (columns {} and {}); \
-                     rename or delete one of them and choose the file again",
-                shown(names.get(*first).map(String::as_str).unwrap_or_default()),
-                shown(names.get(*second).map(String::as_str).unwrap_or_default()),
-                column_letter(*first),
-                column_letter(*second),
-            ))
+                let name = |index: usize| shown(names.get(index).map(String::as_str).unwrap_or_default());
+                let (first_name, second_name) = (name(*first), name(*second));
+                let (first_column, second_column) = (column_letter(*first), column_letter(*second));
+                return Err(match kind {
+                    ColumnKind::Phone => text!(
+                        "mapping.header.two_phone_columns",
+                        "the header row (row {row}) has two phone columns, \"{first}\" and \"{second}\" (columns \
+                         {first_column} and {second_column}); rename or delete one of them and choose the file again",
+                        row = header_row,
+                        first = first_name,
+                        second = second_name,
+                        first_column = first_column,
+                        second_column = second_column
+                    ),
+                    ColumnKind::Address => text!(
+                        "mapping.header.two_address_columns",
+                        "the header row (row {row}) has two address columns, \"{first}\" and \"{second}\" (columns \
+                         {first_column} and {second_column}); rename or delete one of them and choose the file again",
+                        row = header_row,
+                        first = first_name,
+                        second = second_name,
+                        first_column = first_column,
+                        second_column = second_column
+                    ),
+                });
             }
         }
     }
@@ -205,21 +261,23 @@ fn read_row(
     default_region: Option<&str>,
     problems: &mut Vec<RowProblem>,
 ) -> Option<(String, String)> {
-    let mut report = |field: Option<&str>, message: String| {
-        problems.push(RowProblem { row: row.number, field: field.map(str::to_string), message });
+    let mut report = |field: Option<&str>, text: Text| {
+        problems.push(RowProblem::new(row.number, field.map(str::to_string), text))
     };
     if row.unclosed_quote_lines > 0 {
         let last = row.number + row.unclosed_quote_lines - 1;
         report(
             None,
             if last > row.number {
-                format!(
-                    "a quotation mark in this row is never closed, so rows {}-{last} read as one cell; close the \
-                     quotation mark",
-                    row.number
+                text!(
+                    "mapping.row.unclosed_quote_rows",
+                    "a quotation mark in this row is never closed, so rows {first}-{last} read as one cell; close \
+                     the quotation mark",
+                    first = row.number,
+                    last = last
                 )
             } else {
-                "a quotation mark in this row is never closed; close it".to_string()
+                text!("mapping.row.unclosed_quote", "a quotation mark in this row is never closed; close it")
             },
         );
         return None;
@@ -227,23 +285,37 @@ fn read_row(
     let delimiter = reader.delimiter();
     let fields = match reader.read(row) {
         Ok(fields) => fields,
-        Err(message) => {
-            report(None, message);
+        Err(problem) => {
+            report(None, problem);
             return None;
         }
     };
     let needed = columns.phone.max(columns.address) + 1;
     if fields.len() < needed {
-        let delimiter_name = if delimiter == b';' { "semicolons (;)" } else { "commas (,)" };
+        let (count, phone, address) = (fields.len(), &columns.phone_name, &columns.address_name);
         report(
             None,
-            format!(
-                "the row has {} field(s) but needs at least {needed} to reach the {} and {} columns; the file \
-                 separates fields with {delimiter_name}, so check this row does too",
-                fields.len(),
-                columns.phone_name,
-                columns.address_name
-            ),
+            if delimiter == b';' {
+                text!(
+                    "mapping.row.too_few_fields_semicolons",
+                    "the row has only {count} of the {needed} fields needed to reach the {phone} and {address} \
+                     columns; the file separates fields with semicolons (;), so check this row does too",
+                    count = count,
+                    needed = needed,
+                    phone = phone,
+                    address = address
+                )
+            } else {
+                text!(
+                    "mapping.row.too_few_fields_commas",
+                    "the row has only {count} of the {needed} fields needed to reach the {phone} and {address} \
+                     columns; the file separates fields with commas (,), so check this row does too",
+                    count = count,
+                    needed = needed,
+                    phone = phone,
+                    address = address
+                )
+            },
         );
         return None;
     }
@@ -260,21 +332,31 @@ fn read_row(
             .ok_or_else(|| phone_problem(text, &columns.phone_name, default_region))
     });
     let address_cell = cell_text(&fields, columns.address, &columns.address_name).and_then(|text| {
-        normalize_address(text.trim())
-            .map_err(|fault| format!("{} {} {}", columns.address_name, shown(text.trim()), fault.explain()))
+        normalize_address(text.trim()).map_err(|fault| address_problem(&columns.address_name, text, &fault))
     });
     match (phone_cell, address_cell) {
         (Ok(number), Ok(address)) => Some((number, address)),
         (phone, address) => {
-            if let Err(message) = phone {
-                report(Some(&columns.phone_name), message);
+            if let Err(problem) = phone {
+                report(Some(&columns.phone_name), problem);
             }
-            if let Err(message) = address {
-                report(Some(&columns.address_name), message);
+            if let Err(problem) = address {
+                report(Some(&columns.address_name), problem);
             }
             None
         }
     }
+}
+
+/// The address cell `text` of `column` is not an address: the column, the cell, then what is wrong.
+pub(crate) fn address_problem(column: &str, text: &str, fault: &super::AddressFault) -> Text {
+    text!(
+        "mapping.address.invalid_cell",
+        "{column} \"{address}\" {fault}",
+        column = column,
+        address = shown(text.trim()),
+        fault = fault.text()
+    )
 }
 
 fn add_entry(
@@ -293,14 +375,17 @@ fn add_entry(
         Some(existing) if *existing == address => {}
         Some(existing) => {
             let first = first_seen.get(&number).copied().unwrap_or_default();
-            table.problems.push(RowProblem {
-                row,
-                field: Some(table.phone_column.clone()),
-                message: format!(
-                    "{number} appears twice with different addresses (rows {first} and {row}: {existing} and \
-                     {address}); keep the row with the right address and delete the other"
-                ),
-            });
+            let text = text!(
+                "mapping.phone.duplicate",
+                "{number} appears twice with different addresses (rows {first} and {row}: {existing} and \
+                 {address}); keep the row with the right address and delete the other",
+                number = number,
+                first = first,
+                row = row,
+                existing = existing,
+                address = address
+            );
+            table.problems.push(RowProblem::new(row, Some(table.phone_column.clone()), text));
         }
     }
 }

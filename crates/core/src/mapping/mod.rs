@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::text;
+use crate::Text;
+
 pub use address::{normalize_address, AddressFault};
 pub use csv_table::{ADDRESS_HEADERS, PHONE_HEADERS};
 pub use phone::{is_known_region, normalize_phone};
@@ -45,12 +48,19 @@ impl MappingOptions {
 }
 
 /// One problem in one spreadsheet row (the header is row 1). `field` is the column's header when the
-/// problem is in one cell.
+/// problem is in one cell, as written in the file. `message` is `text` in English (the CLI's JSON has it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RowProblem {
     pub row: usize,
     pub field: Option<String>,
     pub message: String,
+    pub text: Text,
+}
+
+impl RowProblem {
+    pub fn new(row: usize, field: Option<String>, text: Text) -> RowProblem {
+        RowProblem { row, field, message: text.message.clone(), text }
+    }
 }
 
 impl fmt::Display for RowProblem {
@@ -80,12 +90,9 @@ pub struct MappingReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
-    #[error("cannot read the mapping file {}: {source}; check the path and that Docket may read the file", path.display())]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{}", describe_problems(path, problems))]
     Problems { path: PathBuf, problems: Vec<RowProblem> },
-    #[error("the mapping file {} cannot be used: {message}", path.display())]
-    Invalid { path: PathBuf, message: String },
+    Invalid { path: PathBuf, message: Text },
 }
 
 impl MappingError {
@@ -93,6 +100,56 @@ impl MappingError {
     pub fn is_permanent(&self) -> bool {
         true
     }
+
+    pub fn text(&self) -> Text {
+        match self {
+            MappingError::Read { path, source } => text!(
+                "mapping.read",
+                "cannot read the mapping file {path}: {detail}; check the path and that Docket may read the file",
+                path = path,
+                detail = source
+            ),
+            MappingError::Problems { path, problems } => problems_text(path, problems),
+            MappingError::Invalid { path, message } => text!(
+                "mapping.invalid",
+                "the mapping file {path} cannot be used: {problem}",
+                path = path,
+                problem = message
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(MappingError);
+
+/// The file's problems for the app: how many and the first. Its English `message` is the list the CLI prints
+/// (`describe_problems`): up to ten problems, one a line.
+fn problems_text(path: &Path, problems: &[RowProblem]) -> Text {
+    let mut text = match problems {
+        [] => text!(
+            "mapping.problems_unlisted",
+            "the mapping file {path} has problems. Fix the rows and choose the file again.",
+            path = path
+        ),
+        [only] => text!(
+            "mapping.one_problem",
+            "the mapping file {path} has a problem in row {row}: {problem}. Fix the row and choose the file again.",
+            path = path,
+            row = only.row,
+            problem = only.text
+        ),
+        [first, ..] => text!(
+            "mapping.problems",
+            "the mapping file {path} has {count} problems; the first is in row {row}: {first}. Fix the rows and \
+             choose the file again.",
+            path = path,
+            count = problems.len(),
+            row = first.row,
+            first = first.text
+        ),
+    };
+    text.message = describe_problems(path, problems);
+    text
 }
 
 fn describe_problems(path: &Path, problems: &[RowProblem]) -> String {
@@ -276,10 +333,11 @@ fn read_file(path: &Path) -> Result<Vec<u8>, MappingError> {
     if bytes.len() as u64 > MAX_MAPPING_BYTES {
         return Err(MappingError::Invalid {
             path: path.to_path_buf(),
-            message: format!(
-                "it is larger than {} MB, which is far more than a mapping file needs; check that this is the \
-                 right file",
-                MAX_MAPPING_BYTES / (1024 * 1024)
+            message: text!(
+                "mapping.file.too_large",
+                "it is larger than {megabytes} MB, which is far more than a mapping file needs; check that this \
+                 is the right file",
+                megabytes = MAX_MAPPING_BYTES / (1024 * 1024)
             ),
         });
     }
@@ -304,9 +362,11 @@ fn parse(
     let region = options.region();
     if let Some(region) = region {
         if !is_known_region(region) {
-            return Err(invalid(format!(
-                "the default region {region:?} is not a two-letter country code such as US or GB; correct the \
-                 default region and check the file again"
+            return Err(invalid(text!(
+                "mapping.default_region.unknown",
+                "the default region \"{region}\" is not a two-letter country code such as US or GB; correct the \
+                 default region and check the file again",
+                region = csv_cells::shown(region)
             )));
         }
     }
@@ -327,4 +387,42 @@ fn parse(
         entries: parsed.entries,
     };
     Ok((table, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Arg;
+
+    #[test]
+    fn a_row_problem_carries_its_text_with_key_and_values() {
+        let csv = b"MobileNumber,EmailAddress\n+447700900123,bob.contoso.com\n";
+        let report = MappingTable::check_bytes("m.csv", csv, &MappingOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let [problem] = report.problems.as_slice() else {
+            panic!("one problem expected: {:?}", report.problems)
+        };
+        assert_eq!((problem.row, problem.field.as_deref()), (2, Some("EmailAddress")));
+        assert_eq!(problem.text.key, "mapping.address.invalid_cell");
+        assert_eq!(problem.text.values["address"], Arg::Plain("bob.contoso.com".into()));
+        assert_eq!(problem.text.values["column"], Arg::Plain("EmailAddress".into()));
+        let Arg::Text(fault) = &problem.text.values["fault"] else {
+            panic!("the fault is a text of its own")
+        };
+        assert_eq!(fault.key, "mapping.address.no_at");
+        assert_eq!(problem.message, problem.text.message);
+        assert_eq!(problem.message, "EmailAddress \"bob.contoso.com\" has no @");
+
+        let error =
+            MappingTable::from_reader("m.csv", csv, &MappingOptions::default()).expect_err("a problem");
+        let text = error.text();
+        assert_eq!(text.key, "mapping.one_problem");
+        assert_eq!(text.values["row"], Arg::Number(2));
+        assert_eq!(text.values["problem"], Arg::Text(problem.text.clone()));
+        assert_eq!(text.message, error.to_string());
+        assert!(
+            text.message.starts_with("the mapping file m.csv has 1 problem:\n  row 2: EmailAddress"),
+            "{text:?}"
+        );
+    }
 }

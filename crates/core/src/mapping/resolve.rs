@@ -9,6 +9,8 @@ use crate::model::{Item, Participant, SourceKind};
 
 use super::address::normalize_address;
 use super::{MappingTable, TelegramIdTable, XHandleTable};
+use crate::text;
+use crate::Text;
 
 /// How many participants an unmapped reason names before it says "and N more".
 const NAMED_PARTICIPANTS: usize = 5;
@@ -22,7 +24,7 @@ pub enum Resolution {
     /// Sorted, lowercase, without duplicates, never empty.
     Mailboxes(Vec<String>),
     /// No participant maps; the reason names them and says what to change.
-    Unmapped { reason: String },
+    Unmapped { reason: crate::Text },
 }
 
 /// Picks the mailboxes for each item.
@@ -138,68 +140,123 @@ impl Resolver {
         })
     }
 
-    fn unmapped_reason(&self, participants: &[&Participant]) -> String {
+    /// Why no participant maps: each participant (up to `NAMED_PARTICIPANTS`) and why, then the settings
+    /// that would have mapped them.
+    fn unmapped_reason(&self, participants: &[&Participant]) -> Text {
         let mut named = Vec::new();
         let mut seen = BTreeSet::new();
         for participant in participants {
             let label = label(participant);
             if seen.insert(label.clone()) {
-                named.push(format!("{label} {}", self.why_unmapped(participant)));
+                let why = self.why_unmapped(participant);
+                named.push(match label {
+                    Some(label) => text!(
+                        "mapping.unmapped.participant",
+                        "{participant} {why}",
+                        participant = label,
+                        why = why
+                    ),
+                    None => text!(
+                        "mapping.unmapped.unnamed_participant",
+                        "an unnamed participant {why}",
+                        why = why
+                    ),
+                });
             }
         }
         let total = named.len();
-        let mut reason = String::from("no participant maps to a Microsoft 365 mailbox: ");
+        named.truncate(NAMED_PARTICIPANTS);
+        let mut parts = named;
         if total == 0 {
-            reason.push_str("the item names no participants");
-        } else {
-            named.truncate(NAMED_PARTICIPANTS);
-            reason.push_str(&named.join("; "));
-            if total > NAMED_PARTICIPANTS {
-                reason.push_str(&format!("; and {} more participants", total - NAMED_PARTICIPANTS));
-            }
+            parts.push(text!("mapping.unmapped.no_participants", "the item names no participants"));
+        } else if total == NAMED_PARTICIPANTS + 1 {
+            parts.push(text!("mapping.unmapped.one_more_participant", "and one more participant"));
+        } else if total > NAMED_PARTICIPANTS {
+            parts.push(text!(
+                "mapping.unmapped.more_participants",
+                "and {count} more participants",
+                count = total - NAMED_PARTICIPANTS
+            ));
         }
         if self.table.is_none() {
-            reason.push_str("; no mapping CSV is set");
+            parts.push(text!("mapping.unmapped.no_mapping_csv", "no mapping CSV is set"));
         }
         if !self.auto_map {
-            reason.push_str("; automatic mapping is off");
+            parts.push(text!("mapping.unmapped.auto_map_off", "automatic mapping is off"));
         } else if self.owner_mailbox.is_none() {
-            reason.push_str("; no owner mailbox is set");
+            parts.push(text!("mapping.unmapped.no_owner_mailbox", "no owner mailbox is set"));
         }
-        reason.push_str(". Add a participant's number to the mapping CSV, then replay the unmapped items");
-        reason
+        // Never empty: without participants it says so.
+        let reasons = parts
+            .into_iter()
+            .reduce(|earlier, next| {
+                text!("mapping.unmapped.and", "{earlier}; {next}", earlier = earlier, next = next)
+            })
+            .unwrap_or_else(|| text!("mapping.unmapped.no_participants", "the item names no participants"));
+        text!(
+            "mapping.unmapped.reason",
+            "no participant maps to a Microsoft 365 mailbox: {reasons}. Add a participant's number to the mapping \
+             CSV, then replay the unmapped items",
+            reasons = reasons
+        )
     }
 
-    fn why_unmapped(&self, participant: &Participant) -> String {
+    /// Why `participant` maps to no mailbox, as the end of a sentence that names them first.
+    fn why_unmapped(&self, participant: &Participant) -> Text {
         let phone = participant.phone.as_deref().map(str::trim).filter(|phone| !phone.is_empty());
         let by_phone = match (phone, &self.table) {
-            (None, _) => "has no phone number",
-            (Some(_), None) => "has a phone number but there is no mapping CSV",
+            (None, _) => text!("mapping.unmapped.no_phone", "has no phone number"),
+            (Some(_), None) => {
+                text!(
+                    "mapping.unmapped.no_mapping_csv_for_phone",
+                    "has a phone number but there is no mapping CSV"
+                )
+            }
             (Some(phone), Some(table)) => match table.default_region() {
                 _ if super::normalize_phone(phone, table.default_region()).is_some() => {
-                    "is not in the mapping CSV"
+                    text!("mapping.unmapped.not_in_csv", "is not in the mapping CSV")
                 }
-                _ if phone.contains(['+', '\u{ff0b}']) => "has a phone number that is not valid",
-                Some(_) => "has a phone number that is not valid in the mapping's default region",
-                None => "has a phone number without a country code, and no default region is set",
+                _ if phone.contains(['+', '\u{ff0b}']) => {
+                    text!("mapping.unmapped.invalid_phone", "has a phone number that is not valid")
+                }
+                Some(_) => text!(
+                    "mapping.unmapped.invalid_phone_in_region",
+                    "has a phone number that is not valid in the mapping's default region"
+                ),
+                None => text!(
+                    "mapping.unmapped.no_country_code",
+                    "has a phone number without a country code, and no default region is set"
+                ),
             },
         };
         if !self.auto_map {
-            return by_phone.to_string();
+            return by_phone;
         }
         let email = participant.email.as_deref().map(str::trim).filter(|email| !email.is_empty());
         match email {
-            None => format!("{by_phone} and no email address"),
+            None => {
+                text!("mapping.unmapped.no_email", "{by_phone} and no email address", by_phone = by_phone)
+            }
             Some(email) => match normalize_address(email) {
-                Ok(_) => format!("{by_phone}, and its email address was not used"),
-                Err(fault) => format!("{by_phone}, and its email address {email:?} {}", fault.explain()),
+                Ok(_) => text!(
+                    "mapping.unmapped.email_unused",
+                    "{by_phone}, and its email address was not used",
+                    by_phone = by_phone
+                ),
+                Err(fault) => text!(
+                    "mapping.unmapped.email_fault",
+                    "{by_phone}, and its email address \"{email}\" {fault}",
+                    by_phone = by_phone,
+                    email = super::csv_cells::shown(email),
+                    fault = fault.text()
+                ),
             },
         }
     }
 }
 
-/// "Alice (+44 7911 123456)", or whatever identifies an unnamed participant.
-fn label(participant: &Participant) -> String {
+/// "Alice (+44 7911 123456)", or whatever identifies the participant; `None` when nothing does.
+fn label(participant: &Participant) -> Option<String> {
     let name = printable(&participant.display_name);
     let name = name.as_str();
     let phone = participant.phone.as_deref().map(printable).filter(|phone| !phone.is_empty());
@@ -207,11 +264,11 @@ fn label(participant: &Participant) -> String {
     let handle = participant.handle.as_deref().map(printable).filter(|handle| !handle.is_empty());
     let handle = handle.as_deref();
     match (name.is_empty(), phone, handle) {
-        (false, Some(phone), _) if phone != name => format!("{name} ({phone})"),
-        (false, _, _) => name.to_string(),
-        (true, Some(phone), _) => phone.to_string(),
-        (true, None, Some(handle)) => handle.to_string(),
-        (true, None, None) => "an unnamed participant".to_string(),
+        (false, Some(phone), _) if phone != name => Some(format!("{name} ({phone})")),
+        (false, _, _) => Some(name.to_string()),
+        (true, Some(phone), _) => Some(phone.to_string()),
+        (true, None, Some(handle)) => Some(handle.to_string()),
+        (true, None, None) => None,
     }
 }
 

@@ -9,8 +9,10 @@ use std::path::Path;
 
 use super::csv_cells::{at_handle_cell, cell_text, detect_delimiter, header_key, shown};
 use super::csv_rows::{split_rows, FieldReader};
-use super::csv_table::{ADDRESS_HEADERS, PHONE_HEADERS};
+use super::csv_table::{address_problem, header_unreadable, ADDRESS_HEADERS, PHONE_HEADERS};
 use super::{normalize_address, MappingError, RowProblem};
+use crate::text;
+use crate::Text;
 
 pub const USER_ID_HEADERS: &[&str] = &["TelegramUserId", "TelegramId"];
 pub const USERNAME_HEADERS: &[&str] = &["TelegramUsername", "TelegramHandle"];
@@ -34,18 +36,29 @@ pub fn normalize_username(raw: &str) -> Option<String> {
 }
 
 /// A Telegram column's text, when the file has that column and the cell is not empty.
-fn cell(fields: &[Vec<u8>], index: Option<usize>, column: &str) -> Result<Option<String>, String> {
+fn cell(fields: &[Vec<u8>], index: Option<usize>, column: &str) -> Result<Option<String>, Text> {
     match index {
         Some(index) => at_handle_cell(fields, index, column),
         None => Ok(None),
     }
 }
 
+/// `@handle` (an X handle or a Telegram username) is on two rows with different addresses.
+pub(crate) fn duplicate_handle(handle: &str, first: usize, row: usize) -> Text {
+    text!(
+        "mapping.duplicate_handle",
+        "@{handle} appears twice with different addresses (rows {first} and {row}); keep the right one",
+        handle = handle,
+        first = first,
+        row = row
+    )
+}
+
 impl TelegramIdTable {
     /// The Telegram columns of a mapping file's bytes (`path` names it in messages), or `Ok(None)` when it has
     /// none. `Err(Problems)` when any row has a problem, so a run never uses half a mapping.
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Option<TelegramIdTable>, MappingError> {
-        let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
+        let invalid = |message: Text| MappingError::Invalid { path: path.to_path_buf(), message };
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let delimiter = detect_delimiter(bytes);
         let rows = split_rows(bytes, delimiter);
@@ -54,7 +67,7 @@ impl TelegramIdTable {
         let mut reader = FieldReader::new(delimiter);
         let names: Vec<String> = reader
             .read(header)
-            .map_err(|m| invalid(format!("the header row cannot be read: {m}")))?
+            .map_err(|problem| invalid(header_unreadable(header.number, problem)))?
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
             .collect();
@@ -66,10 +79,11 @@ impl TelegramIdTable {
             return Ok(None);
         }
         let Some(address_col) = find(ADDRESS_HEADERS) else {
-            return Err(invalid(format!(
-                "the header row (row {}) has Telegram columns but no address column ({})",
-                header.number,
-                ADDRESS_HEADERS.join(", ")
+            return Err(invalid(text!(
+                "mapping.telegram.no_address_column",
+                "the header row (row {row}) has Telegram columns but no address column ({address_headers})",
+                row = header.number,
+                address_headers = ADDRESS_HEADERS.join(", ")
             )));
         };
         let column = |i: Option<usize>| i.and_then(|i| names.get(i).cloned()).unwrap_or_default();
@@ -82,28 +96,35 @@ impl TelegramIdTable {
         let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
         for row in rows {
             table.rows += 1;
-            let mut report = |field: &str, message: String| {
-                problems.push(RowProblem { row: row.number, field: Some(field.to_string()), message })
+            let mut report = |field: &str, text: Text| {
+                problems.push(RowProblem::new(row.number, Some(field.to_string()), text))
             };
             let fields = match reader.read(row) {
                 Ok(fields) => fields,
-                Err(message) => {
-                    problems.push(RowProblem { row: row.number, field: None, message });
+                Err(problem) => {
+                    problems.push(RowProblem::new(row.number, None, problem));
                     continue;
                 }
             };
             let id = cell(&fields, id_col, &id_name).and_then(|text| match text {
                 None => Ok(None),
                 Some(text) => text.parse::<u64>().ok().filter(|&id| id > 0).map(Some).ok_or_else(|| {
-                    format!("{id_name} {} is not a Telegram user id (a positive whole number)", shown(&text))
+                    text!(
+                        "mapping.telegram.bad_user_id",
+                        "{column} \"{value}\" is not a Telegram user id (a positive whole number)",
+                        column = id_name,
+                        value = shown(&text)
+                    )
                 }),
             });
             let username = cell(&fields, name_col, &user_name).and_then(|text| match text {
                 None => Ok(None),
                 Some(text) => normalize_username(&text).map(Some).ok_or_else(|| {
-                    format!(
-                        "{user_name} {} is not a Telegram username (5 to 32 letters, digits or underscores)",
-                        shown(&text)
+                    text!(
+                        "mapping.telegram.bad_username",
+                        "{column} \"{value}\" is not a Telegram username (5 to 32 letters, digits or underscores)",
+                        column = user_name,
+                        value = shown(&text)
                     )
                 }),
             });
@@ -115,11 +136,21 @@ impl TelegramIdTable {
                         .into_iter()
                         .filter(|n| !n.is_empty())
                         .collect();
-                    let message = format!(
-                        "the row has no {} (nor a phone number); fill one in or delete the row",
-                        wanted.join(" or ")
-                    );
-                    report(&address_name, message);
+                    let problem = match wanted.as_slice() {
+                        [id_column, username_column] => text!(
+                            "mapping.telegram.row_without_either",
+                            "the row has no {id_column} or {username_column} (nor a phone number); fill one in or \
+                             delete the row",
+                            id_column = id_column,
+                            username_column = username_column
+                        ),
+                        _ => text!(
+                            "mapping.telegram.row_without_id",
+                            "the row has no {column} (nor a phone number); fill one in or delete the row",
+                            column = wanted.concat()
+                        ),
+                    };
+                    report(&address_name, problem);
                     continue;
                 }
                 (Ok(None), Ok(None)) => continue,
@@ -135,8 +166,7 @@ impl TelegramIdTable {
                 }
             };
             let address = match cell_text(&fields, address_col, &address_name).and_then(|text| {
-                normalize_address(text.trim())
-                    .map_err(|fault| format!("{address_name} {} {}", shown(text.trim()), fault.explain()))
+                normalize_address(text.trim()).map_err(|fault| address_problem(&address_name, text, &fault))
             }) {
                 Ok(address) => address,
                 Err(m) => {
@@ -144,34 +174,43 @@ impl TelegramIdTable {
                     continue;
                 }
             };
-            let mut add = |label: String, existing: Option<&String>, column: &str| -> bool {
+            // `key` stands for the id or username in `first_row`; `twice` says it appears twice.
+            let mut add = |key: String,
+                           existing: Option<&String>,
+                           column: &str,
+                           twice: &dyn Fn(usize, usize) -> Text|
+             -> bool {
                 match existing {
                     Some(old) if *old != address => {
-                        report(
-                            column,
-                            format!(
-                                "{label} appears twice with different addresses (rows {} and {}); keep the right one",
-                                first_row.get(&label).copied().unwrap_or_default(),
-                                row.number
-                            ),
-                        );
+                        report(column, twice(first_row.get(&key).copied().unwrap_or_default(), row.number));
                         false
                     }
                     Some(_) => false,
                     None => {
-                        first_row.insert(label, row.number);
+                        first_row.insert(key, row.number);
                         true
                     }
                 }
             };
             if let Some(id) = id {
-                if add(format!("user id {id}"), table.by_id.get(&id), &id_name) {
+                let twice = |first: usize, row: usize| {
+                    text!(
+                        "mapping.telegram.duplicate_user_id",
+                        "user id {id} appears twice with different addresses (rows {first} and {row}); keep the \
+                         right one",
+                        id = id.to_string(),
+                        first = first,
+                        row = row
+                    )
+                };
+                if add(format!("user id {id}"), table.by_id.get(&id), &id_name, &twice) {
                     table.by_id.insert(id, address.clone());
                 }
             }
             if let Some(name) = username {
-                if add(format!("@{name}"), table.by_username.get(&name), &user_name) {
-                    table.by_username.insert(name, address.clone());
+                let twice = |first: usize, row: usize| duplicate_handle(&name, first, row);
+                if add(format!("@{name}"), table.by_username.get(&name), &user_name, &twice) {
+                    table.by_username.insert(name.clone(), address.clone());
                 }
             }
         }

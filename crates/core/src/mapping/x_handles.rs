@@ -8,8 +8,11 @@ use std::path::Path;
 use super::address::normalize_address;
 use super::csv_cells::{at_handle_cell, cell_text, detect_delimiter, header_key, shown};
 use super::csv_rows::{split_rows, FieldReader};
-use super::csv_table::ADDRESS_HEADERS;
+use super::csv_table::{address_problem, header_unreadable, ADDRESS_HEADERS};
+use super::telegram_ids::duplicate_handle;
 use super::{MappingError, RowProblem};
+use crate::text;
+use crate::Text;
 
 /// Header names accepted for the handle column (compared ignoring case, spaces, `_`, `-` and `.`).
 pub const HANDLE_HEADERS: &[&str] =
@@ -37,18 +40,21 @@ impl XHandleTable {
     }
 
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<XHandleTable, MappingError> {
-        let invalid = |message: String| MappingError::Invalid { path: path.to_path_buf(), message };
+        let invalid = |message: Text| MappingError::Invalid { path: path.to_path_buf(), message };
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let delimiter = detect_delimiter(bytes);
         let rows = split_rows(bytes, delimiter);
         let mut rows = rows.iter().filter(|row| !row.is_blank(delimiter));
         let header = rows.next().ok_or_else(|| {
-            invalid("the file has no rows; it needs a header row such as XHandle,EmailAddress".into())
+            invalid(text!(
+                "mapping.x.no_rows",
+                "the file has no rows; it needs a header row such as XHandle,EmailAddress"
+            ))
         })?;
         let mut reader = FieldReader::new(delimiter);
         let names: Vec<String> = reader
             .read(header)
-            .map_err(|m| invalid(format!("the header row cannot be read: {m}")))?
+            .map_err(|problem| invalid(header_unreadable(header.number, problem)))?
             .iter()
             .map(|f| String::from_utf8_lossy(f).trim().to_string())
             .collect();
@@ -56,11 +62,13 @@ impl XHandleTable {
             aliases.iter().find_map(|alias| names.iter().position(|n| header_key(n) == header_key(alias)))
         };
         let (Some(handle_col), Some(address_col)) = (find(HANDLE_HEADERS), find(ADDRESS_HEADERS)) else {
-            return Err(invalid(format!(
-                "the header row (row {}) needs an X handle column ({}) and an address column ({})",
-                header.number,
-                HANDLE_HEADERS.join(", "),
-                ADDRESS_HEADERS.join(", ")
+            return Err(invalid(text!(
+                "mapping.x.missing_columns",
+                "the header row (row {row}) needs an X handle column ({handle_headers}) and an address column \
+                 ({address_headers})",
+                row = header.number,
+                handle_headers = HANDLE_HEADERS.join(", "),
+                address_headers = ADDRESS_HEADERS.join(", ")
             )));
         };
         let (handle_name, address_name) = (names[handle_col].clone(), names[address_col].clone());
@@ -68,13 +76,13 @@ impl XHandleTable {
         let mut problems = Vec::new();
         let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
         for row in rows {
-            let mut report = |field: &str, message: String| {
-                problems.push(RowProblem { row: row.number, field: Some(field.to_string()), message })
+            let mut report = |field: &str, text: Text| {
+                problems.push(RowProblem::new(row.number, Some(field.to_string()), text))
             };
             let fields = match reader.read(row) {
                 Ok(fields) => fields,
-                Err(message) => {
-                    problems.push(RowProblem { row: row.number, field: None, message });
+                Err(problem) => {
+                    problems.push(RowProblem::new(row.number, None, problem));
                     continue;
                 }
             };
@@ -82,24 +90,25 @@ impl XHandleTable {
                 .map(Option::unwrap_or_default)
                 .and_then(|text| {
                     normalize_handle(&text).ok_or_else(|| {
-                        format!(
-                            "{handle_name} {} is not an X handle (1 to 15 letters, digits or underscores)",
-                            shown(text.trim())
+                        text!(
+                            "mapping.x.bad_handle",
+                            "{column} \"{value}\" is not an X handle (1 to 15 letters, digits or underscores)",
+                            column = handle_name,
+                            value = shown(text.trim())
                         )
                     })
                 });
             let address = cell_text(&fields, address_col, &address_name).and_then(|text| {
-                normalize_address(text.trim())
-                    .map_err(|fault| format!("{address_name} {} {}", shown(text.trim()), fault.explain()))
+                normalize_address(text.trim()).map_err(|fault| address_problem(&address_name, text, &fault))
             });
             match (handle, address) {
                 (Ok(handle), Ok(address)) => match table.entries.get(&handle) {
                     Some(existing) if *existing != address => report(
                         &handle_name,
-                        format!(
-                            "@{handle} appears twice with different addresses (rows {} and {}); keep the right one",
+                        duplicate_handle(
+                            &handle,
                             first_row.get(&handle).copied().unwrap_or_default(),
-                            row.number
+                            row.number,
                         ),
                     ),
                     Some(_) => {}

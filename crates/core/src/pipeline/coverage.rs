@@ -6,6 +6,7 @@
 //! connector's own label (`telegram-bot:NAME`), with no warnings: a poll is not an export, and the time
 //! between two polls in which nobody wrote is no gap.
 
+use crate::{text, Text};
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -65,7 +66,7 @@ impl ChatTracker {
 
     /// The warnings about what this run read, judged against the chats' earlier exports, then records this
     /// run's spans in the ledger.
-    pub fn finish(self, ledger: &Ledger, run_id: i64) -> Result<Vec<String>, LedgerError> {
+    pub fn finish(self, ledger: &Ledger, run_id: i64) -> Result<Vec<Text>, LedgerError> {
         let mut warnings = Vec::new();
         let mut spans = Vec::with_capacity(self.chats.len());
         for ((source, chat), seen) in self.chats {
@@ -111,44 +112,50 @@ fn source_name(source: SourceKind) -> &'static str {
     }
 }
 
-fn cap_warning(chat: &str, seen: &Seen) -> Option<String> {
-    let (cap, advice) = if near(seen.messages, WHATSAPP_CAP_WITHOUT_MEDIA) {
-        (
-            WHATSAPP_CAP_WITHOUT_MEDIA,
-            "Older messages are only in earlier exports of this chat: import those too (each message is \
-             imported once)",
-        )
+fn cap_warning(chat: &str, seen: &Seen) -> Option<Text> {
+    if near(seen.messages, WHATSAPP_CAP_WITHOUT_MEDIA) {
+        Some(text!(
+            "coverage.cap_without_media",
+            "WhatsApp chat \"{chat}\": this export holds {count} messages, about the {cap} WhatsApp puts in one \
+             export without media, so its oldest messages were probably cut off (it starts at {first}). Older \
+             messages are only in earlier exports of this chat: import those too (each message is imported once).",
+            chat = chat,
+            count = seen.messages,
+            cap = WHATSAPP_CAP_WITHOUT_MEDIA,
+            first = shown(&seen.first)
+        ))
     } else if seen.media && near(seen.messages, WHATSAPP_CAP_WITH_MEDIA) {
-        (
-            WHATSAPP_CAP_WITH_MEDIA,
-            "Export the chat again choosing \"Without media\" (up to 40,000 messages) and import that too \
-             (each message is imported once), or import earlier exports of this chat",
-        )
+        Some(text!(
+            "coverage.cap_with_media",
+            "WhatsApp chat \"{chat}\": this export holds {count} messages, about the {cap} WhatsApp puts in one \
+             export with media, so its oldest messages were probably cut off (it starts at {first}). Export the \
+             chat again choosing \"Without media\" (up to 40,000 messages) and import that too (each message is \
+             imported once), or import earlier exports of this chat.",
+            chat = chat,
+            count = seen.messages,
+            cap = WHATSAPP_CAP_WITH_MEDIA,
+            first = shown(&seen.first)
+        ))
     } else {
-        return None;
-    };
-    let with = if cap == WHATSAPP_CAP_WITH_MEDIA { "with media" } else { "without media" };
-    Some(format!(
-        "WhatsApp chat \"{chat}\": this export holds {} messages, about the {cap} WhatsApp puts in one export \
-         {with}, so its oldest messages were probably cut off (it starts at {}). {advice}.",
-        seen.messages,
-        shown(&seen.first)
-    ))
+        None
+    }
 }
 
 /// The periods next to this run's span that neither it nor any earlier export covers.
-fn gap_warnings(source: SourceKind, chat: &str, seen: &Seen, mut earlier: Vec<Period>) -> Vec<String> {
+fn gap_warnings(source: SourceKind, chat: &str, seen: &Seen, mut earlier: Vec<Period>) -> Vec<Text> {
     earlier.push((seen.first, seen.last));
     coverage_gaps(&coverage_merge(earlier))
         .into_iter()
         .filter(|(after, before)| *before == seen.first || *after == seen.last)
         .map(|(after, before)| {
-            format!(
-                "{} chat \"{chat}\": no export covers {} to {}, so messages from that time may be missing \
-                 from the archive. Import an export of this chat that reaches back over that period.",
-                source_name(source),
-                shown(&after),
-                shown(&before)
+            text!(
+                "coverage.gap",
+                "{source} chat \"{chat}\": no export covers {after} to {before}, so messages from that time may be \
+                 missing from the archive. Import an export of this chat that reaches back over that period.",
+                source = source_name(source),
+                chat = chat,
+                after = shown(&after),
+                before = shown(&before)
             )
         })
         .collect()

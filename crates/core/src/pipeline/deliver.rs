@@ -9,7 +9,7 @@ use crate::attachments;
 use crate::convert::{self, ConvertError};
 use crate::ledger::{Outcome, ReadBack, RowState, NO_MAILBOX};
 use crate::model::{Item, SkipReason, TargetCounts};
-use crate::sinks::graph::mailbox_state_problem;
+use crate::sinks::graph::mailbox_state_problem_text;
 use crate::sinks::{Envelope, Sink, SinkError, Written};
 use crate::test_hooks::{self, CrashPoint};
 
@@ -21,9 +21,9 @@ pub(super) enum ItemVerdict {
     /// Reached a mailbox only as a draft (the connector allows drafts); not delivered.
     Draft(Vec<String>),
     AlreadyPresent(Vec<String>),
-    Skipped(SkipReason, String),
+    Skipped(SkipReason, crate::Text),
     /// At least one destination failed: (reason, detail).
-    Failed(String, String),
+    Failed(String, crate::Text),
 }
 
 /// One ledger row, with the target it belongs to.
@@ -79,10 +79,18 @@ pub(super) struct Task {
 /// The item whose worker panicked (or was cancelled) fails with reason `internal`; it gets no ledger row,
 /// so the next run delivers it. The panic's own message is not copied anywhere: it could hold anything.
 pub(super) fn panicked(key: String, e: &tokio::task::JoinError) -> ItemResult {
-    let how = if e.is_panic() { "panicked" } else { "was cancelled" };
-    let detail = format!(
-        "the worker for this item {how}; nothing archived is lost, run again and report this if it repeats"
-    );
+    let detail = if e.is_panic() {
+        crate::text!(
+            "pipeline.worker_panicked",
+            "the worker for this item panicked; nothing archived is lost, run again and report this if it repeats"
+        )
+    } else {
+        crate::text!(
+            "pipeline.worker_cancelled",
+            "the worker for this item was cancelled; nothing archived is lost, run again and report this if it \
+             repeats"
+        )
+    };
     ItemResult::new(key, ItemVerdict::Failed("internal".into(), detail), vec![])
 }
 
@@ -91,7 +99,7 @@ pub(super) fn panicked(key: String, e: &tokio::task::JoinError) -> ItemResult {
 struct Tally {
     created: u64,
     drafts: Vec<String>,
-    failure: Option<(String, String)>,
+    failure: Option<(String, crate::Text)>,
     fatal: Option<SinkError>,
 }
 
@@ -183,7 +191,7 @@ enum Wrote {
     Created,
     Present,
     Draft,
-    Failed(String, String, Option<SinkError>),
+    Failed(String, crate::Text, Option<SinkError>),
 }
 
 /// Writes the rendered item to one mailbox of one target, with retries; an attempt after an ambiguous
@@ -225,10 +233,10 @@ async fn deliver_one(
             |e| e.is_permanent(),
         )
         .await;
-    let failed = |mut row: Outcome, reason: String, detail: String, error: Option<SinkError>| {
+    let failed = |mut row: Outcome, reason: String, detail: crate::Text, error: Option<SinkError>| {
         row.state = RowState::Failed;
         row.reason = Some(reason.clone());
-        row.detail = Some(detail.clone());
+        row.detail = Some(detail.message.clone());
         // Kept so the item can be replayed even when its source cannot give it again (X).
         row.original = serde_json::to_string(item).ok();
         (row, Wrote::Failed(reason, detail, error))
@@ -256,8 +264,13 @@ async fn deliver_one(
             });
             let allow_drafts = sink.allows_drafts();
             let item_time = item.timestamp.to_rfc3339();
-            if let Some((reason, detail)) = mailbox_state_problem(&state, &item_time, allow_drafts) {
-                let detail = format!("{mailbox}: {detail}");
+            if let Some((reason, problem)) = mailbox_state_problem_text(&state, &item_time, allow_drafts) {
+                let detail = crate::text!(
+                    "pipeline.mailbox_problem",
+                    "{mailbox}: {problem}",
+                    mailbox = mailbox,
+                    problem = problem
+                );
                 return failed(row, reason.to_string(), detail, None);
             }
             match (state.is_draft, created) {
@@ -267,7 +280,7 @@ async fn deliver_one(
             }
         }
         Err(e) => {
-            let (reason, detail) = (e.reason().to_string(), e.to_string());
+            let (reason, detail) = (e.reason().to_string(), e.text());
             failed(row, reason, detail, Some(e))
         }
     }
@@ -276,7 +289,12 @@ async fn deliver_one(
 /// The item could not be rendered: oversize items are held (skipped) with their original kept; an
 /// unreadable attachment fails the item so the next run tries again.
 fn not_rendered(item: &Item, mailboxes: &[String], targets: &[Arc<str>], e: ConvertError) -> ItemResult {
-    let detail = format!("{e} (meant for {})", mailboxes.join(", "));
+    let detail = crate::text!(
+        "pipeline.not_rendered",
+        "{problem} (meant for {mailboxes})",
+        problem = e.text(),
+        mailboxes = mailboxes.join(", ")
+    );
     let (state, verdict, reason) = match e {
         ConvertError::Oversize { .. } => (
             RowState::Skipped,
@@ -291,7 +309,7 @@ fn not_rendered(item: &Item, mailboxes: &[String], targets: &[Arc<str>], e: Conv
     };
     let mut row = Outcome::for_item(item, NO_MAILBOX, state);
     row.reason = Some(reason);
-    row.detail = Some(detail);
+    row.detail = Some(detail.message.clone());
     row.original = serde_json::to_string(item).ok();
     let rows = targets.iter().map(|target| (target.clone(), row.clone())).collect();
     ItemResult::new(item.key.clone(), verdict, rows)

@@ -9,6 +9,7 @@ mod deliver;
 /// Progress events and the retry policy live in leaf modules (sources use them too); re-exported here.
 pub use crate::{progress, retry};
 
+use crate::text;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -81,8 +82,8 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
     if targets.is_empty() {
         ledger.finish_run(&summary, "failed", &now())?;
         return Err(crate::config::ConfigError::Invalid {
-            field: "targets".into(),
-            message: "the run has no target; choose where the messages go".into(),
+            field: text!("field.targets", "targets"),
+            message: text!("pipeline.no_target", "the run has no target; choose where the messages go"),
         }
         .into());
     }
@@ -160,10 +161,10 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
         }
     }
     record(ledger, run_id, &mut pending)?;
-    for message in chats.finish(ledger, run_id)? {
-        tracing::warn!("{message}");
-        progress(Progress::Warning { message: message.clone() });
-        summary.warnings.push(message);
+    for text in chats.finish(ledger, run_id)? {
+        tracing::warn!("{text}");
+        progress(Progress::Warning { message: text.message.clone(), text: text.clone() });
+        summary.warn(text);
     }
     // Checkpoints move only when everything the source handed on is in the ledger and nothing failed, so a
     // stopped, cancelled or partly failed run fetches the same window again (the ledger de-duplicates).
@@ -191,10 +192,10 @@ pub async fn run(job: Job<'_>) -> Result<RunSummary, Error> {
 
 /// Moves the source's new warnings into the summary and reports each one.
 fn report_warnings(source: &mut dyn Source, summary: &mut RunSummary, progress: &ProgressFn) {
-    for message in source.take_warnings() {
-        tracing::info!("{message}");
-        progress(Progress::Warning { message: message.clone() });
-        summary.warnings.push(message);
+    for text in source.take_warnings() {
+        tracing::info!("{text}");
+        progress(Progress::Warning { message: text.message.clone(), text: text.clone() });
+        summary.warn(text);
     }
 }
 
@@ -236,7 +237,7 @@ fn plan(
         Resolution::Unmapped { reason } => {
             let mut row = Outcome::for_item(item, NO_MAILBOX, RowState::Skipped);
             row.reason = Some(SkipReason::Unmapped.as_str().into());
-            row.detail = Some(reason.clone());
+            row.detail = Some(reason.message.clone());
             row.original = serde_json::to_string(item).ok();
             let rows = targets.iter().map(|(target, _)| (target.clone(), row.clone())).collect();
             Ok(Plan::Done(ItemResult::new(
@@ -326,27 +327,27 @@ fn account(
         ItemVerdict::Draft(mailboxes) => {
             summary.drafts += 1;
             summary.deliveries += result.created;
-            progress(Progress::Skipped {
-                key,
-                reason: "draft".into(),
-                detail: format!(
-                    "stored only as a draft (drafts are allowed for this connector) in {}",
-                    mailboxes.join(", ")
-                ),
-            });
+            let text = crate::text!(
+                "pipeline.draft_allowed",
+                "stored only as a draft (drafts are allowed for this connector) in {mailboxes}",
+                mailboxes = mailboxes.join(", ")
+            );
+            progress(Progress::Skipped { key, reason: "draft".into(), detail: text.message.clone(), text });
         }
         ItemVerdict::AlreadyPresent(mailboxes) => {
             summary.already_present += 1;
             progress(Progress::Delivered { key, mailboxes, already_present: true });
         }
-        ItemVerdict::Skipped(reason, detail) => {
+        ItemVerdict::Skipped(reason, text) => {
             *summary.skipped.entry(reason.as_str().to_string()).or_default() += 1;
-            progress(Progress::Skipped { key, reason: reason.as_str().into(), detail });
+            let detail = text.message.clone();
+            progress(Progress::Skipped { key, reason: reason.as_str().into(), detail, text });
         }
-        ItemVerdict::Failed(reason, detail) => {
+        ItemVerdict::Failed(reason, text) => {
             summary.deliveries += result.created;
             *summary.failed.entry(reason.clone()).or_default() += 1;
-            progress(Progress::Failed { key, reason, detail });
+            let detail = text.message.clone();
+            progress(Progress::Failed { key, reason, detail, text });
         }
     }
     pending.extend(result.rows);

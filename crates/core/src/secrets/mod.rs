@@ -49,22 +49,47 @@ impl<T> serde::Serialize for Sensitive<T> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
-    #[error(
-        "the OS keychain is not available ({0}). On Linux, Docket needs a Secret Service such as \
-         gnome-keyring running and unlocked in your desktop session; on Windows and macOS the system \
-         keychain is used."
-    )]
     Unavailable(String),
-    #[error(
-        "the OS keychain refused access to the entry {name:?} ({detail}). Unlock the keychain and try again."
-    )]
-    Denied { name: String, detail: String },
-    #[error(
-        "the OS keychain did not keep a test secret (it read back {0}). Docket will not store secrets \
-         where they would be lost; make sure a persistent keychain (Secret Service) is running."
-    )]
-    NotPersistent(&'static str),
+    Denied {
+        name: String,
+        detail: String,
+    },
+    /// The probe read back a different value (`true`) or nothing (`false`).
+    NotPersistent(bool),
 }
+
+impl SecretError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            SecretError::Unavailable(detail) => text!(
+                "secrets.unavailable",
+                "the OS keychain is not available ({detail}). On Linux, Docket needs a Secret Service such as \
+                 gnome-keyring running and unlocked in your desktop session; on Windows and macOS the system \
+                 keychain is used.",
+                detail = detail
+            ),
+            SecretError::Denied { name, detail } => text!(
+                "secrets.denied",
+                "the OS keychain refused access to the entry \"{name}\" ({detail}). Unlock the keychain and try again.",
+                name = name,
+                detail = detail
+            ),
+            SecretError::NotPersistent(true) => text!(
+                "secrets.not_persistent_changed",
+                "the OS keychain did not keep a test secret (it read back a different value). Docket will not \
+                 store secrets where they would be lost; make sure a persistent keychain (Secret Service) is running."
+            ),
+            SecretError::NotPersistent(false) => text!(
+                "secrets.not_persistent_lost",
+                "the OS keychain did not keep a test secret (it read back nothing). Docket will not store \
+                 secrets where they would be lost; make sure a persistent keychain (Secret Service) is running."
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(SecretError);
 
 /// Where secrets are kept.
 pub trait SecretStore: Send + Sync {
@@ -105,8 +130,8 @@ impl KeyringStore {
         let _ = self.delete(probe_name);
         match read {
             Some(value) if value.expose() == probe.expose() => Ok(()),
-            Some(_) => Err(SecretError::NotPersistent("a different value")),
-            None => Err(SecretError::NotPersistent("nothing")),
+            Some(_) => Err(SecretError::NotPersistent(true)),
+            None => Err(SecretError::NotPersistent(false)),
         }
     }
 }

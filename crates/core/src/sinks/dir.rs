@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{judge_existing, stored_record_digest, Envelope, Sink, SinkError, StoredObject, Written};
 use crate::digest::sha256_hex;
+use crate::{text, Text};
 
 /// The file name suffix of archived messages; anything else in the tree is ignored by `list`.
 const MESSAGE_SUFFIX: &str = ".eml";
@@ -48,9 +49,7 @@ impl Sink for DirSink {
     }
 
     async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError> {
-        check_name_part("mailbox", envelope.mailbox)?;
-        check_name_part("folder", envelope.folder)?;
-        check_name_part("key", envelope.key)?;
+        check_envelope_names(envelope)?;
         let folder = self.root.join(envelope.mailbox).join(envelope.folder);
         let file_name = format!("{}{MESSAGE_SUFFIX}", envelope.key);
         let write = PendingWrite {
@@ -220,28 +219,61 @@ fn collect_messages(dir: &Path, prefix: &str, out: &mut Vec<StoredObject>) -> Re
     Ok(())
 }
 
+/// Which part of an object name a checked name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamePart {
+    Mailbox,
+    Folder,
+    Key,
+}
+
+/// Checks the mailbox, folder and key an envelope's object name is made of (see `check_name_part`).
+pub(crate) fn check_envelope_names(envelope: &Envelope<'_>) -> Result<(), SinkError> {
+    check_name_part(NamePart::Mailbox, envelope.mailbox)?;
+    check_name_part(NamePart::Folder, envelope.folder)?;
+    check_name_part(NamePart::Key, envelope.key)
+}
+
 /// Rejects a mailbox, folder or key that could leave the root or cannot be a portable file name.
-pub(crate) fn check_name_part(field: &str, value: &str) -> Result<(), SinkError> {
+pub(crate) fn check_name_part(part: NamePart, value: &str) -> Result<(), SinkError> {
     let problem = if value.is_empty() {
-        Some("is empty".to_string())
+        text!("sink.name.empty", "is empty")
     } else if value == "." || value == ".." {
-        Some(format!("is '{value}', which would point outside the archive folder"))
+        text!("sink.name.dots", "is \"{name}\", which would point outside the archive folder", name = value)
     } else if value.starts_with('.') {
-        Some("starts with '.', which Docket reserves for temporary files".to_string())
+        text!("sink.name.leading_dot", "starts with \".\", which Docket reserves for temporary files")
     } else if let Some(c) = value.chars().find(|c| is_forbidden_in_file_name(*c)) {
-        Some(format!("contains {}, which cannot be part of a file name", describe_char(c)))
+        text!(
+            "sink.name.forbidden_char",
+            "contains {character}, which cannot be part of a file name",
+            character = describe_char(c)
+        )
     } else if value.ends_with(' ') {
-        Some("ends with a space, which Windows cannot store".to_string())
+        text!("sink.name.trailing_space", "ends with a space, which Windows cannot store")
     } else {
-        None
+        return Ok(());
     };
-    match problem {
-        None => Ok(()),
-        Some(problem) => Err(SinkError::Config(format!(
-            "the {field} name '{}' {problem}; fix the {field} (mapping CSV or --folder) and run again",
-            value.escape_debug()
-        ))),
-    }
+    let name = value.escape_debug().to_string();
+    Err(SinkError::Config(match part {
+        NamePart::Mailbox => text!(
+            "sink.name.bad_mailbox",
+            "the mailbox name \"{name}\" {problem}; fix the mailbox (mapping CSV or --folder) and run again",
+            name = name,
+            problem = problem
+        ),
+        NamePart::Folder => text!(
+            "sink.name.bad_folder",
+            "the folder name \"{name}\" {problem}; fix the folder (mapping CSV or --folder) and run again",
+            name = name,
+            problem = problem
+        ),
+        NamePart::Key => text!(
+            "sink.name.bad_key",
+            "the key name \"{name}\" {problem}; fix the key (mapping CSV or --folder) and run again",
+            name = name,
+            problem = problem
+        ),
+    }))
 }
 
 /// Path separators, NUL and control characters, and the characters Windows forbids (so an archive
@@ -250,11 +282,18 @@ fn is_forbidden_in_file_name(c: char) -> bool {
     c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
 }
 
-fn describe_char(c: char) -> String {
+/// A forbidden character as the admin reads it: a separator or a control character is named.
+fn describe_char(c: char) -> Text {
     match c {
-        '/' | '\\' => format!("a path separator ('{c}')"),
-        c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
-        c => format!("'{c}'"),
+        '/' | '\\' => {
+            text!("sink.name.char_separator", "a path separator (\"{character}\")", character = c.to_string())
+        }
+        c if c.is_control() => text!(
+            "sink.name.char_control",
+            "a control character (U+{code})",
+            code = format!("{:04X}", c as u32)
+        ),
+        c => text!("sink.name.char", "\"{character}\"", character = c.to_string()),
     }
 }
 
@@ -305,12 +344,12 @@ mod tests {
     fn names_that_could_escape_the_root_are_rejected() {
         for bad in ["", ".", "..", "../x", "a/b", "a\\b", "/abs", "C:", "a\0b", ".hidden"] {
             assert!(
-                matches!(check_name_part("key", bad), Err(SinkError::Config(_))),
+                matches!(check_name_part(NamePart::Key, bad), Err(SinkError::Config(_))),
                 "{bad:?} should be rejected"
             );
         }
         for good in ["alice@contoso.com", "WhatsApp Archiver", "whatsapp-20240101T101010-0123abcd"] {
-            assert!(check_name_part("key", good).is_ok(), "{good:?} should be accepted");
+            assert!(check_name_part(NamePart::Key, good).is_ok(), "{good:?} should be accepted");
         }
     }
 

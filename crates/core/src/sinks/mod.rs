@@ -144,49 +144,100 @@ pub struct StoredObject {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
-    #[error(
-        "the storage account refused Docket's credentials ({detail}). Check the connection string or SAS \
-         in the archive copy in the wizard's Delivery step (or DOCKET_STORAGE_CONNECTION_STRING): the key may have been rotated \
-         or the SAS may have expired."
-    )]
     Auth { detail: String },
-    #[error(
-        "cannot reach the storage account at {endpoint} ({detail}). Check the network and the account \
-         name; Docket will retry on the next run and loses nothing."
-    )]
     Unreachable { endpoint: String, detail: String },
-    #[error(
-        "{name} already exists with different content from another source record (stored sha256 {stored}, \
-         new {new}). Docket never overwrites archived data; investigate whether the stored copy was altered."
-    )]
     Conflict { name: String, stored: String, new: String },
-    #[error("cannot write {path}: {source}. Free some disk space or fix the folder's permissions, then run again.")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("storage error on {name}: {detail} (temporary; Docket retries)")]
     Transient { name: String, detail: String },
-    #[error("storage error on {name}: {detail}")]
     Other { name: String, detail: String },
-    #[error("the storage setting is wrong: {0}")]
-    Config(String),
-    #[error(
-        "Microsoft Graph would not let Docket in ({detail}). Check the app's tenant, client ID and secret \
-         (DOCKET_CLIENT_SECRET or the keychain) and that admin consent was granted, then run again."
-    )]
+    Config(crate::Text),
     GraphAuth { detail: String },
-    #[error(
-        "{mailbox} is not a Microsoft 365 mailbox Docket can deliver to ({detail}). Fix the mapping (run \
-         `docket mailboxes check`), or give the user a mailbox; the item is kept and a later run delivers it."
-    )]
     MailboxNotFound { mailbox: String, detail: String },
-    #[error(
-        "Microsoft 365 refused Docket access to {mailbox} ({detail}). An Exchange application access policy \
-         or RBAC for Applications scope leaves this mailbox out: add it to the policy's group (or remove the \
-         restriction), then run again. Other mailboxes are not affected; the item is kept."
-    )]
     MailboxRefused { mailbox: String, detail: String },
-    #[error("Microsoft Graph failed on {name}: {detail}")]
     Graph { name: String, detail: String, transient: bool },
 }
+
+impl SinkError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            SinkError::Auth { detail } => text!(
+                "sink.auth",
+                "the storage account refused Docket's credentials ({detail}). Check the connection string or SAS \
+         in the archive copy in the wizard's Delivery step (or DOCKET_STORAGE_CONNECTION_STRING): the key may have been rotated \
+         or the SAS may have expired.",
+                detail = detail
+            ),
+            SinkError::Unreachable { endpoint, detail } => text!(
+                "sink.unreachable",
+                "cannot reach the storage account at {endpoint} ({detail}). Check the network and the account \
+         name; Docket will retry on the next run and loses nothing.",
+                endpoint = endpoint,
+                detail = detail
+            ),
+            SinkError::Conflict { name, stored, new } => text!(
+                "sink.conflict",
+                "{name} already exists with different content from another source record (stored sha256 {stored}, \
+         new {new}). Docket never overwrites archived data; investigate whether the stored copy was altered.",
+                name = name,
+                stored = stored,
+                new = new
+            ),
+            SinkError::Io { path, source } => text!(
+                "sink.io",
+                "cannot write {path}: {source}. Free some disk space or fix the folder's permissions, then run again.",
+                path = path,
+                source = source.to_string()
+            ),
+            SinkError::Transient { name, detail } => text!(
+                "sink.transient",
+                "storage error on {name}: {detail} (temporary; Docket retries)",
+                name = name,
+                detail = detail
+            ),
+            SinkError::Other { name, detail } => text!(
+                "sink.other",
+                "storage error on {name}: {detail}",
+                name = name,
+                detail = detail
+            ),
+            SinkError::Config(v0) => text!(
+                "sink.config",
+                "the storage setting is wrong: {detail}",
+                detail = v0
+            ),
+            SinkError::GraphAuth { detail } => text!(
+                "sink.graph_auth",
+                "Microsoft Graph would not let Docket in ({detail}). Check the app's tenant, client ID and secret \
+         (DOCKET_CLIENT_SECRET or the keychain) and that admin consent was granted, then run again.",
+                detail = detail
+            ),
+            SinkError::MailboxNotFound { mailbox, detail } => text!(
+                "sink.mailbox_not_found",
+                "{mailbox} is not a Microsoft 365 mailbox Docket can deliver to ({detail}). Fix the mapping (run \
+         `docket mailboxes check`), or give the user a mailbox; the item is kept and a later run delivers it.",
+                mailbox = mailbox,
+                detail = detail
+            ),
+            SinkError::MailboxRefused { mailbox, detail } => text!(
+                "sink.mailbox_refused",
+                "Microsoft 365 refused Docket access to {mailbox} ({detail}). An Exchange application access policy \
+         or RBAC for Applications scope leaves this mailbox out: add it to the policy's group (or remove the \
+         restriction), then run again. Other mailboxes are not affected; the item is kept.",
+                mailbox = mailbox,
+                detail = detail
+            ),
+            SinkError::Graph { name, detail, .. } => text!(
+                "sink.graph",
+                "Microsoft Graph failed on {name}: {detail}",
+                name = name,
+                detail = detail
+            ),
+        }
+    }
+}
+
+crate::display_as_text!(SinkError);
 
 impl SinkError {
     pub fn code(&self) -> Code {

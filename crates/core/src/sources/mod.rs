@@ -56,25 +56,67 @@ impl Default for ExportOptions {
 /// line, and says what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot read {path}: {source}. Check that the file exists and that you may read it.")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}, line {line}: {message}")]
-    Parse { path: PathBuf, line: usize, message: String },
-    #[error(
-        "{path}: every date in this export fits more than one day/month/year order (for example {sample}). \
-         Docket will not date compliance records by a guess: run again with --date-order dmy, mdy or ymd \
-         (the order your phone shows dates in)."
-    )]
-    AmbiguousDateOrder { path: PathBuf, sample: String },
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: crate::Text,
+    },
+    AmbiguousDateOrder {
+        path: PathBuf,
+        sample: String,
+    },
+    Invalid {
+        path: PathBuf,
+        message: crate::Text,
+    },
     /// The X API could not be read further.
-    #[error(transparent)]
     X(#[from] x::XError),
     /// The Telegram Bot API could not be read further.
-    #[error(transparent)]
     TelegramBot(#[from] telegram_bot::BotError),
 }
+
+impl ExportError {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        match self {
+            ExportError::Read { path, source } => text!(
+                "export.read",
+                "cannot read {path}: {source}. Check that the file exists and that you may read it.",
+                path = path,
+                source = source.to_string()
+            ),
+            ExportError::Parse { path, line, message } => text!(
+                "export.parse",
+                "{path}, line {line}: {message}",
+                path = path,
+                line = line,
+                message = message
+            ),
+            ExportError::AmbiguousDateOrder { path, sample } => text!(
+                "export.ambiguous_date_order",
+                "{path}: every date in this export fits more than one day/month/year order (for example {sample}). \
+         Docket will not date compliance records by a guess: run again with --date-order dmy, mdy or ymd \
+         (the order your phone shows dates in).",
+                path = path,
+                sample = sample
+            ),
+            ExportError::Invalid { path, message } => text!(
+                "export.invalid",
+                "{path}: {message}",
+                path = path,
+                message = message
+            ),
+            ExportError::X(e) => e.text(),
+            ExportError::TelegramBot(e) => e.text(),
+        }
+    }
+}
+
+crate::display_as_text!(ExportError);
 
 impl ExportError {
     pub fn code(&self) -> Code {
@@ -114,7 +156,7 @@ pub trait Source: Send {
     async fn next_item(&mut self) -> Result<Option<Item>, ExportError>;
     /// Warnings for the admin raised since the last call (reach limits, the daily cap). The pipeline asks
     /// before the first item and after each one, and reports them in the run summary and as progress.
-    fn take_warnings(&mut self) -> Vec<String> {
+    fn take_warnings(&mut self) -> Vec<crate::Text> {
         Vec::new()
     }
     /// Checkpoints to commit once the run has recorded every item handed on with none failed. Exports have
@@ -157,7 +199,7 @@ where
 /// then behaves exactly as `inner`.
 struct Warned {
     inner: Box<dyn Source>,
-    warnings: Vec<String>,
+    warnings: Vec<crate::Text>,
 }
 
 #[async_trait::async_trait]
@@ -170,7 +212,7 @@ impl Source for Warned {
         self.inner.next_item().await
     }
 
-    fn take_warnings(&mut self) -> Vec<String> {
+    fn take_warnings(&mut self) -> Vec<crate::Text> {
         let mut warnings = std::mem::take(&mut self.warnings);
         warnings.extend(self.inner.take_warnings());
         warnings
@@ -182,7 +224,7 @@ impl Source for Warned {
 }
 
 /// `source`, reporting `warnings` before its own.
-pub fn with_warnings(source: Box<dyn Source>, warnings: Vec<String>) -> Box<dyn Source> {
+pub fn with_warnings(source: Box<dyn Source>, warnings: Vec<crate::Text>) -> Box<dyn Source> {
     if warnings.is_empty() {
         return source;
     }
@@ -207,8 +249,10 @@ pub fn open_export(
         }
         SourceKind::X => Err(ExportError::Invalid {
             path: location.to_path_buf(),
-            message: "x is an API source, not an export; it is opened with its credentials (sources::x)"
-                .into(),
+            message: crate::text!(
+                "export.x_not_an_export",
+                "x is an API source, not an export; it is opened with its credentials (sources::x)"
+            ),
         }),
     }
 }
@@ -325,5 +369,54 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), messages.len());
         assert!(ordered.seen.len() <= 1, "only the current minute's counts are kept");
+    }
+
+    /// The error of opening `location`, which must fail.
+    fn open_error(kind: SourceKind, location: &Path) -> ExportError {
+        match open_export(kind, location, &ExportOptions::default()) {
+            Ok(_) => panic!("{} should not open", location.display()),
+            Err(error) => error,
+        }
+    }
+
+    /// The text value `name` of `text`.
+    fn nested(text: &crate::Text, name: &str) -> crate::Text {
+        match text.values.get(name) {
+            Some(crate::text::Arg::Text(value)) => value.clone(),
+            other => panic!("{}: {name} is not a text: {other:?}", text.key),
+        }
+    }
+
+    #[test]
+    fn a_malformed_export_names_its_parsers_problem_as_a_text() {
+        let folder = tempfile::tempdir().expect("a temp folder");
+        let chat = folder.path().join("WhatsApp Chat with Ana.txt");
+        std::fs::write(&chat, "added at the top\n12/01/2024, 10:00 - Ana: hi\n").expect("write the chat");
+        let error = open_error(SourceKind::WhatsApp, &chat);
+        assert!(matches!(error, ExportError::Parse { line: 1, .. }), "{error:?}");
+        let text = error.text();
+        assert_eq!(text.key, "export.parse");
+        assert_eq!(nested(&text, "message").key, "export.whatsapp.orphan_line");
+        assert_eq!(error.to_string(), text.message);
+
+        // A problem found by the JSON reader's own checks comes back through serde as a text, where it was.
+        let result = folder.path().join("result.json");
+        let json =
+            "{\"id\": 1, \"messages\": [\n{\"type\": \"message\", \"date\": \"2024-01-02T10:11:12\"}\n]}";
+        std::fs::write(&result, json).expect("write result.json");
+        let error = open_error(SourceKind::Telegram, &result);
+        assert!(matches!(error, ExportError::Invalid { .. }), "{error:?}");
+        let text = error.text();
+        assert_eq!(text.key, "export.invalid");
+        let message = nested(&text, "message");
+        assert_eq!(message.key, "export.telegram.json.wrong_shape_in");
+        assert_eq!(nested(&message, "what").key, "export.telegram.json.message_without_id");
+        assert_eq!(nested(&message, "place").message, "messages > message 1");
+        assert_eq!(nested(&message, "again").key, "export.telegram.json.export_again");
+        assert_eq!(error.to_string(), text.message);
+        assert!(
+            text.message.contains("(in messages > message 1): this message has no \"id\" field."),
+            "{text}"
+        );
     }
 }

@@ -42,7 +42,7 @@ fn problem_rows(report: &MappingReport) -> Vec<usize> {
 
 fn invalid_message(result: Result<MappingReport, MappingError>) -> String {
     match result {
-        Err(MappingError::Invalid { message, .. }) => message,
+        Err(MappingError::Invalid { message, .. }) => message.into_message(),
         other => panic!("expected an invalid file, got {other:?}"),
     }
 }
@@ -227,7 +227,7 @@ fn every_malformed_fixture_is_reported_with_a_row() {
         match MappingTable::check(&path, &no_region()) {
             Ok(report) => assert!(!report.problems.is_empty(), "{} reported no problem", path.display()),
             Err(MappingError::Invalid { message, .. }) => {
-                assert!(message.contains("row 1"), "{message}")
+                assert!(message.message.contains("row 1"), "{message}")
             }
             Err(other) => panic!("{}: unexpected {other}", path.display()),
         }
@@ -368,7 +368,7 @@ fn mailboxes(resolution: Resolution) -> Vec<String> {
 
 fn unmapped_reason(resolution: Resolution) -> String {
     match resolution {
-        Resolution::Unmapped { reason } => reason,
+        Resolution::Unmapped { reason } => reason.into_message(),
         Resolution::Mailboxes(mailboxes) => panic!("expected unmapped, got {mailboxes:?}"),
     }
 }

@@ -253,7 +253,11 @@ async fn a_source_error_mid_stream_keeps_what_was_archived_and_names_the_line() 
     let h = Harness::new();
     let sink = Arc::new(MemSink::default());
     let mut items: Vec<_> = (0..4).map(|n| Ok(item(n))).collect();
-    items.push(Err(ExportError::Parse { path: "desk.txt".into(), line: 77, message: "bad date".into() }));
+    items.push(Err(ExportError::Parse {
+        path: "desk.txt".into(),
+        line: 77,
+        message: docket_core::Text::verbatim("bad date"),
+    }));
     items.push(Ok(item(9)));
     let err = h.run(items, owner(), sink.clone(), CancellationToken::new()).await.expect_err("source error");
     assert_eq!(err.code(), Code::BadExport);

@@ -434,7 +434,10 @@ fn the_mapping_preview_routes_sample_items_as_a_run_would() {
     let unmapped = connector::preview_routing(&request(state.path(), None), 5).expect("routed");
     assert!(unmapped.iter().all(|r| r.mailboxes.is_empty()), "no CSV, no automatic mapping, no owner");
     assert!(
-        unmapped[0].unmapped_reason.as_deref().is_some_and(|w| w.contains("mapping CSV")),
+        unmapped[0]
+            .unmapped_reason
+            .as_ref()
+            .is_some_and(|w| w.key == "mapping.unmapped.reason" && w.message.contains("mapping CSV")),
         "{unmapped:?}"
     );
 

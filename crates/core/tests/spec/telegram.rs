@@ -260,6 +260,7 @@ fn recipients_are_the_other_people_in_the_chat() {
 fn invalid_json_is_a_parse_error_with_its_line() {
     match open_error(&fixture("malformed/not_json.json")) {
         ExportError::Parse { path, line, message } => {
+            let message = message.to_string();
             assert_eq!(path, fixture("malformed/not_json.json"));
             assert_eq!(line, 3);
             assert!(message.contains("not valid JSON"), "{message}");
@@ -273,6 +274,7 @@ fn invalid_json_is_a_parse_error_with_its_line() {
 fn a_wrong_shape_is_invalid_and_names_the_field() {
     match open_error(&fixture("malformed/wrong_shape.json")) {
         ExportError::Invalid { message, .. } => {
+            let message = message.to_string();
             assert!(message.starts_with("line 5, column "), "{message}");
             assert!(message.contains("(in messages)"), "{message}");
             assert!(message.contains("expected a list of messages"), "{message}");
@@ -281,6 +283,7 @@ fn a_wrong_shape_is_invalid_and_names_the_field() {
     }
     match open_error(&fixture("malformed/bad_date.json")) {
         ExportError::Invalid { message, .. } => {
+            let message = message.to_string();
             assert!(message.contains("messages > message 2"), "{message}");
             assert!(message.contains("field \"date\" of message id 2 is \"yesterday\""), "{message}");
         }
@@ -288,6 +291,7 @@ fn a_wrong_shape_is_invalid_and_names_the_field() {
     }
     match open_error(&fixture("malformed/bad_text.json")) {
         ExportError::Invalid { message, .. } => {
+            let message = message.to_string();
             let expected = "field \"text\": invalid type: integer `42`, expected a string, or a list";
             assert!(message.contains(expected), "{message}")
         }
@@ -295,6 +299,7 @@ fn a_wrong_shape_is_invalid_and_names_the_field() {
     }
     match open_error(&fixture("malformed/not_an_export.json")) {
         ExportError::Invalid { message, .. } => {
+            let message = message.to_string();
             assert!(message.contains("neither a \"messages\" list"), "{message}")
         }
         other => panic!("expected invalid, got {other:?}"),
@@ -319,6 +324,7 @@ fn every_malformed_file_gives_an_error_not_a_panic() {
     assert!(matches!(open_error(&fixture("malformed/empty.json")), ExportError::Parse { line: 1, .. }));
     match open_error(&fixture("malformed/truncated.json")) {
         ExportError::Parse { line, message, .. } => {
+            let message = message.to_string();
             assert_eq!(line, 13);
             assert!(message.contains("ends too early"), "{message}");
         }
@@ -395,6 +401,7 @@ fn a_chat_without_an_id_is_invalid() {
     std::fs::write(dir.path().join("result.json"), json).unwrap_or_else(|e| panic!("write: {e}"));
     match open_error(dir.path()) {
         ExportError::Invalid { message, .. } => {
+            let message = message.to_string();
             assert!(message.starts_with("line 2, column "), "{message}");
             assert!(message.contains("(in chats > list > chat 1 \"Nameless\")"), "{message}");
             assert!(message.contains("this chat has no \"id\" field"), "{message}");

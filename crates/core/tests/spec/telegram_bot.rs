@@ -317,7 +317,11 @@ async fn telegram_bot_live_check_names_the_bot_and_a_webhook() {
     assert!(check.warnings.is_empty(), "{:?}", check.warnings);
     bot.set_webhook(Some("https://hooks.example.com/t"));
     let check = telegram_bot::check(&store(), &bot.base, None).await.expect("a check");
-    assert!(check.warnings.iter().any(|w| w.contains("webhook")), "{:?}", check.warnings);
+    assert!(
+        check.warnings.iter().any(|w| w.key == "bot.webhook_set" && w.message.contains("webhook")),
+        "{:?}",
+        check.warnings
+    );
     let wrong = MemSecretStore::default();
     wrong.set(telegram_bot::TOKEN_ENTRY, &Sensitive::new("1:AAnope".into())).expect("set");
     let error = telegram_bot::check(&wrong, &bot.base, None).await.expect_err("refused");
@@ -371,14 +375,18 @@ fn telegram_bot_poll_warning_comes_near_telegrams_24_hours() {
     };
     assert_eq!(warn(1), None, "saved an hour ago, not polled yet: too early to warn");
     let never = warn(25).expect("never polled in 25 hours");
-    assert!(never.contains("has not been polled") && never.contains("24 hours"), "{never}");
+    assert!(never.message.contains("has not been polled") && never.message.contains("24 hours"), "{never}");
+    assert_eq!(
+        (never.key.as_str(), &never.values["hours"]),
+        ("bot.never_polled", &docket_core::text::Arg::Number(25))
+    );
 
     let namespace = telegram_bot::BotSettings::new("compliance").checkpoint_source();
     ledger.set_checkpoint(&namespace, telegram_bot::POLLED_AT_CHECKPOINT, &stamp(1)).expect("set");
     assert_eq!(warn(48), None, "polled an hour ago");
     ledger.set_checkpoint(&namespace, telegram_bot::POLLED_AT_CHECKPOINT, &stamp(21)).expect("set");
     let stale = warn(48).expect("polled 21 hours ago");
-    assert!(stale.contains("21 hours ago") && stale.contains("24 hours"), "{stale}");
+    assert!(stale.message.contains("21 hours ago") && stale.message.contains("24 hours"), "{stale}");
 
     let mut export = plan(out.path());
     export.location = "samples/telegram".into();

@@ -32,7 +32,7 @@ fn read_all(location: &Path, zone: Tz) -> Vec<Item> {
 
 fn warnings(location: &Path, zone: Tz) -> Vec<String> {
     telegram_export::open(location, &options(zone))
-        .map(|export| export.warnings().to_vec())
+        .map(|export| export.warnings().iter().map(|w| w.message.clone()).collect())
         .unwrap_or_else(|e| panic!("open failed: {e}"))
 }
 
@@ -216,7 +216,9 @@ fn a_stated_offset_is_taken_as_stated_and_an_agreeing_zone_gets_summer_time_righ
     // Through the source, the warning reaches the run.
     let mut source = sources::open_export(SourceKind::Telegram, dir.path(), &options(chrono_tz::UTC))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(source.take_warnings(), said);
+    let taken = source.take_warnings();
+    assert_eq!(taken.iter().map(|w| w.message.clone()).collect::<Vec<_>>(), said);
+    assert_eq!(taken[0].key, "export.telegram.html.zone_offset");
 }
 
 #[test]
@@ -588,6 +590,7 @@ fn damaged_or_foreign_pages_are_refused_naming_the_file_and_line() {
     let malformed = |name: &str| fixture(&format!("malformed_html/{name}"));
     match open_error(&malformed("truncated.html")) {
         ExportError::Parse { path, message, .. } => {
+            let message = message.to_string();
             assert_eq!(path, malformed("truncated.html"));
             assert!(message.contains("ends too early"), "{message}");
             assert!(
@@ -599,28 +602,33 @@ fn damaged_or_foreign_pages_are_refused_naming_the_file_and_line() {
     }
     match open_error(&malformed("bad_date.html")) {
         ExportError::Parse { line, message, .. } => {
+            let message = message.to_string();
             assert!(line > 1, "the line of the date: {line}");
             assert!(message.contains("message 2 is dated \"yesterday\""), "{message}");
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
     match open_error(&malformed("bad_id.html")) {
-        ExportError::Parse { message, .. } => assert!(message.contains("\"messageX2\""), "{message}"),
+        ExportError::Parse { message, .. } => assert!(message.message.contains("\"messageX2\""), "{message}"),
         other => panic!("expected a parse error, got {other:?}"),
     }
     match open_error(&malformed("not_utf8.html")) {
         ExportError::Parse { line, message, .. } => {
+            let message = message.to_string();
             assert!(line > 100, "the line of the bad byte: {line}");
             assert!(message.contains("not UTF-8"), "{message}");
         }
         other => panic!("expected a parse error, got {other:?}"),
     }
     match open_error(&malformed("foreign.html")) {
-        ExportError::Invalid { message, .. } => assert!(message.contains("no message history"), "{message}"),
+        ExportError::Invalid { message, .. } => {
+            assert!(message.message.contains("no message history"), "{message}")
+        }
         other => panic!("expected invalid, got {other:?}"),
     }
     match open_error(&malformed("missing_page")) {
         ExportError::Invalid { path, message } => {
+            let message = message.to_string();
             assert_eq!(path, malformed("missing_page/messages.html"));
             assert!(message.contains("messages2.html") && message.contains("not copied whole"), "{message}");
         }
@@ -648,6 +656,7 @@ fn a_chat_list_that_links_outside_the_export_is_refused() {
     write_export(&dir.path().join("elsewhere"), &[("messages.html", page("Elsewhere", ""))]);
     match open_error(&dir.path().join("export")) {
         ExportError::Invalid { path, message } => {
+            let message = message.to_string();
             assert!(path.ends_with("lists/chats.html"), "{}", path.display());
             assert!(message.contains("outside the export folder"), "{message}");
         }

@@ -413,7 +413,7 @@ fn each_malformed_export_says_what_and_where() {
                     'Export chat'";
     for name in ["empty.txt", "not_whatsapp.txt"] {
         match read_with(&fixture(&format!("malformed/{name}")), &ExportOptions::default()) {
-            Err(ExportError::Invalid { message, .. }) => assert_eq!(message, no_lines),
+            Err(ExportError::Invalid { message, .. }) => assert_eq!(message.message, no_lines),
             other => panic!("{name}: expected Invalid, got {other:?}"),
         }
     }

@@ -146,6 +146,7 @@ fn a_date_outside_whatsapps_years_is_an_error_naming_its_line() {
     let result = read_with("years_outside.txt", &ExportOptions::default());
     match &result {
         Err(ExportError::Parse { line, message, .. }) => {
+            let message = message.to_string();
             assert_eq!(*line, 2);
             assert!(message.contains("15/01/05") && message.contains("2009"), "{message}");
         }

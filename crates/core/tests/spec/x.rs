@@ -393,7 +393,7 @@ async fn reach_limits_are_warned_about_when_the_oldest_item_is_at_the_limit() {
     assert!(run
         .events
         .iter()
-        .any(|e| matches!(e, Progress::Warning { message } if message.contains("reach limit"))));
+        .any(|e| matches!(e, Progress::Warning { message, .. } if message.contains("reach limit"))));
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use std::fmt;
 use url::{Host, Url};
 
 use crate::sinks::SinkError;
+use crate::{text, Text};
 
 /// The storage emulator's public development account (Azurite, Microsoft's docs).
 pub const EMULATOR_ACCOUNT: &str = "devstoreaccount1";
@@ -14,8 +15,19 @@ pub const EMULATOR_ACCOUNT: &str = "devstoreaccount1";
 pub const EMULATOR_ACCOUNT_KEY: &str =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-pub(super) const WHERE_TO_COPY_IT: &str = "copy the connection string again from the Azure portal \
-    (Storage account → Security + networking → Access keys) or paste a container SAS URL";
+/// Where to get a good connection string: the advice that ends most connection string errors.
+pub(super) fn where_to_copy_it() -> Text {
+    text!(
+        "sink.blob.where_to_copy",
+        "copy the connection string again from the Azure portal (Storage account → Security + networking → \
+         Access keys) or paste a container SAS URL"
+    )
+}
+
+/// "the SAS URL", as the subject of an endpoint check (the other subjects are setting names).
+fn sas_url_field() -> Text {
+    text!("sink.blob.sas_url_field", "the SAS URL")
+}
 
 /// A secret string. `Debug` prints `<redacted>`; there is no `Display` and no `Serialize`, and only this
 /// crate can read it.
@@ -124,15 +136,19 @@ impl StorageCredential {
     /// (`http://127.0.0.1:10000/devstoreaccount1/container?…`).
     pub fn from_sas_url(text: &str) -> Result<StorageCredential, SinkError> {
         let url = Url::parse(text.trim()).map_err(|_| {
-            config("the SAS URL is not a valid URL; copy the whole 'Blob SAS URL' from the Azure portal")
+            config(text!(
+                "sink.blob.sas_url_invalid",
+                "the SAS URL is not a valid URL; copy the whole 'Blob SAS URL' from the Azure portal"
+            ))
         })?;
-        check_origin("the SAS URL", &url)?;
+        check_origin(&sas_url_field(), &url)?;
         let token = url.query().unwrap_or("");
         if !url.query_pairs().any(|(name, value)| name == "sig" && !value.is_empty()) {
-            return Err(config(
+            return Err(config(text!(
+                "sink.blob.sas_url_unsigned",
                 "the SAS URL has no signature (no sig= in it); copy the whole 'Blob SAS URL' from the Azure \
-                 portal's Generate SAS page",
-            ));
+                 portal's Generate SAS page"
+            )));
         }
         let token = SecretText(token.to_string());
         let mut segments: Vec<String> = url
@@ -144,23 +160,27 @@ impl StorageCredential {
         blob_endpoint.set_fragment(None);
         let account = if is_path_style(&url) {
             if segments.is_empty() {
-                return Err(config(
+                return Err(config(text!(
+                    "sink.blob.sas_url_no_account_in_path",
                     "the SAS URL has no account name in its path \
-                     (expected http://host:port/<account>/<container>?…)",
-                ));
+                     (expected http://host:port/<account>/<container>?…)"
+                )));
             }
             let account = check_account_name(&segments.remove(0))?;
             blob_endpoint.set_path(&account);
             account
         } else {
             blob_endpoint.set_path("");
-            account_from_endpoint(&url).ok_or_else(|| config("the SAS URL's host has no account name"))?
+            account_from_endpoint(&url).ok_or_else(|| {
+                config(text!("sink.blob.sas_url_no_account", "the SAS URL's host has no account name"))
+            })?
         };
         if segments.len() > 1 {
-            return Err(config(
+            return Err(config(text!(
+                "sink.blob.sas_url_single_blob",
                 "the SAS URL points at a single blob; Docket needs a container SAS URL (Generate SAS on the \
-                 container, with Read, Add, Create, Write and List permissions)",
-            ));
+                 container, with Read, Add, Create, Write and List permissions)"
+            )));
         }
         let container = segments.pop();
         Ok(StorageCredential::SharedAccessSignature { account, blob_endpoint, container, token })
@@ -175,19 +195,25 @@ pub(super) fn check_account_name(name: &str) -> Result<String, SinkError> {
         Ok(name.to_string())
     } else {
         // The value is not shown: people paste keys into the wrong box.
-        Err(config(
+        Err(config(text!(
+            "sink.blob.bad_account_name",
             "the account name (AccountName, or the SAS URL's host) is not a storage account name: those \
-             have 3 to 24 lowercase letters and digits",
-        ))
+             have 3 to 24 lowercase letters and digits"
+        )))
     }
 }
 
-pub(super) fn parse_endpoint(field: &str, text: &str) -> Result<Url, SinkError> {
-    let mut url = Url::parse(text).map_err(|_| config(format!("{field} is not a valid URL")))?;
-    check_origin(field, &url)?;
+/// Reads the endpoint URL given in connection string setting `setting` (`BlobEndpoint`, ...).
+pub(super) fn parse_endpoint(setting: &str, text: &str) -> Result<Url, SinkError> {
+    let mut url = Url::parse(text).map_err(|_| {
+        config(text!("sink.blob.endpoint_invalid", "{setting} is not a valid URL", setting = setting))
+    })?;
+    check_origin(&Text::verbatim(setting), &url)?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(config(format!(
-            "{field} must not carry a query string; put a SAS in SharedAccessSignature instead"
+        return Err(config(text!(
+            "sink.blob.endpoint_query",
+            "{setting} must not carry a query string; put a SAS in SharedAccessSignature instead",
+            setting = setting
         )));
     }
     let path = url.path().trim_end_matches('/').to_string();
@@ -196,33 +222,43 @@ pub(super) fn parse_endpoint(field: &str, text: &str) -> Result<Url, SinkError> 
 }
 
 /// An endpoint must be https (plain http only on this computer, for the emulator: a SAS or a signed request
-/// must never cross a network in clear), name a host, and carry no user name or password.
-pub(super) fn check_origin(field: &str, url: &Url) -> Result<(), SinkError> {
+/// must never cross a network in clear), name a host, and carry no user name or password. `field` names what
+/// is checked: a setting name (shown as it is) or "the SAS URL".
+pub(super) fn check_origin(field: &Text, url: &Url) -> Result<(), SinkError> {
     let loopback = match url.host() {
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         None => false,
     };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(config(format!(
-            "{field} uses plain http:// to {}, which would send the SAS or signed requests unencrypted; use \
-                 https:// (plain http is accepted only for a local emulator on this computer)",
-            url.host_str().unwrap_or_default()
-        )))
-        }
-        _ => {
-            return Err(config(format!("{field} must start with https:// (or http:// for a local emulator)")))
-        }
+    let unsafe_scheme = match url.scheme() {
+        "https" => None,
+        "http" if loopback => None,
+        "http" => Some(text!(
+            "sink.blob.plain_http",
+            "{field} uses plain http:// to {host}, which would send the SAS or signed requests unencrypted; \
+             use https:// (plain http is accepted only for a local emulator on this computer)",
+            field = field,
+            host = url.host_str().unwrap_or_default()
+        )),
+        _ => Some(text!(
+            "sink.blob.not_https",
+            "{field} must start with https:// (or http:// for a local emulator)",
+            field = field
+        )),
+    };
+    if let Some(problem) = unsafe_scheme {
+        return Err(config(problem));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(config(format!("{field} has no host name")));
+        return Err(config(text!("sink.blob.no_host", "{field} has no host name", field = field)));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(config(format!("{field} must not contain a user name or password")));
+        return Err(config(text!(
+            "sink.blob.user_in_url",
+            "{field} must not contain a user name or password",
+            field = field
+        )));
     }
     Ok(())
 }
@@ -249,8 +285,8 @@ pub(super) fn strip_quotes(text: &str) -> &str {
     text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text).trim()
 }
 
-pub(super) fn config(message: impl Into<String>) -> SinkError {
-    SinkError::Config(message.into())
+pub(super) fn config(message: Text) -> SinkError {
+    SinkError::Config(message)
 }
 
 #[cfg(test)]
@@ -259,7 +295,8 @@ mod origin_tests {
 
     #[test]
     fn plain_http_is_accepted_only_on_this_computer() {
-        let ok = |u: &str| check_origin("BlobEndpoint", &Url::parse(u).expect("url")).is_ok();
+        let field = Text::verbatim("BlobEndpoint");
+        let ok = |u: &str| check_origin(&field, &Url::parse(u).expect("url")).is_ok();
         assert!(ok("https://acct.blob.core.windows.net"));
         assert!(ok("http://127.0.0.1:10000/devstoreaccount1"));
         assert!(ok("http://localhost:10000/devstoreaccount1"));

@@ -30,9 +30,10 @@ pub use metadata::{
 };
 pub use probe::{Immutability, ProbeReport};
 
-use super::dir::check_name_part;
+use super::dir::check_envelope_names;
 use super::{judge_existing, stored_record_digest, Envelope, Sink, SinkError, StoredObject, Written};
 use crate::digest::sha256_hex;
+use crate::text;
 
 /// Time allowed to open a TCP (and TLS) connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -82,14 +83,18 @@ impl BlobSink {
         let container_name = match (container.trim(), credential.container()) {
             ("", Some(from_url)) => from_url.to_string(),
             ("", None) => {
-                return Err(SinkError::Config(
-                    "no container name was given; name the container Docket should write to".into(),
-                ))
+                return Err(SinkError::Config(text!(
+                    "sink.blob.no_container",
+                    "no container name was given; name the container Docket should write to"
+                )))
             }
             (given, Some(from_url)) if given != from_url => {
-                return Err(SinkError::Config(format!(
-                    "the SAS URL is for container '{from_url}' but the target names container '{given}'; \
-                     use the same container in both"
+                return Err(SinkError::Config(text!(
+                    "sink.blob.container_mismatch",
+                    "the SAS URL is for container \"{url_container}\" but the target names container \
+                     \"{container}\"; use the same container in both",
+                    url_container = from_url,
+                    container = given
                 )))
             }
             (given, _) => given.to_string(),
@@ -101,7 +106,12 @@ impl BlobSink {
             .timeout(REQUEST_TIMEOUT)
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build()
-            .map_err(|_| SinkError::Config("the HTTPS client could not start (TLS setup failed)".into()))?;
+            .map_err(|_| {
+                SinkError::Config(text!(
+                    "sink.blob.https_client",
+                    "the HTTPS client could not start (TLS setup failed)"
+                ))
+            })?;
         let account = credential.account().to_string();
         let endpoint = credential.endpoint_origin();
         let location = CloudLocation::Custom {
@@ -115,7 +125,10 @@ impl BlobSink {
             ),
             StorageCredential::SharedAccessSignature { token, .. } => {
                 let credentials = StorageCredentials::sas_token(token.expose()).map_err(|_| {
-                    SinkError::Config("the SAS token could not be read; copy it again".into())
+                    SinkError::Config(text!(
+                        "sink.blob.sas_token_unreadable",
+                        "the SAS token could not be read; copy it again"
+                    ))
                 })?;
                 (credentials, true)
             }
@@ -179,10 +192,11 @@ impl BlobSink {
         match self.container.list_blobs().max_results(one).into_stream().next().await {
             None | Some(Ok(_)) => Ok(()),
             Some(Err(e)) if matches!(failure::http_status(&e), Some((404, _))) => {
-                Err(SinkError::Config(format!(
-                    "the container '{}' does not exist and the SAS may not create it; create the container \
-                     in the Azure portal, or use an account connection string",
-                    self.container_name
+                Err(SinkError::Config(text!(
+                    "sink.blob.container_missing",
+                    "the container \"{container}\" does not exist and the SAS may not create it; create the \
+                     container in the Azure portal, or use an account connection string",
+                    container = self.container_name
                 )))
             }
             Some(Err(e)) => Err(self.failure(&e, &self.container_name)),
@@ -246,9 +260,7 @@ impl Sink for BlobSink {
     }
 
     async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError> {
-        check_name_part("mailbox", envelope.mailbox)?;
-        check_name_part("folder", envelope.folder)?;
-        check_name_part("key", envelope.key)?;
+        check_envelope_names(envelope)?;
         let name = envelope.object_name();
         let blob = self.container.blob_client(name.clone());
         let md5: [u8; 16] = Md5::digest(envelope.bytes).into();
@@ -313,10 +325,11 @@ fn check_container_name(name: &str) -> Result<(), SinkError> {
     if (3..=63).contains(&name.len()) && charset_ok && ends_ok && !name.contains("--") {
         Ok(())
     } else {
-        Err(SinkError::Config(format!(
-            "'{}' is not a valid container name: use 3 to 63 lowercase letters, digits and single hyphens, \
-             starting and ending with a letter or digit",
-            name.escape_debug()
+        Err(SinkError::Config(text!(
+            "sink.blob.bad_container_name",
+            "\"{container}\" is not a valid container name: use 3 to 63 lowercase letters, digits and single \
+             hyphens, starting and ending with a letter or digit",
+            container = name.escape_debug().to_string()
         )))
     }
 }

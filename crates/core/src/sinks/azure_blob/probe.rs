@@ -48,9 +48,9 @@ pub struct Immutability {
     /// True when any of the above protects the copy.
     pub worm: bool,
     /// What was found, in a sentence for the admin.
-    pub summary: String,
+    pub summary: crate::Text,
     /// How to make the copy WORM, when it is not.
-    pub advice: Option<String>,
+    pub advice: Option<crate::Text>,
 }
 
 impl Immutability {
@@ -59,34 +59,44 @@ impl Immutability {
         legal_hold: Option<bool>,
         delete_refused_by_policy: bool,
     ) -> Immutability {
+        use crate::text;
         let worm = time_based_policy == Some(true) || legal_hold == Some(true) || delete_refused_by_policy;
-        let mut found = Vec::new();
-        if time_based_policy == Some(true) {
-            found.push("a time-based retention policy");
-        }
-        if legal_hold == Some(true) {
-            found.push("a legal hold");
-        }
-        if delete_refused_by_policy && found.is_empty() {
-            found.push("an immutability policy (Azure refused to delete Docket's test blob)");
-        }
-        let summary = match (worm, time_based_policy.is_none()) {
-            (true, _) => format!("The container is immutable (WORM): it has {}.", found.join(" and ")),
+        let summary = match (time_based_policy == Some(true), legal_hold == Some(true)) {
+            (true, true) => text!(
+                "immutability.policy_and_hold",
+                "The container is immutable (WORM): it has a time-based retention policy and a legal hold."
+            ),
+            (true, false) => text!(
+                "immutability.policy",
+                "The container is immutable (WORM): it has a time-based retention policy."
+            ),
             (false, true) => {
-                "Docket could not read the container's immutability settings with this credential, \
-                              and Azure let it delete its test blob, so the copy is not protected as WORM."
-                    .to_string()
+                text!("immutability.hold", "The container is immutable (WORM): it has a legal hold.")
             }
-            (false, false) => "The container has no immutability policy and no legal hold: the archive copy \
-                               is not WORM, so anyone with delete rights could remove it."
-                .to_string(),
+            (false, false) if delete_refused_by_policy => text!(
+                "immutability.delete_refused",
+                "The container is immutable (WORM): it has an immutability policy (Azure refused to delete \
+                 Docket's test blob)."
+            ),
+            (false, false) if time_based_policy.is_none() => text!(
+                "immutability.unknown",
+                "Docket could not read the container's immutability settings with this credential, and Azure \
+                 let it delete its test blob, so the copy is not protected as WORM."
+            ),
+            (false, false) => text!(
+                "immutability.none",
+                "The container has no immutability policy and no legal hold: the archive copy is not WORM, so \
+                 anyone with delete rights could remove it."
+            ),
         };
         let advice = (!worm).then(|| {
-            "In the Azure portal, open the storage account, then Data storage > Containers > this container > \
-             Access policy, and add an immutable blob storage policy (time-based retention, or a legal hold); \
-             or enable version-level immutability on the container. Give Docket a SAS with only Create, Read \
-             and List permissions."
-                .to_string()
+            text!(
+                "immutability.advice",
+                "In the Azure portal, open the storage account, then Data storage > Containers > this container > \
+                 Access policy, and add an immutable blob storage policy (time-based retention, or a legal hold); \
+                 or enable version-level immutability on the container. Give Docket a SAS with only Create, Read \
+                 and List permissions."
+            )
         });
         Immutability { time_based_policy, legal_hold, delete_refused_by_policy, worm, summary, advice }
     }
@@ -157,18 +167,18 @@ mod tests {
     fn a_container_without_policy_is_reported_as_not_worm_with_advice() {
         let none = Immutability::assess(Some(false), Some(false), false);
         assert!(!none.worm);
-        assert!(none.summary.contains("not WORM"), "{}", none.summary);
-        assert!(none.advice.as_deref().is_some_and(|a| a.contains("Access policy")));
+        assert!(none.summary.message.contains("not WORM"), "{}", none.summary);
+        assert!(none.advice.as_ref().is_some_and(|a| a.message.contains("Access policy")));
         let policy = Immutability::assess(Some(true), Some(false), false);
         assert!(policy.worm && policy.advice.is_none());
-        assert!(policy.summary.contains("time-based retention policy"));
+        assert!(policy.summary.message.contains("time-based retention policy"));
         let versioned = Immutability::assess(Some(false), Some(false), true);
         assert!(
             versioned.worm,
             "a refused delete proves WORM (version-level policies show no container flag)"
         );
         let unreadable = Immutability::assess(None, None, false);
-        assert!(!unreadable.worm && unreadable.summary.contains("could not read"));
+        assert!(!unreadable.worm && unreadable.summary.message.contains("could not read"));
         assert!(is_immutable_refusal(Some((409, Some("BlobImmutableDueToPolicy")))));
         assert!(!is_immutable_refusal(Some((409, Some("BlobAlreadyExists")))));
     }

@@ -62,15 +62,38 @@ pub struct JsonMessage {
 }
 
 /// Why the rendered bytes could not become a Graph message (never expected for Docket's own output).
-#[derive(Debug, thiserror::Error)]
-#[error("the rendered message cannot be read back as MIME ({0})")]
-pub struct NotMime(&'static str);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotMime {
+    NoHeaderBlock,
+    NoDate,
+    DateOutOfRange,
+}
+
+impl NotMime {
+    pub fn text(&self) -> crate::Text {
+        use crate::text;
+        let reason = match self {
+            NotMime::NoHeaderBlock => text!("sink.graph.mime_no_headers", "no header block"),
+            NotMime::NoDate => text!("sink.graph.mime_no_date", "no Date header"),
+            NotMime::DateOutOfRange => text!("sink.graph.mime_date_out_of_range", "a Date out of range"),
+        };
+        text!(
+            "sink.graph.not_mime",
+            "the rendered message cannot be read back as MIME ({reason})",
+            reason = reason
+        )
+    }
+}
+
+crate::display_as_text!(NotMime);
+
+impl std::error::Error for NotMime {}
 
 /// Builds the message resource for `bytes`, timed at the message's `Date`, with Docket's key and digest.
 pub fn build(bytes: &[u8], key: &str, sha256: &str) -> Result<JsonMessage, NotMime> {
-    let message = MessageParser::default().parse(bytes).ok_or(NotMime("no header block"))?;
-    let date = message.date().ok_or(NotMime("no Date header"))?;
-    let when = utc_timestamp(date.to_timestamp()).ok_or(NotMime("a Date out of range"))?;
+    let message = MessageParser::default().parse(bytes).ok_or(NotMime::NoHeaderBlock)?;
+    let date = message.date().ok_or(NotMime::NoDate)?;
+    let when = utc_timestamp(date.to_timestamp()).ok_or(NotMime::DateOutOfRange)?;
 
     // mail-parser offers HTML made from a plain-text body too; only a real text/html part counts as HTML.
     let html = message.html_part(0).filter(|part| part.is_text_html()).and_then(|part| part.text_contents());

@@ -462,18 +462,33 @@ impl Sink for GraphSink {
 }
 
 /// The state a freshly created or found message must be in to count as archived: not a draft (unless
-/// drafts are allowed) and received within a minute of the item's time.
+/// drafts are allowed) and received within a minute of the item's time. The problem's reason
+/// (`draft`, `wrong_time`) and its English sentence; `mailbox_state_problem_text` gives the sentence as a
+/// [`Text`](crate::Text) the app can translate.
 pub fn mailbox_state_problem(
     state: &MailboxState,
     item_time: &str,
     allow_drafts: bool,
 ) -> Option<(&'static str, String)> {
+    mailbox_state_problem_text(state, item_time, allow_drafts)
+        .map(|(reason, text)| (reason, text.into_message()))
+}
+
+/// `mailbox_state_problem`, with the sentence as a [`Text`](crate::Text).
+pub fn mailbox_state_problem_text(
+    state: &MailboxState,
+    item_time: &str,
+    allow_drafts: bool,
+) -> Option<(&'static str, crate::Text)> {
+    use crate::text;
     if state.is_draft && !allow_drafts {
         return Some((
             "draft",
-            "Microsoft 365 stored the message as a draft, which is not archived as received mail; \
-             the message is left in place and not counted as delivered"
-                .into(),
+            text!(
+                "sink.graph.stored_as_draft",
+                "Microsoft 365 stored the message as a draft, which is not archived as received mail; \
+                 the message is left in place and not counted as delivered"
+            ),
         ));
     }
     let expected = chrono::DateTime::parse_from_rfc3339(item_time).ok()?.with_timezone(&chrono::Utc);
@@ -484,12 +499,18 @@ pub fn mailbox_state_problem(
         Some(off) if off <= 60 => None,
         Some(off) => Some((
             "wrong_time",
-            format!(
-                "the mailbox shows the message received at {} ({off} s from the item's time {item_time}); it is \
-                 left in place and not counted as delivered",
-                state.received.as_deref().unwrap_or("?")
+            text!(
+                "sink.graph.wrong_time",
+                "the mailbox shows the message received at {received} ({seconds} s from the item's time \
+                 {item_time}); it is left in place and not counted as delivered",
+                received = state.received.as_deref().unwrap_or("?"),
+                seconds = off,
+                item_time = item_time
             ),
         )),
-        None => Some(("wrong_time", "the mailbox gives the message no received time".into())),
+        None => Some((
+            "wrong_time",
+            text!("sink.graph.no_received_time", "the mailbox gives the message no received time"),
+        )),
     }
 }

@@ -25,15 +25,22 @@ pub const STALE_POLL_HOURS: i64 = 20;
 
 /// The warning for a bot whose last successful poll (`polled_at`, RFC 3339) was more than `STALE_POLL_HOURS`
 /// before `now`: Telegram keeps undelivered updates only 24 hours. `None` while polls are recent enough.
-pub fn stale_poll_warning(name: &str, polled_at: &str, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+pub fn stale_poll_warning(
+    name: &str,
+    polled_at: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<crate::Text> {
     let last = chrono::DateTime::parse_from_rfc3339(polled_at).ok()?;
     let age = now - last.with_timezone(&chrono::Utc);
     (age > chrono::Duration::hours(STALE_POLL_HOURS)).then(|| {
-        format!(
-            "the last successful poll of Telegram bot {name} was {} hours ago ({polled_at}); Telegram keeps \
+        crate::text!(
+            "bot.stale_poll",
+            "the last successful poll of Telegram bot {name} was {hours} hours ago ({polled_at}); Telegram keeps \
              undelivered updates only 24 hours, so updates older than that may be lost: poll more often (every \
              few minutes)",
-            age.num_hours()
+            name = name,
+            hours = age.num_hours(),
+            polled_at = polled_at
         )
     })
 }
@@ -91,7 +98,7 @@ pub struct TelegramBotSource {
     next_offset: Option<i64>,
     polled_at: Option<String>,
     updates: usize,
-    warnings: Vec<String>,
+    warnings: Vec<crate::Text>,
 }
 
 impl std::fmt::Debug for TelegramBotSource {
@@ -249,7 +256,7 @@ impl Source for TelegramBotSource {
         self.with_media(pending).await.map(Some)
     }
 
-    fn take_warnings(&mut self) -> Vec<String> {
+    fn take_warnings(&mut self) -> Vec<crate::Text> {
         std::mem::take(&mut self.warnings)
     }
 

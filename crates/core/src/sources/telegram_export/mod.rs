@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ExportError, ExportOptions};
 use crate::model::Item;
+use crate::text;
 pub use chat::KnownChats;
 use chat::{ChatCursor, ExportContext};
 use media::ExportFolder;
@@ -33,7 +34,7 @@ pub struct TelegramExport {
     context: ExportContext,
     chats: std::vec::IntoIter<ChatSource>,
     current: Option<ChatCursor>,
-    warnings: Vec<String>,
+    warnings: Vec<crate::Text>,
 }
 
 /// A chat not yet started, as its reader left it.
@@ -62,7 +63,7 @@ impl Iterator for TelegramExport {
 
 impl TelegramExport {
     /// What the admin should hear about the export before its first item (how its times were read).
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[crate::Text] {
         &self.warnings
     }
 }
@@ -136,10 +137,12 @@ fn locate(location: &Path) -> Result<Format, ExportError> {
     }
     Err(ExportError::Invalid {
         path: location.to_path_buf(),
-        message: "this folder has no result.json and no messages.html, so it is not a Telegram Desktop \
-                  export. Choose the folder Telegram Desktop created for the export (the one holding \
-                  result.json, messages.html or export_results.html), or one of those files."
-            .to_string(),
+        message: text!(
+            "export.telegram.no_export_in_folder",
+            "this folder has no result.json and no messages.html, so it is not a Telegram Desktop export. \
+             Choose the folder Telegram Desktop created for the export (the one holding result.json, \
+             messages.html or export_results.html), or one of those files."
+        ),
     })
 }
 

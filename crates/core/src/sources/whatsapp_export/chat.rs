@@ -133,7 +133,10 @@ fn build_item(
         wall_clock(&message.header.date, &message.header.time, order).map_err(|_| ExportError::Parse {
             path: chat.error_path.clone(),
             line: message.line,
-            message: "the date or time in this line is not real; check this line".into(),
+            message: crate::text!(
+                "export.whatsapp.date_or_time_not_real",
+                "the date or time in this line is not real; check this line"
+            ),
         })?;
     let message_lines: Vec<&str> = message.lines.iter().map(String::as_str).collect();
     let first = message_lines.first().copied().unwrap_or("");

@@ -20,6 +20,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use super::header::{Meridiem, RawDate, RawTime};
 use crate::sources::DateOrder;
+use crate::{text, Text};
 
 /// The year WhatsApp was released: no export holds an earlier date.
 pub(super) const FIRST_YEAR: i32 = 2009;
@@ -39,11 +40,11 @@ pub(super) fn order_flag(order: DateOrder) -> &'static str {
 }
 
 /// The order in words, for messages.
-pub(super) fn order_words(order: DateOrder) -> &'static str {
+pub(super) fn order_words(order: DateOrder) -> Text {
     match order {
-        DateOrder::Dmy => "day/month/year",
-        DateOrder::Mdy => "month/day/year",
-        DateOrder::Ymd => "year/month/day",
+        DateOrder::Dmy => text!("export.whatsapp.order_dmy", "day/month/year"),
+        DateOrder::Mdy => text!("export.whatsapp.order_mdy", "month/day/year"),
+        DateOrder::Ymd => text!("export.whatsapp.order_ymd", "year/month/day"),
     }
 }
 
@@ -89,10 +90,17 @@ impl Orders {
     }
 
     /// The orders in words, for messages: `day/month/year or year/month/day`.
-    pub fn words(self) -> String {
-        let words: Vec<&str> =
-            ALL_ORDERS.into_iter().filter(|order| self.contains(*order)).map(order_words).collect();
-        words.join(" or ")
+    /// The orders in words, "day/month/year or month/day/year".
+    pub fn words(self) -> Text {
+        ALL_ORDERS
+            .into_iter()
+            .rev()
+            .filter(|order| self.contains(*order))
+            .map(order_words)
+            .reduce(|later, first| {
+                text!("export.whatsapp.order_either", "{first} or {later}", first = first, later = later)
+            })
+            .unwrap_or_else(|| Text::verbatim(String::new()))
     }
 }
 

@@ -11,6 +11,7 @@ use super::media::{MediaPlace, ZipIndex};
 use super::text_lines::TextLines;
 use crate::sources::confine::ExportRoot;
 use crate::sources::ExportError;
+use crate::text;
 
 /// The largest chat text Docket takes out of a zip (a guard against a damaged or hostile archive; WhatsApp
 /// caps an export with media at 10,000 messages, about 1 MB of text).
@@ -73,9 +74,11 @@ pub(super) fn list(location: &Path) -> Result<Vec<PendingChat>, ExportError> {
     if found.is_empty() {
         return Err(ExportError::Invalid {
             path: location.to_path_buf(),
-            message: "this folder holds no WhatsApp export (.txt or .zip); choose the exported file, or the \
-                      folder you saved or unzipped the exports into"
-                .into(),
+            message: text!(
+                "export.whatsapp.folder_without_export",
+                "this folder holds no WhatsApp export (.txt or .zip); choose the exported file, or the \
+                 folder you saved or unzipped the exports into"
+            ),
         });
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -161,9 +164,11 @@ pub(super) fn expand_zip(path: &Path, shown: &str) -> Result<Vec<PendingChat>, E
     if texts.is_empty() {
         return Err(ExportError::Invalid {
             path: path.to_path_buf(),
-            message: "this .zip holds no chat text (.txt), so it is not a WhatsApp 'Export chat' archive; \
-                      export the chat again and choose the .zip WhatsApp creates"
-                .into(),
+            message: text!(
+                "export.whatsapp.zip_without_chat",
+                "this .zip holds no chat text (.txt), so it is not a WhatsApp 'Export chat' archive; export \
+                 the chat again and choose the .zip WhatsApp creates"
+            ),
         });
     }
     let index = Arc::new(ZipIndex::new(path.to_path_buf(), &entries));
@@ -186,9 +191,11 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::F
 fn damaged_zip(path: &Path, error: &dyn std::fmt::Display) -> ExportError {
     ExportError::Invalid {
         path: path.to_path_buf(),
-        message: format!(
-            "this .zip is damaged or is not a zip archive ({error}); export the chat again and copy the \
-             .zip without opening or changing it"
+        message: text!(
+            "export.whatsapp.zip_damaged",
+            "this .zip is damaged or is not a zip archive ({error}); export the chat again and copy the .zip \
+             without opening or changing it",
+            error = error.to_string()
         ),
     }
 }
@@ -219,10 +226,12 @@ pub(super) fn read_zip_text(
     let mut member = archive.by_name(entry).map_err(|error| damaged_zip(&archive_path, &error))?;
     let spool_error = |source: std::io::Error| ExportError::Invalid {
         path: error_path.clone(),
-        message: format!(
-            "cannot copy this chat text out of the zip into the temporary folder {} ({source}); make room \
-             there, or set TMPDIR to a folder with room, and run again",
-            std::env::temp_dir().display()
+        message: text!(
+            "export.whatsapp.zip_copy_failed",
+            "cannot copy this chat text out of the zip into the temporary folder {folder} ({error}); make \
+             room there, or set TMPDIR to a folder with room, and run again",
+            folder = std::env::temp_dir(),
+            error = source
         ),
     };
     let mut spool = tempfile::NamedTempFile::new().map_err(spool_error)?;
@@ -254,9 +263,11 @@ pub(super) fn read_zip_text(
 fn too_large(path: &Path) -> ExportError {
     ExportError::Invalid {
         path: path.to_path_buf(),
-        message: "this chat text is larger than 1 GiB, more than any WhatsApp export holds; check that the \
-                  right file was chosen"
-            .into(),
+        message: text!(
+            "export.whatsapp.text_too_large",
+            "this chat text is larger than 1 GiB, more than any WhatsApp export holds; check that the right \
+             file was chosen"
+        ),
     }
 }
 

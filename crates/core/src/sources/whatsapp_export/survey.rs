@@ -17,6 +17,7 @@ use super::header::{is_invisible_mark, parse_header};
 use super::locations::ChatText;
 use super::renames::former_name;
 use crate::sources::{DateOrder, ExportError, ExportOptions};
+use crate::{text, Text};
 
 /// What a whole chat text settles.
 #[derive(Debug)]
@@ -51,32 +52,43 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
             return Err(parse(
                 path,
                 orphan,
-                "this line does not start with a date and time, and no message comes before it for it to \
-                 continue. Check that the file is a complete WhatsApp 'Export chat' text with nothing added \
-                 at its top",
+                text!(
+                    "export.whatsapp.orphan_line",
+                    "this line does not start with a date and time, and no message comes before it for it to \
+                     continue. Check that the file is a complete WhatsApp 'Export chat' text with nothing \
+                     added at its top"
+                ),
             ));
         }
         headers += 1;
         let written = &header.date.written;
         match evidence.observe(line.number, &header.date) {
             Ok(found) if found.is_empty() => {
-                let message = format!(
-                    "the date {written} is not a real date from {FIRST_YEAR} (when WhatsApp began) to {} in \
-                     any day/month/year order. Check this line and the phone's clock when the message was \
-                     sent; if the file was edited by hand, export the chat again from WhatsApp",
-                    evidence.latest_year()
+                let message = text!(
+                    "export.whatsapp.date_not_real_in_any_order",
+                    "the date {written} is not a real date from {first_year} (when WhatsApp began) to \
+                     {latest_year} in any day/month/year order. Check this line and the phone's clock when \
+                     the message was sent; if the file was edited by hand, export the chat again from \
+                     WhatsApp",
+                    written = written,
+                    first_year = FIRST_YEAR.to_string(),
+                    latest_year = evidence.latest_year().to_string()
                 );
-                return Err(parse(path, line.number, &message));
+                return Err(parse(path, line.number, message));
             }
             Err(earlier) if options.date_order.is_none() => {
-                let orders = earlier.orders.words();
-                let message = format!(
-                    "the date {written} cannot be read as {orders}, but the date {} on line {} can only be \
-                     read as {orders}. One export uses one date order: check that this file holds a single \
-                     WhatsApp export and was not joined from phones with different date settings",
-                    earlier.written, earlier.line,
+                let message = text!(
+                    "export.whatsapp.date_contradicts_order",
+                    "the date {written} cannot be read as {orders}, but the date {earlier} on line \
+                     {earlier_line} can only be read as {orders}. One export uses one date order: check that \
+                     this file holds a single WhatsApp export and was not joined from phones with different \
+                     date settings",
+                    written = written,
+                    orders = earlier.orders.words(),
+                    earlier = earlier.written,
+                    earlier_line = earlier.line
                 );
-                return Err(parse(path, line.number, &message));
+                return Err(parse(path, line.number, message));
             }
             _ => {}
         }
@@ -94,9 +106,11 @@ pub(super) fn survey(chat: &ChatText, options: &ExportOptions) -> Result<ChatFac
     if headers == 0 {
         return Err(ExportError::Invalid {
             path: path.to_path_buf(),
-            message: "no WhatsApp message lines found; check that this is a chat exported with WhatsApp's \
-                      'Export chat'"
-                .into(),
+            message: text!(
+                "export.whatsapp.no_message_lines",
+                "no WhatsApp message lines found; check that this is a chat exported with WhatsApp's 'Export \
+                 chat'"
+            ),
         });
     }
     let order = match (options.date_order, evidence.decided()) {
@@ -137,43 +151,60 @@ fn check_every_date(
             Err(problem) => problem,
         };
         let written = &header.date.written;
+        let first_year = FIRST_YEAR.to_string();
+        let latest_year = evidence.latest_year().to_string();
         let message = match problem {
-            WallClockProblem::Time => "the time in this line is not a valid time of day. Check this line; if \
-                                       the file was edited by hand, export the chat again from WhatsApp"
-                .to_string(),
-            WallClockProblem::Date if order_given => {
-                let hint = match (evidence.decided(), evidence.narrowed()) {
-                    (Some(decided), Some(narrowed)) if decided != order => format!(
-                        " Line {} ({}) shows this export uses {} (--date-order {}).",
-                        narrowed.line,
-                        narrowed.written,
-                        order_words(decided),
-                        order_flag(decided)
-                    ),
-                    _ => String::new(),
-                };
-                format!(
-                    "the date {written} cannot be read as {}, the order given with --date-order {}, as a real \
-                     date from {FIRST_YEAR} (when WhatsApp began) to {}.{hint} Run again with the --date-order \
-                     this export uses, or check this line if the file was edited by hand",
-                    order_words(order),
-                    order_flag(order),
-                    evidence.latest_year()
-                )
-            }
-            WallClockProblem::Date => format!(
-                "the date {written} is not a real date from {FIRST_YEAR} to {} when read as {}, the order the \
-                 rest of this file uses. Check this line; if the file was edited by hand, export the chat again \
-                 from WhatsApp",
-                evidence.latest_year(),
-                order_words(order)
+            WallClockProblem::Time => text!(
+                "export.whatsapp.time_not_real",
+                "the time in this line is not a valid time of day. Check this line; if the file was edited \
+                 by hand, export the chat again from WhatsApp"
+            ),
+            WallClockProblem::Date if order_given => match (evidence.decided(), evidence.narrowed()) {
+                (Some(decided), Some(narrowed)) if decided != order => text!(
+                    "export.whatsapp.date_not_in_given_order_shown",
+                    "the date {written} cannot be read as {order}, the order given with --date-order {flag}, \
+                     as a real date from {first_year} (when WhatsApp began) to {latest_year}. Line \
+                     {shown_line} ({shown_date}) shows this export uses {shown_order} (--date-order \
+                     {shown_flag}). Run again with the --date-order this export uses, or check this line if \
+                     the file was edited by hand",
+                    written = written,
+                    order = order_words(order),
+                    flag = order_flag(order),
+                    first_year = first_year,
+                    latest_year = latest_year,
+                    shown_line = narrowed.line,
+                    shown_date = narrowed.written,
+                    shown_order = order_words(decided),
+                    shown_flag = order_flag(decided)
+                ),
+                _ => text!(
+                    "export.whatsapp.date_not_in_given_order",
+                    "the date {written} cannot be read as {order}, the order given with --date-order {flag}, \
+                     as a real date from {first_year} (when WhatsApp began) to {latest_year}. Run again with \
+                     the --date-order this export uses, or check this line if the file was edited by hand",
+                    written = written,
+                    order = order_words(order),
+                    flag = order_flag(order),
+                    first_year = first_year,
+                    latest_year = latest_year
+                ),
+            },
+            WallClockProblem::Date => text!(
+                "export.whatsapp.date_not_real_in_order",
+                "the date {written} is not a real date from {first_year} to {latest_year} when read as \
+                 {order}, the order the rest of this file uses. Check this line; if the file was edited by \
+                 hand, export the chat again from WhatsApp",
+                written = written,
+                first_year = first_year,
+                latest_year = latest_year,
+                order = order_words(order)
             ),
         };
-        return Err(parse(&chat.error_path, line.number, &message));
+        return Err(parse(&chat.error_path, line.number, message));
     }
     Ok(time_ordered)
 }
 
-fn parse(path: &Path, line: usize, message: &str) -> ExportError {
-    ExportError::Parse { path: path.to_path_buf(), line, message: message.to_string() }
+fn parse(path: &Path, line: usize, message: Text) -> ExportError {
+    ExportError::Parse { path: path.to_path_buf(), line, message }
 }

@@ -7,6 +7,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use crate::sources::ExportError;
+use crate::{text, Text};
 
 /// The longest line Docket reads. A WhatsApp message's lines are far shorter; a longer one means the file
 /// is not a chat text.
@@ -53,10 +54,11 @@ impl TextLines {
         } else if self.buffer.ends_with(b"\n") {
             "\n"
         } else if read as u64 >= limit {
-            return Err(self.parse_error(
-                "this line is longer than 64 MiB, far longer than any WhatsApp message line; check that \
-                 the right file was chosen",
-            ));
+            return Err(self.parse_error(text!(
+                "export.whatsapp.line_too_long",
+                "this line is longer than 64 MiB, far longer than any WhatsApp message line; check that the \
+                 right file was chosen"
+            )));
         } else {
             ""
         };
@@ -67,15 +69,16 @@ impl TextLines {
         }
         match String::from_utf8(bytes) {
             Ok(content) => Ok(Some(TextLine { number: self.number, content, ending })),
-            Err(_) => Err(self.parse_error(
+            Err(_) => Err(self.parse_error(text!(
+                "export.whatsapp.line_not_utf8",
                 "this line is not UTF-8 text. WhatsApp writes UTF-8: export the chat again, and do not open \
-                 and re-save the file in another program before Docket reads it",
-            )),
+                 and re-save the file in another program before Docket reads it"
+            ))),
         }
     }
 
-    fn parse_error(&self, message: &str) -> ExportError {
-        ExportError::Parse { path: self.path.clone(), line: self.number, message: message.to_string() }
+    fn parse_error(&self, message: Text) -> ExportError {
+        ExportError::Parse { path: self.path.clone(), line: self.number, message }
     }
 }
 

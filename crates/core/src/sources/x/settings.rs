@@ -87,12 +87,4 @@ impl Endpoint {
             Endpoint::DirectMessages => "since_id:dm_events",
         }
     }
-
-    pub(super) fn noun(self) -> &'static str {
-        match self {
-            Endpoint::Posts => "posts",
-            Endpoint::Mentions => "mentions",
-            Endpoint::DirectMessages => "direct messages",
-        }
-    }
 }

@@ -44,7 +44,7 @@ pub struct XSource {
     /// Items still allowed under the daily cap.
     allowance: u64,
     delivered_last_day: u64,
-    warnings: Vec<String>,
+    warnings: Vec<crate::Text>,
     account: Option<XAccount>,
 }
 
@@ -108,11 +108,13 @@ impl XSource {
         };
         source.first_run_warnings();
         if allowance == 0 {
-            source.warnings.push(format!(
-                "the daily cap of {} items is reached ({} delivered in the last 24 hours): this run fetches \
-                 nothing, and the next run after the oldest of them is 24 hours old continues where the last \
-                 one stopped",
-                source.settings.daily_cap, delivered_last_day
+            source.warnings.push(crate::text!(
+                "x.daily_cap_reached",
+                "the daily cap of {cap} items is reached ({delivered} delivered in the last 24 hours): this run \
+                 fetches nothing, and the next run after the oldest of them is 24 hours old continues where the \
+                 last one stopped",
+                cap = source.settings.daily_cap,
+                delivered = delivered_last_day
             ));
         }
         Ok(source)
@@ -135,20 +137,23 @@ impl XSource {
                 continue;
             }
             self.warnings.push(match endpoint {
-                Endpoint::Posts => format!(
-                    "first run for posts: X's API returns only the account's {} most recent posts, so older \
+                Endpoint::Posts => crate::text!(
+                    "x.first_run_posts",
+                    "first run for posts: X's API returns only the account's {count} most recent posts, so older \
                      posts cannot be archived this way",
-                    thousands(reach.posts)
+                    count = reach.posts
                 ),
-                Endpoint::Mentions => format!(
-                    "first run for mentions: X's API returns only the {} most recent mentions, so older \
+                Endpoint::Mentions => crate::text!(
+                    "x.first_run_mentions",
+                    "first run for mentions: X's API returns only the {count} most recent mentions, so older \
                      mentions cannot be archived this way",
-                    thousands(reach.mentions)
+                    count = reach.mentions
                 ),
-                Endpoint::DirectMessages => format!(
-                    "first run for direct messages: X's API returns only the last {} days of direct messages, \
+                Endpoint::DirectMessages => crate::text!(
+                    "x.first_run_dms",
+                    "first run for direct messages: X's API returns only the last {days} days of direct messages, \
                      so older ones cannot be archived this way",
-                    reach.dm_days
+                    days = reach.dm_days
                 ),
             });
         }
@@ -178,16 +183,16 @@ impl XSource {
             self.queue.extend(window.into_iter().map(|pending| (endpoint, pending)));
         }
         if total > self.allowance {
-            self.warnings.push(format!(
-                "this run found {} new items but the daily cap of {} items leaves {} for now ({} delivered in \
-                 the last 24 hours): Docket archives the oldest {} and leaves {} for the next run, which \
-                 continues from there; nothing is skipped",
-                thousands(total),
-                thousands(self.settings.daily_cap),
-                thousands(self.allowance),
-                thousands(self.delivered_last_day),
-                thousands(self.allowance),
-                thousands(total - self.allowance)
+            self.warnings.push(crate::text!(
+                "x.daily_cap_partial",
+                "this run found {found} new items but the daily cap of {cap} items leaves {allowance} for now \
+                 ({delivered} delivered in the last 24 hours): Docket archives the oldest {allowance} and leaves \
+                 {left} for the next run, which continues from there; nothing is skipped",
+                found = total,
+                cap = self.settings.daily_cap,
+                allowance = self.allowance,
+                delivered = self.delivered_last_day,
+                left = total - self.allowance
             ));
             self.queue.truncate(usize::try_from(self.allowance).unwrap_or(usize::MAX));
         }
@@ -319,33 +324,41 @@ impl XSource {
         };
         if at_limit {
             let when = oldest.item.timestamp.with_timezone(&Utc);
-            self.warnings.push(format!(
-                "X returned {} {} and the oldest ({}, {}) is at the API's reach limit ({}): {} older than it \
-                 may be missing and cannot be fetched through the API",
-                thousands(returned),
-                endpoint.noun(),
-                oldest.id,
-                when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                match limit {
-                    Some(limit) => format!("the {} most recent", thousands(limit)),
-                    None => format!("the last {} days", reach.dm_days),
-                },
-                endpoint.noun()
-            ));
+            let when = when.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let id = oldest.id.to_string();
+            self.warnings.push(match (endpoint, limit) {
+                (Endpoint::Posts, Some(limit)) => crate::text!(
+                    "x.reach_posts",
+                    "X returned {returned} posts and the oldest ({id}, {when}) is at the API's reach limit (the \
+                     {limit} most recent): posts older than it may be missing and cannot be fetched through the API",
+                    returned = returned,
+                    id = id,
+                    when = when,
+                    limit = limit
+                ),
+                (_, Some(limit)) => crate::text!(
+                    "x.reach_mentions",
+                    "X returned {returned} mentions and the oldest ({id}, {when}) is at the API's reach limit (the \
+                     {limit} most recent): mentions older than it may be missing and cannot be fetched through the \
+                     API",
+                    returned = returned,
+                    id = id,
+                    when = when,
+                    limit = limit
+                ),
+                (_, None) => crate::text!(
+                    "x.reach_dms",
+                    "X returned {returned} direct messages and the oldest ({id}, {when}) is at the API's reach \
+                     limit (the last {days} days): direct messages older than it may be missing and cannot be \
+                     fetched through the API",
+                    returned = returned,
+                    id = id,
+                    when = when,
+                    days = reach.dm_days
+                ),
+            });
         }
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[async_trait::async_trait]
@@ -368,7 +381,7 @@ impl Source for XSource {
         Ok(Some(item))
     }
 
-    fn take_warnings(&mut self) -> Vec<String> {
+    fn take_warnings(&mut self) -> Vec<crate::Text> {
         std::mem::take(&mut self.warnings)
     }
 
@@ -382,17 +395,5 @@ impl Source for XSource {
                 value: id.clone(),
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(3200), "3,200");
-        assert_eq!(thousands(200000), "200,000");
-        assert_eq!(thousands(7), "7");
     }
 }

@@ -98,7 +98,7 @@ fn an_attachment_over_10_mb_is_oversize_and_named() {
     item.attachments.push(inline("huge.mov", "video/quicktime", &vec![7u8; MAX_MESSAGE_BYTES + 1]));
     let error = render(&item).expect_err("oversize");
     assert!(
-        matches!(&error, ConvertError::Oversize { what, size } if what.contains("huge.mov") && *size == MAX_MESSAGE_BYTES as u64 + 1),
+        matches!(&error, ConvertError::Oversize { what, size } if what.message.contains("huge.mov") && *size == MAX_MESSAGE_BYTES as u64 + 1),
         "{error:?}"
     );
     assert_eq!(error.reason(), "oversize");
@@ -117,7 +117,10 @@ fn attachments_over_10_mb_together_are_oversize() {
         ));
     }
     let error = render(&item).expect_err("oversize");
-    assert!(matches!(&error, ConvertError::Oversize { what, .. } if what.contains("together")), "{error:?}");
+    assert!(
+        matches!(&error, ConvertError::Oversize { what, .. } if what.message.contains("together")),
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -142,7 +145,7 @@ fn an_attachment_on_disk_is_read_and_an_oversize_one_refused_before_reading() {
     let item = Item { attachments: vec![on_disk("VID-4.mp4", &huge)], ..group_message() };
     let error = render(&item).expect_err("oversize");
     assert!(
-        matches!(&error, ConvertError::Oversize { what, size } if what.contains("VID-4.mp4") && *size == MAX_MESSAGE_BYTES as u64 + 1),
+        matches!(&error, ConvertError::Oversize { what, size } if what.message.contains("VID-4.mp4") && *size == MAX_MESSAGE_BYTES as u64 + 1),
         "{error:?}"
     );
 }
@@ -160,6 +163,6 @@ fn a_large_text_just_under_the_limit_renders_and_one_over_it_is_oversize() {
     item.text = line.repeat(5_500_000 / line.len());
     let error = render(&item).expect_err("over the limit once text and HTML are both in");
     assert!(
-        matches!(&error, ConvertError::Oversize { what, size } if what.contains("email") && *size > MAX_MESSAGE_BYTES as u64)
+        matches!(&error, ConvertError::Oversize { what, size } if what.message.contains("email") && *size > MAX_MESSAGE_BYTES as u64)
     );
 }

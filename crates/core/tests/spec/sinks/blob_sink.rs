@@ -165,8 +165,9 @@ async fn probe_creates_the_container_round_trips_and_leaves_no_probe_blob() {
     let immutability = &report.immutability;
     assert_eq!((immutability.time_based_policy, immutability.legal_hold), (Some(false), Some(false)));
     assert!(!immutability.worm && !immutability.delete_refused_by_policy);
-    assert!(immutability.summary.contains("not WORM"), "{}", immutability.summary);
-    assert!(immutability.advice.as_deref().is_some_and(|a| a.contains("Azure portal")));
+    assert!(immutability.summary.message.contains("not WORM"), "{}", immutability.summary);
+    assert_eq!(immutability.summary.key, "immutability.none");
+    assert!(immutability.advice.as_ref().is_some_and(|a| a.message.contains("Azure portal")));
     let again = sink.probe().await.expect("a second probe");
     assert!(!again.container_created, "the container already existed");
 

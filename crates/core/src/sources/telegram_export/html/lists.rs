@@ -7,10 +7,11 @@ use std::path::Path;
 
 use crate::model::Participant;
 use crate::sources::ExportError;
+use crate::text;
 
+use super::again;
 use super::page::load;
 use super::tree::{Document, TreeError};
-use super::EXPORT_AGAIN;
 
 /// One entry of `lists/chats.html` that links to a chat's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,11 @@ pub(super) struct ListedChat {
 fn parse<'a>(path: &Path, text: &'a str) -> Result<Document<'a>, ExportError> {
     Document::parse(text).map_err(|TreeError::TooLarge| ExportError::Invalid {
         path: path.to_path_buf(),
-        message: format!("this file holds far more markup than Telegram Desktop writes here. {EXPORT_AGAIN}"),
+        message: text!(
+            "export.telegram.html.list_too_much_markup",
+            "this file holds far more markup than Telegram Desktop writes here. {again}",
+            again = again()
+        ),
     })
 }
 

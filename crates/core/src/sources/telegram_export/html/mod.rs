@@ -69,16 +69,22 @@ use super::chat::{ChatCursor, ChatHeader, ChatIdentity, ChatIndex, ExportContext
 use super::media::ExportFolder;
 use super::message::Message;
 use super::people::Directory;
-use crate::sources::confine::ExportRoot;
+use crate::sources::confine::{relative_segments, ExportRoot, Refusal};
 use crate::sources::{ExportError, ExportOptions};
+use crate::Text;
 use media::export_path;
 use record::{ChatState, Page};
 use zone::{Times, ZonePolicy};
 
-/// What to tell the admin when a page is not what Telegram Desktop writes.
-const EXPORT_AGAIN: &str = "Export the chat again from Telegram Desktop (a chat's menu > Export chat \
-     history, or Settings > Advanced > Export Telegram data), wait until it says the export is done, copy \
-     the whole export folder, and point Docket at it.";
+/// What to tell the admin when a page is not what Telegram Desktop writes (the `{again}` of a problem).
+fn again() -> Text {
+    crate::text!(
+        "export.telegram.html.export_again",
+        "Export the chat again from Telegram Desktop (a chat's menu > Export chat history, or Settings > \
+         Advanced > Export Telegram data), wait until it says the export is done, copy the whole export \
+         folder, and point Docket at it."
+    )
+}
 
 /// Where an HTML export's pages are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +152,7 @@ pub(super) struct HtmlExport {
     pub chats: Vec<ChatPlan>,
     pub folder: ExportFolder,
     pub directory: Directory,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::Text>,
 }
 
 /// A checked chat, ready to be read again into items.
@@ -215,9 +221,12 @@ fn full_export_chats(root: &Path) -> Result<Vec<ChatEntry>, ExportError> {
         let Some(path) = export_path(&["lists".to_string()], &listed.href) else {
             return Err(ExportError::Invalid {
                 path: list,
-                message: format!(
-                    "it links to the chat page {:?}, which is outside the export folder, so Docket does not read it. {EXPORT_AGAIN}",
-                    listed.href
+                message: crate::text!(
+                    "export.telegram.html.chat_link_outside",
+                    "it links to the chat page \"{link}\", which is outside the export folder, so Docket \
+                     does not read it. {again}",
+                    again = again(),
+                    link = listed.href
                 ),
             });
         };
@@ -229,9 +238,39 @@ fn full_export_chats(root: &Path) -> Result<Vec<ChatEntry>, ExportError> {
 }
 
 /// The page `name` in the chat folder `folder`, confined to the export folder.
-fn page_path(root: &ExportRoot, folder: &[String], name: &str) -> Result<PathBuf, (PathBuf, String)> {
+fn page_path(root: &ExportRoot, folder: &[String], name: &str) -> Result<PathBuf, (PathBuf, Text)> {
     let relative = folder.iter().map(String::as_str).chain([name]).collect::<Vec<_>>().join("/");
-    root.file(&relative).map_err(|reason| (root.path().join(&relative), reason))
+    root.file(&relative).map_err(|_| (root.path().join(&relative), page_refusal(root, &relative)))
+}
+
+/// Why `ExportRoot::file` refused the page `relative`, in the words it uses.
+fn page_refusal(root: &ExportRoot, relative: &str) -> Text {
+    let shown = relative.trim();
+    match relative_segments(shown) {
+        None => crate::text!(
+            "export.telegram.html.page_path_outside",
+            "its path \"{path}\" points outside the export folder, so Docket did not read it",
+            path = shown
+        ),
+        Some(segments) if segments.is_empty() => {
+            crate::text!("export.telegram.html.page_without_path", "the export gives no path for it")
+        }
+        Some(segments) => {
+            let path = segments.iter().fold(root.path().to_path_buf(), |path, segment| path.join(segment));
+            match root.confined(&path) {
+                Err(Refusal::Outside) => crate::text!(
+                    "export.telegram.html.page_link_outside",
+                    "\"{path}\" links to a file outside the export folder, so Docket did not read it",
+                    path = shown
+                ),
+                _ => crate::text!(
+                    "export.telegram.html.page_absent",
+                    "\"{path}\" is not in the export folder",
+                    path = shown
+                ),
+            }
+        }
+    }
 }
 
 /// Reads every page of one chat: its name, roster, index and how its times are read.
@@ -240,11 +279,16 @@ fn plan(
     root: &ExportRoot,
     directory: &Directory,
     zone: Tz,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<crate::Text>,
 ) -> Result<ChatPlan, ExportError> {
-    let missing = |(path, reason): (PathBuf, String)| ExportError::Invalid {
+    let missing = |(path, reason): (PathBuf, Text)| ExportError::Invalid {
         path,
-        message: format!("this chat page cannot be read: {reason}. {EXPORT_AGAIN}"),
+        message: crate::text!(
+            "export.telegram.html.page_unreadable",
+            "this chat page cannot be read: {reason}. {again}",
+            again = again(),
+            reason = reason
+        ),
     };
     let mut pages = vec![page_path(root, &entry.folder, &entry.first).map_err(missing)?];
     let mut state = ChatState::default();
@@ -280,9 +324,12 @@ fn plan(
             Err((_, reason)) => {
                 return Err(ExportError::Invalid {
                     path,
-                    message: format!(
-                        "this page links to its next page, messages{number}.html, but {reason}: the export was not \
-                         copied whole. Copy the whole export folder again, or export again."
+                    message: crate::text!(
+                        "export.telegram.html.next_page_missing",
+                        "this page links to its next page, {page}, but {reason}: the export was not copied \
+                         whole. Copy the whole export folder again, or export again.",
+                        page = format!("messages{number}.html"),
+                        reason = reason
                     ),
                 })
             }

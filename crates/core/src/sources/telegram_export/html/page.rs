@@ -8,10 +8,11 @@ use std::path::Path;
 
 use crate::sources::telegram_export::message::Message;
 use crate::sources::ExportError;
+use crate::{text, Text};
 
+use super::again;
 use super::record::{self, ChatState, Page};
 use super::tree::{Document, TreeError, MAX_NODES};
-use super::EXPORT_AGAIN;
 
 /// A page of 1000 messages is a few megabytes; a file far larger is not a Telegram messages page.
 const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
@@ -25,8 +26,8 @@ pub(super) struct PageInfo {
     pub next_page: Option<String>,
 }
 
-fn invalid(path: &Path, problem: &str) -> ExportError {
-    ExportError::Invalid { path: path.to_path_buf(), message: format!("{problem} {EXPORT_AGAIN}") }
+fn invalid(path: &Path, message: Text) -> ExportError {
+    ExportError::Invalid { path: path.to_path_buf(), message }
 }
 
 /// The text of the page at `path`, whose folder is `base` (relative to the export folder).
@@ -37,7 +38,13 @@ pub(super) fn load(path: &Path) -> Result<String, ExportError> {
     if size > MAX_PAGE_BYTES {
         return Err(invalid(
             path,
-            &format!("this file is {size} bytes, far larger than a Telegram Desktop messages page (those hold 1000 messages), so it is not one."),
+            text!(
+                "export.telegram.html.page_too_large",
+                "this file is {size} bytes, far larger than a Telegram Desktop messages page (those hold \
+                 1000 messages), so it is not one. {again}",
+                again = again(),
+                size = size
+            ),
         ));
     }
     let bytes =
@@ -48,7 +55,12 @@ pub(super) fn load(path: &Path) -> Result<String, ExportError> {
         ExportError::Parse {
             path: path.to_path_buf(),
             line,
-            message: format!("this is not UTF-8 text, which Telegram Desktop always writes; the file is damaged or not an export page. {EXPORT_AGAIN}"),
+            message: text!(
+                "export.telegram.html.page_not_utf8",
+                "this is not UTF-8 text, which Telegram Desktop always writes; the file is damaged or not an \
+                 export page. {again}",
+                again = again()
+            ),
         }
     })
 }
@@ -60,7 +72,16 @@ pub(super) fn read(
     state: &mut ChatState,
 ) -> Result<(PageInfo, Vec<Message>), ExportError> {
     let doc = Document::parse(text).map_err(|TreeError::TooLarge| {
-        invalid(page.file, &format!("this file holds more than {MAX_NODES} pieces of markup, far more than a Telegram Desktop messages page, so it is not one."))
+        invalid(
+            page.file,
+            text!(
+                "export.telegram.html.page_too_much_markup",
+                "this file holds more than {limit} pieces of markup, far more than a Telegram Desktop \
+                 messages page, so it is not one. {again}",
+                again = again(),
+                limit = MAX_NODES
+            ),
+        )
     })?;
     let mut info = PageInfo::default();
     let mut has_history = false;
@@ -94,15 +115,24 @@ pub(super) fn read(
     if !has_history && messages.is_empty() {
         return Err(invalid(
             page.file,
-            "this is not a page of a Telegram Desktop chat export: it has no message history. Choose the \
-             folder Telegram Desktop created for the export (the one holding messages.html or \
-             export_results.html).",
+            text!(
+                "export.telegram.html.page_without_history",
+                "this is not a page of a Telegram Desktop chat export: it has no message history. Choose the \
+                 folder Telegram Desktop created for the export (the one holding messages.html or \
+                 export_results.html). {again}",
+                again = again()
+            ),
         ));
     }
     if info.chat_name.is_none() {
         return Err(invalid(
             page.file,
-            "this page has no chat name in its header, so it is not a page Telegram Desktop wrote.",
+            text!(
+                "export.telegram.html.page_without_chat_name",
+                "this page has no chat name in its header, so it is not a page Telegram Desktop wrote. \
+                 {again}",
+                again = again()
+            ),
         ));
     }
     let end = text.trim_end();
@@ -110,8 +140,10 @@ pub(super) fn read(
         return Err(ExportError::Parse {
             path: page.file.to_path_buf(),
             line: 1 + text.bytes().filter(|&b| b == b'\n').count(),
-            message: format!(
-                "the file ends too early: it was cut short while being copied or written. {EXPORT_AGAIN}"
+            message: text!(
+                "export.telegram.html.page_ends_early",
+                "the file ends too early: it was cut short while being copied or written. {again}",
+                again = again()
             ),
         });
     }

@@ -13,11 +13,12 @@ use sha2::{Digest, Sha256};
 
 use crate::sources::telegram_export::message::{Details, Message, Moment, Reading};
 use crate::sources::ExportError;
+use crate::{text, Text};
 
 use super::date::{parse_day, parse_stamp, Stamp};
 use super::text::{flatten, Links};
 use super::tree::{Document, NodeId};
-use super::{media, service, EXPORT_AGAIN};
+use super::{again, media, service};
 
 /// Ids of the day lines Telegram Desktop writes between messages count down from -1; ids of messages
 /// from before a group became a supergroup are shifted down by 1,000,000,000, below this.
@@ -38,11 +39,16 @@ pub(super) struct ChatState {
     day: Option<NaiveDate>,
 }
 
-fn problem(page: &Page<'_>, doc: &Document<'_>, node: NodeId, what: String) -> ExportError {
+fn problem(page: &Page<'_>, doc: &Document<'_>, node: NodeId, what: Text) -> ExportError {
     ExportError::Parse {
         path: page.file.to_path_buf(),
         line: doc.line(node),
-        message: format!("{what}. Telegram Desktop does not write pages like this. {EXPORT_AGAIN}"),
+        message: text!(
+            "export.telegram.html.block_unlike_telegram",
+            "{problem}. Telegram Desktop does not write pages like this. {again}",
+            again = again(),
+            problem = what
+        ),
     }
 }
 
@@ -64,24 +70,43 @@ pub(super) fn read(
     page: &Page<'_>,
     state: &mut ChatState,
 ) -> Result<Option<Message>, ExportError> {
-    let tag =
-        doc.tag(node).ok_or_else(|| problem(page, doc, node, "a message block is not an element".into()))?;
+    let tag = doc.tag(node).ok_or_else(|| {
+        problem(
+            page,
+            doc,
+            node,
+            text!("export.telegram.html.block_not_an_element", "a message block is not an element"),
+        )
+    })?;
     let raw_id = tag.attr("id").unwrap_or_default();
     let id = message_id(&raw_id).ok_or_else(|| {
         problem(
             page,
             doc,
             node,
-            format!("a message block has the id {raw_id:?}, not \"message\" and a number"),
+            text!(
+                "export.telegram.html.block_bad_id",
+                "a message block has the id \"{id}\", not \"message\" and a number",
+                id = raw_id.as_ref()
+            ),
         )
     })?;
     let digest: [u8; 32] = Sha256::digest(doc.source(node).as_bytes()).into();
     if tag.has_class("service") {
         return service_message(doc, node, page, state, id, digest);
     }
-    let body = doc
-        .child_with(node, &["body"])
-        .ok_or_else(|| problem(page, doc, node, format!("message {id} has no body")))?;
+    let body = doc.child_with(node, &["body"]).ok_or_else(|| {
+        problem(
+            page,
+            doc,
+            node,
+            text!(
+                "export.telegram.html.message_without_body",
+                "message {id} has no body",
+                id = id.to_string()
+            ),
+        )
+    })?;
     let stamp = stamp(doc, body, page, id)?;
     state.day = Some(stamp.wall_clock.date());
 
@@ -171,7 +196,11 @@ fn service_message(
             page,
             doc,
             node,
-            format!("service message {id} comes before any day line, so its day is unknown"),
+            text!(
+                "export.telegram.html.service_before_day",
+                "service message {id} comes before any day line, so its day is unknown",
+                id = id.to_string()
+            ),
         )
     })?;
     let linked = linked_in(doc, body);
@@ -192,16 +221,30 @@ fn service_message(
 
 /// The date in the block's `div.pull_right.date.details` title.
 fn stamp(doc: &Document<'_>, body: NodeId, page: &Page<'_>, id: i64) -> Result<Stamp, ExportError> {
-    let date = doc
-        .child_with(body, &["date", "details"])
-        .ok_or_else(|| problem(page, doc, body, format!("message {id} has no date")))?;
+    let date = doc.child_with(body, &["date", "details"]).ok_or_else(|| {
+        problem(
+            page,
+            doc,
+            body,
+            text!(
+                "export.telegram.html.message_without_date",
+                "message {id} has no date",
+                id = id.to_string()
+            ),
+        )
+    })?;
     let title = doc.tag(date).and_then(|t| t.attr("title")).unwrap_or_default();
     parse_stamp(&title).ok_or_else(|| {
         problem(
             page,
             doc,
             date,
-            format!("message {id} is dated {title:?}, not a date like 21.09.2016 16:35:02 UTC+03:00"),
+            text!(
+                "export.telegram.html.message_bad_date",
+                "message {id} is dated \"{title}\", not a date like 21.09.2016 16:35:02 UTC+03:00",
+                id = id.to_string(),
+                title = title.as_ref()
+            ),
         )
     })
 }

@@ -36,7 +36,7 @@ impl Times {
     }
 
     /// How the chat's times are read in `zone`, with a warning for the admin where they may be off.
-    pub(super) fn policy(&self, zone: Tz, export: &Path, warnings: &mut Vec<String>) -> ZonePolicy {
+    pub(super) fn policy(&self, zone: Tz, export: &Path, warnings: &mut Vec<crate::Text>) -> ZonePolicy {
         let single = match (self.offsets.len(), self.offsets.first()) {
             (1, Some(&seconds)) => FixedOffset::east_opt(seconds),
             _ => None,
@@ -44,37 +44,47 @@ impl Times {
         let standard =
             self.latest.map(|at| zone.offset_from_utc_datetime(&at).base_utc_offset().num_seconds());
         let in_zone = single.is_some_and(|o| standard == Some(i64::from(o.local_minus_utc())));
-        let mut warn = |warning: String| {
+        let mut warn = |warning: crate::Text| {
             if !warnings.contains(&warning) {
                 warnings.push(warning);
             }
         };
-        let place = export.display();
+        let place = export.display().to_string();
+        let zone_name = zone.name();
         for &seconds in &self.offsets {
             let stated = FixedOffset::east_opt(seconds).map(|o| format!("UTC{o}")).unwrap_or_default();
             if !in_zone {
-                warn(format!(
+                warn(crate::text!(
+                    "export.telegram.html.zone_offset",
                     "{place}: this HTML export gives its times with the offset {stated}, the standard time of the \
                      computer that made it, which Telegram Desktop writes even for dates when that computer was on \
                      daylight saving time. The time zone Docket was given ({zone}) does not have that offset, so \
                      the times were read as {stated}: if that computer kept daylight saving time, times from those \
                      months are an hour off. Give that computer's time zone (the wizard's time zone, or \
-                     --timezone, for example Europe/Berlin) and run again."
+                     --timezone, for example Europe/Berlin) and run again.",
+                    place = place,
+                    stated = stated,
+                    zone = zone_name
                 ));
             } else if zone == Tz::UTC && seconds == 0 {
-                warn(format!(
+                warn(crate::text!(
+                    "export.telegram.html.zone_utc",
                     "{place}: this HTML export gives its times in UTC+00:00, the standard time of the computer that \
                      made it, and they were read as UTC. If that computer kept daylight saving time (as in \
                      Europe/London), times from its summer months are an hour off: give its time zone (the \
-                     wizard's time zone, or --timezone) and run again."
+                     wizard's time zone, or --timezone) and run again.",
+                    place = place
                 ));
             }
         }
         if self.unstated {
-            warn(format!(
+            warn(crate::text!(
+                "export.telegram.html.zone_unstated",
                 "{place}: this HTML export (made by a Telegram Desktop older than 3.7.6) gives its times without \
                  a UTC offset, so they were read in the time zone {zone}; if the computer that made it used \
-                 another zone, give that zone (the wizard's time zone, or --timezone) and run again."
+                 another zone, give that zone (the wizard's time zone, or --timezone) and run again.",
+                place = place,
+                zone = zone_name
             ));
         }
         ZonePolicy { offset: single, in_zone }

@@ -18,13 +18,19 @@ use serde_json::error::Category;
 use super::chat::{ChatCursor, ChatHeader, ChatIdentity, ChatIndex, ExportContext};
 use super::people::{user_handle, Directory};
 use crate::sources::ExportError;
+use crate::Text;
 use record::strip_position;
 use schema::{ChatRecord, ExportFileSeed, Trail};
 
-/// What to tell the admin when the file is not what Telegram Desktop writes.
-const EXPORT_AGAIN: &str = "Export the data again from Telegram Desktop (Settings > Advanced > Export \
-     Telegram data, or a chat's menu > Export chat history), choose the format \"Machine-readable JSON\", \
-     wait until it says the export is done, and point Docket at the new result.json.";
+/// What to tell the admin when the file is not what Telegram Desktop writes (the `{again}` of a problem).
+fn again() -> Text {
+    crate::text!(
+        "export.telegram.json.export_again",
+        "Export the data again from Telegram Desktop (Settings > Advanced > Export Telegram data, or a \
+         chat's menu > Export chat history), choose the format \"Machine-readable JSON\", wait until it says \
+         the export is done, and point Docket at the new result.json."
+    )
+}
 
 /// A read result.json: its chats in file order and who the export names.
 #[derive(Debug)]
@@ -50,12 +56,23 @@ pub(super) fn read(path: &Path) -> Result<JsonExport, ExportError> {
             if chat.messages.is_none() {
                 return Err(invalid(
                     path,
-                    "this file has neither a \"messages\" list (a single-chat export) nor a \"chats\" \
-                     list (a full export), so it is not a Telegram Desktop result.json.",
+                    crate::text!(
+                        "export.telegram.json.no_messages_or_chats",
+                        "this file has neither a \"messages\" list (a single-chat export) nor a \"chats\" \
+                         list (a full export), so it is not a Telegram Desktop result.json. {again}",
+                        again = again()
+                    ),
                 ));
             }
             if chat.id.is_none() {
-                return Err(invalid(path, "the chat has no \"id\" field."));
+                return Err(invalid(
+                    path,
+                    crate::text!(
+                        "export.telegram.json.chat_without_id",
+                        "the chat has no \"id\" field. {again}",
+                        again = again()
+                    ),
+                ));
             }
             vec![chat]
         }
@@ -88,46 +105,92 @@ pub(super) fn chat(chat: ChatRecord, context: &ExportContext) -> ChatCursor {
 }
 
 /// A shape problem the whole file shares, with what to do about it.
-fn invalid(path: &Path, problem: &str) -> ExportError {
-    ExportError::Invalid { path: path.to_path_buf(), message: format!("{problem} {EXPORT_AGAIN}") }
+fn invalid(path: &Path, message: Text) -> ExportError {
+    ExportError::Invalid { path: path.to_path_buf(), message }
 }
 
 /// Not JSON at all (or cut short) is a `Parse` error at the line; JSON of the wrong shape is `Invalid`,
 /// naming where in the file and which field.
+///
+/// `what` is the problem the reader's own checks recorded in `trail` (a message without an id), or else
+/// serde_json's words, passed on as they came.
 fn json_error(path: &Path, error: &serde_json::Error, trail: &Trail) -> ExportError {
-    let what = strip_position(error);
+    let detail = strip_position(error);
+    let what = match trail.take_problem() {
+        Some(problem) if problem.message == detail => problem,
+        _ => Text::verbatim(detail.clone()),
+    };
     let place = trail.describe();
-    let place = if place.is_empty() { String::new() } else { format!(" (in {place})") };
+    let (line, column) = (error.line(), error.column());
     match error.classify() {
         Category::Io => ExportError::Read {
             path: path.to_path_buf(),
-            source: std::io::Error::new(error.io_error_kind().unwrap_or(std::io::ErrorKind::Other), what),
+            source: std::io::Error::new(error.io_error_kind().unwrap_or(std::io::ErrorKind::Other), detail),
         },
         Category::Eof => ExportError::Parse {
             path: path.to_path_buf(),
-            line: error.line(),
-            message: format!(
-                "the file ends too early{place}: it is empty or was cut short while being copied. \
-                 {EXPORT_AGAIN}"
-            ),
+            line,
+            message: match place {
+                Some(place) => crate::text!(
+                    "export.telegram.json.ends_early_in",
+                    "the file ends too early (in {place}): it is empty or was cut short while being copied. \
+                     {again}",
+                    again = again(),
+                    place = place
+                ),
+                None => crate::text!(
+                    "export.telegram.json.ends_early",
+                    "the file ends too early: it is empty or was cut short while being copied. {again}",
+                    again = again()
+                ),
+            },
         },
         Category::Syntax => ExportError::Parse {
             path: path.to_path_buf(),
-            line: error.line(),
-            message: format!(
-                "column {}: this is not valid JSON ({what}){place}. The file may be damaged or edited. \
-                 {EXPORT_AGAIN}",
-                error.column()
-            ),
+            line,
+            message: match place {
+                Some(place) => crate::text!(
+                    "export.telegram.json.not_json_in",
+                    "column {column}: this is not valid JSON ({what}) (in {place}). The file may be damaged \
+                     or edited. {again}",
+                    again = again(),
+                    column = column,
+                    what = what,
+                    place = place
+                ),
+                None => crate::text!(
+                    "export.telegram.json.not_json",
+                    "column {column}: this is not valid JSON ({what}). The file may be damaged or edited. \
+                     {again}",
+                    again = again(),
+                    column = column,
+                    what = what
+                ),
+            },
         },
         Category::Data => ExportError::Invalid {
             path: path.to_path_buf(),
-            message: format!(
-                "line {}, column {}{place}: {what}. Telegram Desktop does not write files like this. \
-                 {EXPORT_AGAIN}",
-                error.line(),
-                error.column()
-            ),
+            message: match place {
+                Some(place) => crate::text!(
+                    "export.telegram.json.wrong_shape_in",
+                    "line {line}, column {column} (in {place}): {what}. Telegram Desktop does not write \
+                     files like this. {again}",
+                    again = again(),
+                    line = line,
+                    column = column,
+                    place = place,
+                    what = what
+                ),
+                None => crate::text!(
+                    "export.telegram.json.wrong_shape",
+                    "line {line}, column {column}: {what}. Telegram Desktop does not write files like this. \
+                     {again}",
+                    again = again(),
+                    line = line,
+                    column = column,
+                    what = what
+                ),
+            },
         },
     }
 }

@@ -3,14 +3,14 @@
 //! message becomes in an `Item`; `chat` does.
 
 use chrono::NaiveDateTime;
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::record_digest::record_digest;
 use super::schema::NumberOrText;
 use super::text::{flatten, RawText};
 use crate::sources::telegram_export::message::{Details, Media, Message, Moment, Reading, ServiceEvent};
+use crate::{text, Text};
 
 /// How Telegram Desktop writes wall-clock times: `2024-01-02T10:11:12`.
 const WALL_CLOCK_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
@@ -83,32 +83,52 @@ struct RawLocation {
     longitude: Option<f64>,
 }
 
-impl<'de> Deserialize<'de> for Message {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        message_from_value(&value).map_err(D::Error::custom)
-    }
-}
-
-/// Checks one message; the error names the field at fault.
-fn message_from_value(value: &Value) -> Result<Message, String> {
+/// Checks one message (`schema` reads it as a JSON value); the error names the field at fault.
+pub(super) fn message_from_value(value: &Value) -> Result<Message, Text> {
     let Value::Object(object) = value else {
-        return Err(format!("expected a message object, found {}", kind_of(value)));
+        return Err(text!(
+            "export.telegram.json.not_a_message",
+            "expected a message object, found {found}",
+            found = kind_of(value)
+        ));
     };
     let raw = RawMessage::deserialize(value).map_err(|e| match field_at_fault(object) {
-        Some(field) => format!("field {field:?}: {}", strip_position(&e)),
-        None => strip_position(&e),
+        Some(field) => text!(
+            "export.telegram.json.bad_field",
+            "field \"{field}\": {detail}",
+            field = field,
+            detail = strip_position(&e)
+        ),
+        None => Text::verbatim(strip_position(&e)),
     })?;
     let id = match &raw.id {
-        Some(id) => id.as_number().ok_or_else(|| format!("field \"id\" is {id}, not a number"))?,
-        None => return Err("this message has no \"id\" field".into()),
+        Some(id) => id.as_number().ok_or_else(|| {
+            text!(
+                "export.telegram.json.id_not_a_number",
+                "field \"id\" is {value}, not a number",
+                value = id.to_string()
+            )
+        })?,
+        None => {
+            return Err(text!("export.telegram.json.message_without_id", "this message has no \"id\" field"))
+        }
     };
-    let sent = moment(&raw.date, &raw.date_unixtime, "date", id)?
-        .ok_or_else(|| format!("message id {id} has no \"date\" field"))?;
+    let sent = moment(&raw.date, &raw.date_unixtime, "date", id)?.ok_or_else(|| {
+        text!(
+            "export.telegram.json.message_without_date",
+            "message id {id} has no \"date\" field",
+            id = id.to_string()
+        )
+    })?;
     let edited = moment(&raw.edited, &raw.edited_unixtime, "edited", id)?;
     let reply_to = match &raw.reply_to_message_id {
         Some(r) => Some(r.as_number().ok_or_else(|| {
-            format!("field \"reply_to_message_id\" of message id {id} is {r}, not a number")
+            text!(
+                "export.telegram.json.reply_to_not_a_number",
+                "field \"reply_to_message_id\" of message id {id} is {value}, not a number",
+                id = id.to_string(),
+                value = r.to_string()
+            )
         })?),
         None => None,
     };
@@ -161,14 +181,26 @@ fn moment(
     unixtime: &Option<NumberOrText>,
     field: &str,
     id: i64,
-) -> Result<Option<Moment>, String> {
+) -> Result<Option<Moment>, Text> {
     let Some(wall) = wall else { return Ok(None) };
     let wall_clock = NaiveDateTime::parse_from_str(wall.trim(), WALL_CLOCK_FORMAT).map_err(|_| {
-        format!("field {field:?} of message id {id} is {wall:?}, not a date like 2024-01-02T10:11:12")
+        text!(
+            "export.telegram.json.date_not_a_date",
+            "field \"{field}\" of message id {id} is \"{value}\", not a date like 2024-01-02T10:11:12",
+            field = field,
+            id = id.to_string(),
+            value = wall
+        )
     })?;
     let unixtime = match unixtime {
         Some(t) => Some(t.as_number().ok_or_else(|| {
-            format!("field \"{field}_unixtime\" of message id {id} is {t}, not a number of seconds")
+            text!(
+                "export.telegram.json.unixtime_not_a_number",
+                "field \"{field}_unixtime\" of message id {id} is {value}, not a number of seconds",
+                field = field,
+                id = id.to_string(),
+                value = t.to_string()
+            )
         })?),
         None => None,
     };
@@ -236,14 +268,14 @@ fn field_at_fault(object: &Map<String, Value>) -> Option<&str> {
     })
 }
 
-fn kind_of(value: &Value) -> &'static str {
+fn kind_of(value: &Value) -> Text {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => text!("export.telegram.json.kind_null", "null"),
+        Value::Bool(_) => text!("export.telegram.json.kind_bool", "true or false"),
+        Value::Number(_) => text!("export.telegram.json.kind_number", "a number"),
+        Value::String(_) => text!("export.telegram.json.kind_string", "a string"),
+        Value::Array(_) => text!("export.telegram.json.kind_list", "a list"),
+        Value::Object(_) => text!("export.telegram.json.kind_object", "an object"),
     }
 }
 

@@ -5,36 +5,90 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
+use super::record::message_from_value;
 use crate::sources::telegram_export::message::Message;
+use crate::{text, Text};
 
 /// Where the reader is in the file, as phrases an admin can follow ("chats", "chat 2 \"Falcon\"",
-/// "message 17"). Visitors push on the way in and pop only on success, so after an error the trail
-/// still names the place that failed.
+/// "message 17"), and the problem the reader's own checks found there. Visitors push on the way in and
+/// pop only on success, so after an error the trail still names the place that failed.
+///
+/// serde carries an error as words only, so a check of Docket's own records its problem here too
+/// (`fail`); the reader takes it back when the error reaches it and the words match.
 #[derive(Debug, Default)]
-pub(in crate::sources::telegram_export) struct Trail(RefCell<Vec<String>>);
+pub(in crate::sources::telegram_export) struct Trail {
+    steps: RefCell<Vec<Step>>,
+    problem: RefCell<Option<Text>>,
+}
+
+/// One step into the file.
+#[derive(Debug)]
+enum Step {
+    /// A field, by its name in the file.
+    Field(String),
+    /// The `number`th chat of a list, named once its name is read.
+    Chat { number: usize, name: Option<String> },
+    /// The `number`th message of a list.
+    Message(usize),
+}
+
+impl Step {
+    fn text(&self) -> Text {
+        match self {
+            Step::Field(name) => Text::verbatim(name.clone()),
+            Step::Chat { number, name: None } => {
+                text!("export.telegram.json.trail_chat", "chat {number}", number = number)
+            }
+            Step::Chat { number, name: Some(name) } => text!(
+                "export.telegram.json.trail_named_chat",
+                "chat {number} \"{name}\"",
+                number = number,
+                name = name
+            ),
+            Step::Message(number) => {
+                text!("export.telegram.json.trail_message", "message {number}", number = number)
+            }
+        }
+    }
+}
 
 impl Trail {
-    fn enter(&self, step: String) {
-        self.0.borrow_mut().push(step);
+    fn enter(&self, step: Step) {
+        self.steps.borrow_mut().push(step);
     }
 
     fn leave(&self) {
-        self.0.borrow_mut().pop();
+        self.steps.borrow_mut().pop();
     }
 
-    fn annotate_last(&self, note: &str) {
-        if let Some(last) = self.0.borrow_mut().last_mut() {
-            last.push(' ');
-            last.push_str(note);
+    /// Names the chat the trail is in (a full export's `chat N`).
+    fn name_chat(&self, chat_name: &str) {
+        if let Some(Step::Chat { name, .. }) = self.steps.borrow_mut().last_mut() {
+            *name = Some(chat_name.to_string());
         }
     }
 
-    /// "chats > chat 2 \"Falcon\" > message 17", or an empty string at the top of the file.
-    pub(in crate::sources::telegram_export) fn describe(&self) -> String {
-        self.0.borrow().join(" > ")
+    /// A serde error for `problem`, which is kept for the reader (see `take_problem`).
+    fn fail<E: serde::de::Error>(&self, problem: Text) -> E {
+        let error = E::custom(&problem.message);
+        *self.problem.borrow_mut() = Some(problem);
+        error
+    }
+
+    /// The last problem a check of Docket's own found, if any.
+    pub(in crate::sources::telegram_export) fn take_problem(&self) -> Option<Text> {
+        self.problem.borrow_mut().take()
+    }
+
+    /// "chats > chat 2 \"Falcon\" > message 17", or `None` at the top of the file.
+    pub(in crate::sources::telegram_export) fn describe(&self) -> Option<Text> {
+        self.steps.borrow().iter().map(Step::text).reduce(|outer, inner| {
+            text!("export.telegram.json.trail_step", "{outer} > {inner}", outer = outer, inner = inner)
+        })
     }
 }
 
@@ -150,7 +204,7 @@ impl ChatRecord {
         if !matches!(key, "name" | "type" | "id" | "messages") {
             return Ok(false);
         }
-        trail.enter(key.to_string());
+        trail.enter(Step::Field(key.to_string()));
         match key {
             "name" => self.name = map.next_value()?,
             "type" => self.kind = map.next_value()?,
@@ -159,7 +213,7 @@ impl ChatRecord {
         }
         trail.leave();
         if let (Some(name), "name") = (&self.name, key) {
-            trail.annotate_last(&format!("{name:?}"));
+            trail.name_chat(name);
         }
         Ok(true)
     }
@@ -203,7 +257,7 @@ impl<'de> Visitor<'de> for ExportFileSeed<'_> {
             if file.chat.read_field(&key, &mut map, trail)? {
                 continue;
             }
-            trail.enter(key.clone());
+            trail.enter(Step::Field(key.clone()));
             match key.as_str() {
                 "personal_information" => file.personal_information = map.next_value()?,
                 "contacts" => {
@@ -246,7 +300,7 @@ impl<'de> Visitor<'de> for ChatListingSeed<'_> {
         let mut chats = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             if key == "list" {
-                self.trail.enter("list".into());
+                self.trail.enter(Step::Field("list".into()));
                 chats = map.next_value_seed(ChatListSeed { trail: self.trail })?;
                 self.trail.leave();
             } else {
@@ -279,7 +333,7 @@ impl<'de> Visitor<'de> for ChatListSeed<'_> {
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<ChatRecord>, S::Error> {
         let mut chats = Vec::new();
         loop {
-            self.trail.enter(format!("chat {}", chats.len() + 1));
+            self.trail.enter(Step::Chat { number: chats.len() + 1, name: None });
             match seq.next_element_seed(ChatSeed { trail: self.trail })? {
                 Some(chat) => chats.push(chat),
                 None => {
@@ -319,7 +373,10 @@ impl<'de> Visitor<'de> for ChatSeed<'_> {
             }
         }
         if chat.id.is_none() {
-            return Err(A::Error::custom("this chat has no \"id\" field"));
+            return Err(self.trail.fail(text!(
+                "export.telegram.json.listed_chat_without_id",
+                "this chat has no \"id\" field"
+            )));
         }
         Ok(chat)
     }
@@ -347,8 +404,8 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<Message>, S::Error> {
         let mut messages = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
         loop {
-            self.trail.enter(format!("message {}", messages.len() + 1));
-            match seq.next_element::<Message>()? {
+            self.trail.enter(Step::Message(messages.len() + 1));
+            match seq.next_element_seed(MessageSeed { trail: self.trail })? {
                 Some(message) => messages.push(message),
                 None => {
                     self.trail.leave();
@@ -358,5 +415,19 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
             }
             self.trail.leave();
         }
+    }
+}
+
+/// One message, checked by `record`; a problem it finds is kept in the trail.
+struct MessageSeed<'t> {
+    trail: &'t Trail,
+}
+
+impl<'de> DeserializeSeed<'de> for MessageSeed<'_> {
+    type Value = Message;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Message, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        message_from_value(&value).map_err(|problem| self.trail.fail(problem))
     }
 }
