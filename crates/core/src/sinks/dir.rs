@@ -332,7 +332,11 @@ where
 {
     tokio::task::spawn_blocking(work).await.map_err(|e| SinkError::Other {
         name: root.display().to_string(),
-        detail: format!("the file writer stopped unexpectedly ({e}); run again"),
+        detail: crate::text!(
+            "sink.dir.writer_stopped",
+            "the file writer stopped unexpectedly ({detail}); run again",
+            detail = e.to_string()
+        ),
     })?
 }
 

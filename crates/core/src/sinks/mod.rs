@@ -144,17 +144,48 @@ pub struct StoredObject {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
-    Auth { detail: String },
-    Unreachable { endpoint: String, detail: String },
-    Conflict { name: String, stored: String, new: String },
-    Io { path: PathBuf, source: std::io::Error },
-    Transient { name: String, detail: String },
-    Other { name: String, detail: String },
+    /// `detail` fields: Docket's own words as a text, or the service's words as `Text::verbatim`.
+    Auth {
+        detail: crate::Text,
+    },
+    Unreachable {
+        endpoint: String,
+        detail: crate::Text,
+    },
+    Conflict {
+        name: String,
+        stored: String,
+        new: String,
+    },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Transient {
+        name: String,
+        detail: crate::Text,
+    },
+    Other {
+        name: String,
+        detail: crate::Text,
+    },
     Config(crate::Text),
-    GraphAuth { detail: String },
-    MailboxNotFound { mailbox: String, detail: String },
-    MailboxRefused { mailbox: String, detail: String },
-    Graph { name: String, detail: String, transient: bool },
+    GraphAuth {
+        detail: crate::Text,
+    },
+    MailboxNotFound {
+        mailbox: String,
+        detail: crate::Text,
+    },
+    MailboxRefused {
+        mailbox: String,
+        detail: crate::Text,
+    },
+    Graph {
+        name: String,
+        detail: crate::Text,
+        transient: bool,
+    },
 }
 
 impl SinkError {
@@ -331,10 +362,10 @@ impl Sink for MemSink {
 
     async fn put(&self, envelope: &Envelope<'_>) -> Result<Written, SinkError> {
         let name = envelope.object_name();
-        let mut objects = self
-            .objects
-            .lock()
-            .map_err(|_| SinkError::Other { name: name.clone(), detail: "poisoned".into() })?;
+        let mut objects = self.objects.lock().map_err(|_| SinkError::Other {
+            name: name.clone(),
+            detail: crate::Text::verbatim("poisoned"),
+        })?;
         match objects.get(&name) {
             Some(existing) => judge_existing(
                 &name,

@@ -168,7 +168,7 @@ impl Sink for FlakySink {
         if seen <= self.failures {
             return Err(SinkError::Transient {
                 name: envelope.object_name(),
-                detail: "503 ServerBusy".into(),
+                detail: docket_core::Text::verbatim("503 ServerBusy"),
             });
         }
         self.inner.put(envelope).await
@@ -225,10 +225,10 @@ impl Sink for RefusingSink {
         "refusing:".into()
     }
     async fn prepare(&self) -> Result<(), SinkError> {
-        Err(SinkError::Auth { detail: "AuthenticationFailed".into() })
+        Err(SinkError::Auth { detail: docket_core::Text::verbatim("AuthenticationFailed") })
     }
     async fn put(&self, _: &Envelope<'_>) -> Result<Written, SinkError> {
-        Err(SinkError::Auth { detail: "AuthenticationFailed".into() })
+        Err(SinkError::Auth { detail: docket_core::Text::verbatim("AuthenticationFailed") })
     }
     async fn list(&self) -> Result<Vec<StoredObject>, SinkError> {
         Ok(vec![])

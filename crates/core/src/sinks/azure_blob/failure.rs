@@ -8,6 +8,7 @@ use std::error::Error as StdError;
 use azure_core::error::ErrorKind;
 
 use crate::sinks::SinkError;
+use crate::{text, Text};
 
 /// The HTTP status and storage error code (`BlobAlreadyExists`, `AuthenticationFailed`…) of a failed call.
 pub(super) fn http_status(error: &azure_core::Error) -> Option<(u16, Option<&str>)> {
@@ -22,22 +23,26 @@ pub(super) fn classify(error: &azure_core::Error, name: &str, endpoint: &str) ->
     let name = name.to_string();
     if let Some((status, code)) = http_status(error) {
         let code_text = code.map(scrub).unwrap_or_default();
-        let detail = if code_text.is_empty() {
+        let answer = if code_text.is_empty() {
             format!("HTTP {status}")
         } else {
             format!("HTTP {status} {code_text}")
         };
         return match status {
-            401 | 403 => SinkError::Auth { detail: if code_text.is_empty() { detail } else { code_text } },
-            408 | 429 | 500..=599 => SinkError::Transient { name, detail },
+            401 | 403 => SinkError::Auth {
+                detail: Text::verbatim(if code_text.is_empty() { answer } else { code_text }),
+            },
+            408 | 429 | 500..=599 => SinkError::Transient { name, detail: Text::verbatim(answer) },
             404 if code == Some("ContainerNotFound") => SinkError::Other {
                 name,
-                detail: format!(
-                    "{detail}: the container does not exist; run again so Docket creates it, or check the \
-                     container name"
+                detail: text!(
+                    "sink.blob.container_not_found",
+                    "{answer}: the container does not exist; run again so Docket creates it, or check the \
+                     container name",
+                    answer = answer
                 ),
             },
-            _ => SinkError::Other { name, detail },
+            _ => SinkError::Other { name, detail: Text::verbatim(answer) },
         };
     }
     if let Some(transport) = find_in_chain::<reqwest::Error>(error) {
@@ -45,25 +50,37 @@ pub(super) fn classify(error: &azure_core::Error, name: &str, endpoint: &str) ->
         if transport.is_timeout() {
             return SinkError::Unreachable {
                 endpoint: endpoint.to_string(),
-                detail: "no answer in time".to_string(),
+                detail: text!("sink.blob.no_answer", "no answer in time"),
             };
         }
         if transport.is_connect() {
             return SinkError::Unreachable { endpoint: endpoint.to_string(), detail: cause };
         }
         // The connection broke mid-request (reset, closed early, body cut short): worth another try.
-        return SinkError::Transient { name, detail: format!("the connection failed: {cause}") };
+        return SinkError::Transient {
+            name,
+            detail: text!("sink.blob.connection_broke", "the connection failed: {cause}", cause = cause),
+        };
     }
     match error.kind() {
-        ErrorKind::Io => SinkError::Transient { name, detail: "the connection failed".to_string() },
+        ErrorKind::Io => SinkError::Transient {
+            name,
+            detail: text!("sink.blob.connection_failed", "the connection failed"),
+        },
         ErrorKind::Credential => SinkError::Auth {
-            detail: "the account key could not sign the request; copy the key again".to_string(),
+            detail: text!(
+                "sink.blob.cannot_sign",
+                "the account key could not sign the request; copy the key again"
+            ),
         },
         ErrorKind::DataConversion => SinkError::Other {
             name,
-            detail: "the storage service sent an answer Docket could not read".to_string(),
+            detail: text!(
+                "sink.blob.unreadable_answer",
+                "the storage service sent an answer Docket could not read"
+            ),
         },
-        _ => SinkError::Other { name, detail: "the storage call failed".to_string() },
+        _ => SinkError::Other { name, detail: text!("sink.blob.call_failed", "the storage call failed") },
     }
 }
 
@@ -81,15 +98,19 @@ fn find_in_chain<T: StdError + 'static>(error: &azure_core::Error) -> Option<&T>
 
 /// The root cause of a transport error, e.g. "connection refused" or a DNS failure. A `reqwest::Error`'s
 /// own text names the URL (with any SAS), so only its sources are read, and those are scrubbed too.
-fn innermost_cause(transport: &reqwest::Error) -> String {
+fn innermost_cause(transport: &reqwest::Error) -> Text {
     let mut current = transport.source();
     let mut last = None;
     while let Some(e) = current {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return "connection refused".to_string(),
-                std::io::ErrorKind::ConnectionReset => return "connection reset".to_string(),
-                std::io::ErrorKind::TimedOut => return "timed out".to_string(),
+                std::io::ErrorKind::ConnectionRefused => {
+                    return text!("sink.blob.connection_refused", "connection refused")
+                }
+                std::io::ErrorKind::ConnectionReset => {
+                    return text!("sink.blob.connection_reset", "connection reset")
+                }
+                std::io::ErrorKind::TimedOut => return text!("sink.blob.timed_out", "timed out"),
                 _ => {}
             }
         }
@@ -97,8 +118,8 @@ fn innermost_cause(transport: &reqwest::Error) -> String {
         current = e.source();
     }
     match last {
-        Some(e) => scrub(&e.to_string()),
-        None => "unknown network error".to_string(),
+        Some(e) => Text::verbatim(scrub(&e.to_string())),
+        None => text!("sink.blob.unknown_network_error", "unknown network error"),
     }
 }
 
@@ -143,7 +164,7 @@ mod tests {
             "https://acct.blob.core.windows.net/c?sig=SECRET",
         );
         match classify(&forbidden, "c", "https://acct.blob.core.windows.net:443") {
-            SinkError::Auth { detail } => assert_eq!(detail, "AuthenticationFailed"),
+            SinkError::Auth { detail } => assert_eq!(detail.message, "AuthenticationFailed"),
             other => panic!("expected Auth, got {other:?}"),
         }
         let busy = azure_core::Error::from(ErrorKind::http_response(
@@ -156,7 +177,7 @@ mod tests {
             Some("Md5Mismatch".into()),
         ));
         match classify(&md5, "b", "e") {
-            SinkError::Other { detail, .. } => assert!(detail.contains("Md5Mismatch")),
+            SinkError::Other { detail, .. } => assert!(detail.message.contains("Md5Mismatch")),
             other => panic!("expected Other, got {other:?}"),
         }
     }

@@ -179,7 +179,10 @@ impl BlobSink {
             Some((409, Some("ContainerAlreadyExists") | None)) => Ok(false),
             Some((409, Some("ContainerBeingDeleted"))) => Err(SinkError::Transient {
                 name: self.container_name.clone(),
-                detail: "the container is being deleted; Docket will create it again on a later run".into(),
+                detail: crate::text!(
+                    "sink.blob.container_being_deleted",
+                    "the container is being deleted; Docket will create it again on a later run"
+                ),
             }),
             // A container SAS cannot create containers: check that the container is there instead.
             Some((403, _)) if self.uses_sas => self.check_container_listable().await.map(|()| false),
@@ -282,9 +285,11 @@ impl Sink for BlobSink {
                 // Md5Mismatch; Azurite says InvalidOperation (also its answer to a body cut short).
                 Some((400, Some("Md5Mismatch" | "InvalidOperation"))) => Err(SinkError::Transient {
                     name,
-                    detail: "the storage service received a damaged copy (Content-MD5 or length did not \
-                             match) and stored nothing"
-                        .into(),
+                    detail: crate::text!(
+                        "sink.blob.damaged_copy",
+                        "the storage service received a damaged copy (Content-MD5 or length did not match) and \
+                         stored nothing"
+                    ),
                 }),
                 _ => Err(self.failure(&error, &name)),
             },

@@ -128,9 +128,11 @@ impl BlobSink {
         if read_back != content {
             return Err(SinkError::Other {
                 name,
-                detail: "the probe blob read back with different bytes; the storage endpoint is not \
-                         behaving like Azure Blob Storage"
-                    .into(),
+                detail: crate::text!(
+                    "sink.blob.probe_differs",
+                    "the probe blob read back with different bytes; the storage endpoint is not behaving like \
+                     Azure Blob Storage"
+                ),
             });
         }
         let (probe_blob_deleted, delete_refused_by_policy) = match blob.delete().await {

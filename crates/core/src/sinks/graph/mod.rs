@@ -165,7 +165,10 @@ impl GraphSink {
         match self.graph.send(Method::POST, url, Some(mailbox), &body).await {
             Ok(answer) => answer.json["id"].as_str().map(str::to_string).ok_or_else(|| SinkError::Graph {
                 name,
-                detail: "Graph created the folder but sent no id".into(),
+                detail: crate::text!(
+                    "sink.graph.folder_without_id",
+                    "Graph created the folder but sent no id"
+                ),
                 transient: true,
             }),
             // Created meanwhile (another Docket, or the admin): use it.
@@ -173,7 +176,10 @@ impl GraphSink {
                 self.find_folder(mailbox, folder).await.map_err(|e| failure(e, mailbox, &name))?.ok_or_else(
                     || SinkError::Graph {
                         name,
-                        detail: "the folder exists but cannot be found".into(),
+                        detail: crate::text!(
+                            "sink.graph.folder_not_found",
+                            "the folder exists but cannot be found"
+                        ),
                         transient: true,
                     },
                 )
@@ -310,7 +316,7 @@ impl GraphSink {
             None => {
                 let message =
                     json_message::build(envelope.bytes, envelope.key, envelope.sha256).map_err(|e| {
-                        SinkError::Graph { name: name.clone(), detail: e.to_string(), transient: false }
+                        SinkError::Graph { name: name.clone(), detail: e.text(), transient: false }
                     })?;
                 let have = self
                     .attachment_names(envelope.mailbox, &found.id)
@@ -370,22 +376,28 @@ fn failure(error: GraphError, mailbox: &str, name: &str) -> SinkError {
     match error {
         // Entra ID out of reach is a blip to retry; a refusal (bad secret, unknown app) stops the run.
         e @ GraphError::Token(IdentityError::Unreachable { .. }) => {
-            SinkError::Graph { name: name.to_string(), transient: true, detail: e.to_string() }
+            SinkError::Graph { name: name.to_string(), transient: true, detail: e.text() }
         }
-        GraphError::Token(e) => SinkError::GraphAuth { detail: e.to_string() },
-        e @ GraphError::Unauthorized { .. } => SinkError::GraphAuth { detail: e.to_string() },
+        GraphError::Token(e) => SinkError::GraphAuth { detail: e.text() },
+        e @ GraphError::Unauthorized { .. } => SinkError::GraphAuth { detail: e.text() },
         GraphError::NotFound { code, message, .. }
             if matches!(
                 code.as_str(),
                 "ErrorInvalidUser" | "MailboxNotEnabledForRESTAPI" | "Request_ResourceNotFound"
             ) || code.starts_with("MailboxNotEnabled") =>
         {
-            SinkError::MailboxNotFound { mailbox: mailbox.to_string(), detail: format!("{code}: {message}") }
+            SinkError::MailboxNotFound {
+                mailbox: mailbox.to_string(),
+                detail: crate::Text::verbatim(format!("{code}: {message}")),
+            }
         }
         GraphError::Forbidden { code, message, .. } if code == "ErrorAccessDenied" => {
-            SinkError::MailboxRefused { mailbox: mailbox.to_string(), detail: format!("{code}: {message}") }
+            SinkError::MailboxRefused {
+                mailbox: mailbox.to_string(),
+                detail: crate::Text::verbatim(format!("{code}: {message}")),
+            }
         }
-        e => SinkError::Graph { name: name.to_string(), transient: e.is_transient(), detail: e.to_string() },
+        e => SinkError::Graph { name: name.to_string(), transient: e.is_transient(), detail: e.text() },
     }
 }
 

@@ -143,7 +143,10 @@ async fn a_port_nobody_listens_on_is_unreachable_and_worth_retrying() {
     match &error {
         SinkError::Unreachable { endpoint, detail } => {
             assert_eq!(endpoint, &format!("http://127.0.0.1:{port}"));
-            assert_eq!(detail, "connection refused");
+            assert_eq!(
+                (detail.key.as_str(), detail.message.as_str()),
+                ("sink.blob.connection_refused", "connection refused")
+            );
         }
         other => panic!("expected Unreachable, got {other:?}"),
     }
