@@ -60,9 +60,16 @@ pub(crate) async fn off_ui_thread<T: Send + 'static>(
 ) -> Result<T, IpcError> {
     match tauri::async_runtime::spawn_blocking(job).await {
         Ok(result) => Ok(result?),
-        Err(_) => Err(IpcError::from(docket_core::Error::Internal(
-            "a background task of the app stopped unexpectedly; try again, and report it if it keeps happening"
-                .into(),
-        ))),
+        Err(_) => {
+            let text = docket_core::text!(
+                "shell.task_stopped",
+                "a background task of the app stopped unexpectedly; try again, and report it if it keeps happening"
+            );
+            Err(IpcError {
+                code: docket_core::Code::Internal.as_str().into(),
+                message: text.message.clone(),
+                text,
+            })
+        }
     }
 }

@@ -67,6 +67,9 @@ fn finish_saves_a_connector_runs_it_and_the_dashboard_reads_it_back() {
     let rows = shell.invoke("held_items", json!({ "id": id, "limit": 100 })).expect("held");
     assert_eq!(rows.as_array().map(Vec::len), Some(held as usize));
     assert_eq!(rows[0]["reason"], "unmapped");
+    // The held reason crosses IPC with its key and values too, so the window says it in its language.
+    assert_eq!(rows[0]["detail_text"]["key"], "mapping.unmapped.reason", "{}", rows[0]);
+    assert_eq!(rows[0]["detail_text"]["message"], rows[0]["detail"]);
 
     let mut edited = settings_json(archive.path(), json!({"kind": "every_hours", "hours": 4}));
     edited["request"]["mapping_csv"] = json!(text(&workspace_file("samples/mapping.csv")));

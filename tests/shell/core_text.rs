@@ -131,24 +131,30 @@ fn calls() -> Vec<Call> {
     for file in files {
         let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let mut rest = source.as_str();
-        while let Some(at) = rest.find("text!(") {
-            let line = source[..source.len() - rest.len() + at].lines().count();
-            let place = format!("{}:{line}", file.strip_prefix(root).unwrap_or(&file).display());
+        while let Some(at) = rest.find("text!") {
             let offset = source.len() - rest.len() + at;
-            rest = &rest[at + "text!(".len()..];
+            rest = &rest[at + "text!".len()..];
+            if source[..offset].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue; // another macro (`display_as_text!`)
+            }
             let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-            if source[line_start..offset].trim_start().starts_with("//") {
+            if source[line_start..offset].contains("//") {
                 continue; // a comment's example
             }
+            let Some(opened) = rest.trim_start().strip_prefix(['(', '[', '{']) else {
+                continue; // prose that names the macro (`[text!](crate::text!)`)
+            };
+            rest = opened;
+            let line = source[..offset].matches('\n').count() + 1;
+            let place = format!("{}:{line}", file.strip_prefix(root).unwrap_or(&file).display());
             let Some((key, after_key)) = string_literal(rest) else {
-                // `macro_rules! text {` and prose mentioning text!( are not calls.
-                continue;
+                panic!("{place}: text! must begin with a plain string literal key, which the catalog reads");
             };
             let after_key =
                 after_key.trim_start().strip_prefix(',').unwrap_or_else(|| panic!("{place}: no template"));
             let (template, after) = string_literal(after_key)
                 .unwrap_or_else(|| panic!("{place}: the template must be a string literal"));
-            if key.starts_with("test.") {
+            if key.starts_with("test.") && file.ends_with("crates/core/src/text.rs") {
                 continue; // the text module's own unit tests
             }
             calls.push(Call { key, template, names: value_names(after), place });
@@ -208,6 +214,24 @@ fn every_text_names_its_values_and_the_english_catalog_is_up_to_date() {
         "ui/src/i18n/core/en.ts is stale: run `DOCKET_WRITE_TYPES=1 cargo nextest run -E 'test(english_catalog)'`, \
          translate the new keys in ui/src/i18n/core/fr.ts and nl.ts, and commit the result"
     );
+}
+
+#[test]
+fn only_the_text_macro_makes_a_text() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["crates/core/src", "src-tauri/src", "crates/cli/src"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    let bypassing: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("crates/core/src/text.rs"))
+        .filter(|f| {
+            std::fs::read_to_string(f).is_ok_and(|s| s.contains("Text::render(") || s.contains("TextBody {"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(bypassing.is_empty(), "a Text made without text! is missing from the catalog: {bypassing:?}");
 }
 
 #[test]

@@ -61,15 +61,16 @@ pub enum Arg {
 impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Arg::Number(n) => f.write_str(&grouped(*n)),
+            Arg::Number(n) => write!(f, "{n}"),
             Arg::Plain(s) => f.write_str(s),
             Arg::Text(t) => f.write_str(&t.message),
         }
     }
 }
 
-/// A number as English writes it, in groups of three digits: `3,200`, `-10,000`, `42`. (The app writes it
-/// the admin's language's way.)
+/// A number as English prose writes a quantity, in groups of three digits: `3,200`, `-10,000`, `42`. Used for
+/// [`Count`] values; a plain number (a row, a line, a size the CLI's scripts read) stays ungrouped. (The app
+/// writes every number the admin's language's way.)
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
@@ -88,16 +89,18 @@ pub fn grouped(n: i64) -> String {
 impl Text {
     /// Fills `template`'s `{name}` placeholders from `values`. Use [`text!`](crate::text!), which keeps the
     /// key and the template literal so the catalog can be read from the sources.
-    pub fn render(key: &str, template: &str, values: Vec<(&str, Arg)>) -> Text {
-        let values: BTreeMap<String, Arg> = values.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    #[doc(hidden)]
+    pub fn render(key: &str, template: &str, values: Vec<(&str, Arg, String)>) -> Text {
+        let english: BTreeMap<&str, String> = values.iter().map(|(k, _, e)| (*k, e.clone())).collect();
+        let values: BTreeMap<String, Arg> = values.into_iter().map(|(k, v, _)| (k.to_string(), v)).collect();
         let mut message = String::with_capacity(template.len() + 32);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             message.push_str(&rest[..open]);
             let after = &rest[open + 1..];
             match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if values.contains_key(name) => {
-                    message.push_str(&values[name].to_string());
+                Some((name, close)) if english.contains_key(name) => {
+                    message.push_str(&english[name]);
                     rest = &after[close + 1..];
                 }
                 _ => {
@@ -133,16 +136,17 @@ impl std::ops::Deref for Text {
     }
 }
 
-impl std::ops::DerefMut for Text {
-    fn deref_mut(&mut self) -> &mut TextBody {
-        &mut self.0
-    }
-}
-
 impl Text {
     /// The English sentence, taken out of the text.
     pub fn into_message(self) -> String {
         self.0.message
+    }
+
+    /// The same key and values with a longer English sentence than the template gives (the CLI's full list
+    /// of a mapping file's problems, where the app shows the first).
+    pub fn with_message(mut self, message: String) -> Text {
+        self.0.message = message;
+        self
     }
 }
 
@@ -155,6 +159,25 @@ impl fmt::Display for Text {
 /// Turns a value into an [`Arg`]; `text!` calls it on every value.
 pub trait ToArg {
     fn to_arg(&self) -> Arg;
+
+    /// The value in the English sentence.
+    fn english(&self) -> String {
+        self.to_arg().to_string()
+    }
+}
+
+/// A quantity (items, posts, messages) that English writes in groups of three digits: `3,200 posts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count(pub u64);
+
+impl ToArg for Count {
+    fn to_arg(&self) -> Arg {
+        self.0.to_arg()
+    }
+
+    fn english(&self) -> String {
+        i64::try_from(self.0).map_or_else(|_| self.0.to_string(), grouped)
+    }
 }
 
 impl ToArg for str {
@@ -225,7 +248,10 @@ macro_rules! text {
         $crate::text::Text::render(
             $key,
             $template,
-            vec![$((stringify!($name), $crate::text::ToArg::to_arg(&$value))),*],
+            vec![$({
+                let value = &$value;
+                (stringify!($name), $crate::text::ToArg::to_arg(value), $crate::text::ToArg::english(value))
+            }),*],
         )
     };
 }
@@ -270,8 +296,10 @@ mod tests {
         assert_eq!(grouped(42), "42");
         assert_eq!(grouped(3200), "3,200");
         assert_eq!(grouped(-10_485_760), "-10,485,760");
-        let t = crate::text!("test.count", "{count} items", count = 12_000u64);
+        let t = crate::text!("test.count", "{count} items", count = Count(12_000));
         assert_eq!((t.message.as_str(), &t.values["count"]), ("12,000 items", &Arg::Number(12_000)));
+        let row = crate::text!("test.row", "row {row}", row = 12_345usize);
+        assert_eq!(row.message, "row 12345", "a row, a line or a size stays as scripts read it");
     }
 
     #[test]

@@ -91,6 +91,9 @@ describe('say', () => {
     expect(say({ key: 'newer.core.key', values: {}, message: 'Something new.' })).toBe('Something new.');
     expect(say(verbatim('HTTP 502 from the proxy'))).toBe('HTTP 502 from the proxy');
     expect(saySentence(verbatim('a webhook is set'))).toBe('A webhook is set.');
+    setLanguage('en');
+    const cell = { key: 'mapping.phone.invalid', values: { column: 'mobile', cell: '555' }, message: 'mobile "555" is not a valid phone number; check the country code and the digits' };
+    expect(saySentence(cell)).toBe('mobile "555" is not a valid phone number; check the country code and the digits.');
   });
 });
 

@@ -64,6 +64,9 @@ export function say(text: Text | null | undefined): string {
 export function saySentence(text: Text | null | undefined): string {
   const said = say(text).trim();
   if (said === '') return '';
+  // A sentence that begins with a value (a column header, a path) keeps the value as the file wrote it.
+  const template = text ? CORE_CATALOGS[language.current][text.key] : undefined;
+  if (template?.startsWith('{')) return /[.!?…)]$/.test(said) ? said : `${said}.`;
   const capital = said.charAt(0).toLocaleUpperCase(formatTag()) + said.slice(1);
   return /[.!?…)]$/.test(capital) ? capital : `${capital}.`;
 }

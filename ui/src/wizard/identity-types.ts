@@ -3,6 +3,8 @@
 // field for field, and the codes its errors carry; it deliberately adds nothing. When ui/src/generated has
 // them, these become re-exports of the generated ones.
 
+import type { Text } from '../generated/Text';
+
 /** Mirrors the Rust `AppCheck`: Entra ID issued an app-only token for the tenant, app and stored secret. */
 export interface AppCheck {
   tenant_id: string;
@@ -36,6 +38,8 @@ export interface ConsentResult {
   error: string | null;
   /** Entra ID's `error_description` as sent (refused), or Docket's sentence (rejected, timed out). */
   description: string | null;
+  /** Docket's sentence (rejected, timed out) as a text the UI says in its language. */
+  description_text?: Text;
 }
 
 /** Mirrors the error codes of docket_core::identity (`Code::EntraAuth`, `EntraUnreachable`, `Consent`). */

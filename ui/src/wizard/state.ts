@@ -2,6 +2,7 @@
 // and the RunPlan the finished wizard describes. Pure data and functions, so Vitest checks them
 // without a window. It deliberately calls no command (the step components do) and holds no secret: a
 // secret is only ever "stored" or "not stored" here.
+import { say } from '../i18n/core';
 import { t } from '../i18n/index.svelte';
 import type { AppCheck, ConsentResult } from './identity-types';
 import type { BotCheck } from '../generated/BotCheck';
@@ -466,7 +467,8 @@ export function expectedItems(state: WizardState): number | null {
 
 /** The consent answer in words: granted, or why not, with Entra ID's own words as it sent them. */
 export function consentWords(result: ConsentResult): string {
-  const said = [result.error, result.description].filter((part) => part && part.trim() !== '').join(': ');
+  const description = result.description_text ? say(result.description_text) : result.description;
+  const said = [result.error, description].filter((part) => part && part.trim() !== '').join(': ');
   const because = (plain: 'refused' | 'rejected' | 'timedOut') =>
     said === '' ? t(`wizard.consentWords.${plain}`) : t(`wizard.consentWords.${plain}Because`, { said });
   switch (result.status) {

@@ -307,6 +307,7 @@ mod tests {
             state: "skipped".into(),
             reason: Some("unmapped".into()),
             detail: Some("line one\r\nline two".into()),
+            detail_text: None,
             chat: "=HYPERLINK(\"http://evil.example\")".into(),
             source_id: "+44 7700 900123".into(),
             item_time: "2026-01-01T00:00:00+00:00".into(),

@@ -180,12 +180,20 @@ pub async fn add_client_secret(
     let answer = graph.send(Method::POST, url, None, &Body::Json(body)).await?.json;
     let request = format!("POST /applications/{object_id}/addPassword");
     let Some(value) = answer["secretText"].as_str().filter(|v| !v.is_empty()) else {
-        return Err(GraphError::Unexpected { request, detail: "no secretText in the answer".into() });
+        return Err(GraphError::Unexpected {
+            request,
+            detail: crate::text!("graph.no_secret_text", "no secretText in the answer"),
+        });
     };
     let value = Sensitive::new(value.to_string());
     secrets.set(secret_entry, &value).map_err(|e| GraphError::Unexpected {
         request,
-        detail: format!("the new client secret could not be stored in the keychain ({e}); delete it in the Entra admin center and try again"),
+        detail: crate::text!(
+            "graph.secret_not_kept",
+            "the new client secret could not be stored in the keychain ({detail}); delete it in the Entra admin \
+             center and try again",
+            detail = e.to_string()
+        ),
     })?;
     Ok(secret_info(&answer))
 }
@@ -212,7 +220,10 @@ async fn graph_role_ids(graph: &GraphClient) -> Result<(Vec<String>, Vec<String>
     if ids.is_empty() {
         return Err(GraphError::Unexpected {
             request: "GET /servicePrincipals".into(),
-            detail: "Microsoft Graph's service principal lists none of the permissions Docket needs".into(),
+            detail: crate::text!(
+                "graph.no_docket_permissions",
+                "Microsoft Graph's service principal lists none of the permissions Docket needs"
+            ),
         });
     }
     Ok((ids, unavailable))

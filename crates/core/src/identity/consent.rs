@@ -62,6 +62,19 @@ pub struct ConsentResult {
     pub error: Option<String>,
     /// Entra ID's `error_description` as sent (refused), or Docket's sentence (rejected, timed out).
     pub description: Option<String>,
+    /// Docket's sentence (rejected, timed out) with its key and values, for the app to say in the admin's
+    /// language; none where `description` is Entra ID's own words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description_text: Option<crate::Text>,
+}
+
+impl ConsentResult {
+    pub(crate) fn described(mut self, text: crate::Text) -> ConsentResult {
+        self.description = Some(text.message.clone());
+        self.description_text = Some(text);
+        self
+    }
 }
 
 impl ConsentResult {
@@ -79,6 +92,7 @@ pub fn confirmed_by_admin(tenant: Option<String>) -> ConsentResult {
         tenant,
         error: None,
         description: None,
+        description_text: None,
     }
 }
 

@@ -39,7 +39,7 @@ pub enum GraphError {
     Throttled { request: String, attempts: u32 },
     Status { request: String, status: u16, code: String, message: String },
     Unreachable { endpoint: String, detail: String },
-    Unexpected { request: String, detail: String },
+    Unexpected { request: String, detail: crate::Text },
 }
 
 impl GraphError {
@@ -233,8 +233,10 @@ impl GraphClient {
         if !self.same_origin(&url) {
             return Err(GraphError::Unexpected {
                 request,
-                detail: "the address is not on the configured Graph; Docket sends its token nowhere else"
-                    .into(),
+                detail: crate::text!(
+                    "graph.other_origin",
+                    "the address is not on the configured Graph; Docket sends its token nowhere else"
+                ),
             });
         }
         let scope = mailbox.unwrap_or("").to_string();
@@ -244,7 +246,11 @@ impl GraphClient {
         let json = match body {
             Body::Json(value) => Some(serde_json::to_vec(value).map_err(|e| GraphError::Unexpected {
                 request: request.clone(),
-                detail: format!("the request body could not be written as JSON ({e})"),
+                detail: crate::text!(
+                    "graph.body_not_json",
+                    "the request body could not be written as JSON ({detail})",
+                    detail = e.to_string()
+                ),
             })?),
             _ => None,
         };
@@ -322,7 +328,10 @@ impl GraphClient {
         let request = "PUT <attachment upload session>".to_string();
         let loopback = matches!(upload_url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if !(upload_url.scheme() == "https" || (upload_url.scheme() == "http" && loopback)) {
-            return Err(GraphError::Unexpected { request, detail: "the upload address is not https".into() });
+            return Err(GraphError::Unexpected {
+                request,
+                detail: crate::text!("graph.upload_not_https", "the upload address is not https"),
+            });
         }
         let range = format!("bytes {start}-{}/{total}", start + bytes.len().saturating_sub(1));
         let mut throttled = 0u32;
@@ -380,12 +389,17 @@ impl GraphClient {
             let page = self.get(url, mailbox).await?;
             match page.get("value").and_then(|v| v.as_array()) {
                 Some(values) => items.extend(values.iter().cloned()),
-                None => return Err(GraphError::Unexpected { request, detail: "no \"value\" list".into() }),
+                None => {
+                    return Err(GraphError::Unexpected {
+                        request,
+                        detail: crate::text!("graph.no_value_list", "no \"value\" list"),
+                    })
+                }
             }
             if let Some(link) = page.get("@odata.nextLink").and_then(|v| v.as_str()) {
                 let parsed = Url::parse(link).map_err(|_| GraphError::Unexpected {
                     request: request.clone(),
-                    detail: "a bad nextLink".into(),
+                    detail: crate::text!("graph.bad_next_link", "a bad nextLink"),
                 })?;
                 next = Some(parsed);
             }

@@ -117,14 +117,14 @@ impl ConsentListener {
             tenant: None,
             error: None,
             description: None,
+            description_text: None,
         };
         if param("state").as_deref() != Some(self.state.as_str()) {
-            result.description = Some(
+            return result.described(crate::text!(
+                "consent.wrong_state",
                 "Only answers that do not carry the state of this consent request arrived (an old browser tab or \
                  another program); they were not recorded as consent. Start the admin consent again."
-                    .into(),
-            );
-            return result;
+            ));
         }
         if let Some(error) = param("error") {
             result.status = ConsentStatus::Refused;
@@ -134,10 +134,10 @@ impl ConsentListener {
             result.status = ConsentStatus::Granted;
             result.tenant = param("tenant");
         } else {
-            result.description = Some(
+            return result.described(crate::text!(
+                "consent.no_answer_in_it",
                 "The answer carried neither admin_consent=True nor an error. Start the admin consent again."
-                    .into(),
-            );
+            ));
         }
         result
     }
@@ -149,12 +149,15 @@ fn timed_out(limit: Duration) -> ConsentResult {
         method: ConsentMethod::LoopbackRedirect,
         tenant: None,
         error: None,
-        description: Some(format!(
-            "No answer came back from the consent page within {} minutes. Start the admin consent again, or \
-             confirm it by hand if it was granted elsewhere.",
-            limit.as_secs().div_ceil(60)
-        )),
+        description: None,
+        description_text: None,
     }
+    .described(crate::text!(
+        "consent.timed_out",
+        "No answer came back from the consent page within {minutes} minutes. Start the admin consent again, or \
+         confirm it by hand if it was granted elsewhere.",
+        minutes = limit.as_secs().div_ceil(60)
+    ))
 }
 
 /// The request target of a `GET` request (`/?state=...`), or `None` when the request is not one.

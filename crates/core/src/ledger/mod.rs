@@ -96,8 +96,10 @@ pub struct Outcome {
     pub state: RowState,
     /// `unmapped`, `oversize`, `storage_auth`...; `None` for delivered rows.
     pub reason: Option<String>,
-    /// A sentence for the admin (why it was skipped or failed).
+    /// A sentence for the admin (why it was skipped or failed), in English.
     pub detail: Option<String>,
+    /// The same sentence with its key and values, for the app to say in the admin's language.
+    pub detail_text: Option<crate::Text>,
     pub object_name: Option<String>,
     pub sha256: Option<String>,
     pub size: Option<u64>,
@@ -123,6 +125,7 @@ impl Outcome {
             state,
             reason: None,
             detail: None,
+            detail_text: None,
             object_name: None,
             sha256: None,
             size: None,
@@ -386,6 +389,7 @@ impl Ledger {
                     o.read_back.as_ref().and_then(|r| r.received_at.clone()),
                     o.read_back.as_ref().and_then(|r| r.sent_at.clone()),
                     o.read_back.as_ref().and_then(|r| r.internet_message_id.clone()),
+                    o.detail_text.as_ref().and_then(|t| serde_json::to_string(t).ok()),
                 ])?;
                 if let Some(original) = &o.original {
                     keep_original.execute(params![o.item_key, original])?;

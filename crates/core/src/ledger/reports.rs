@@ -32,6 +32,11 @@ pub struct LedgerRow {
     pub state: String,
     pub reason: Option<String>,
     pub detail: Option<String>,
+    /// `detail` with its key and values, for the app to say in the admin's language (none in rows recorded
+    /// before Docket kept it, and for details the ledger writes itself).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_text: Option<crate::Text>,
     pub chat: String,
     pub source_id: String,
     pub item_time: String,
@@ -45,7 +50,7 @@ pub struct LedgerRow {
 }
 
 const ROW_COLUMNS: &str = "i.item_key, i.mailbox, i.state, i.reason, i.detail, i.chat, i.source_id, \
-                           i.item_time, i.object_name, i.sha256, i.size, i.run_id, i.updated_at";
+                           i.item_time, i.object_name, i.sha256, i.size, i.run_id, i.updated_at, i.detail_text";
 
 fn ledger_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerRow> {
     Ok(LedgerRow {
@@ -54,6 +59,8 @@ fn ledger_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LedgerRow> {
         state: row.get(2)?,
         reason: row.get(3)?,
         detail: row.get(4)?,
+        // Read leniently: a text this Docket cannot read leaves the English detail.
+        detail_text: row.get::<_, Option<String>>(13)?.and_then(|json| serde_json::from_str(&json).ok()),
         chat: row.get(5)?,
         source_id: row.get(6)?,
         item_time: row.get(7)?,

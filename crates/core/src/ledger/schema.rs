@@ -76,6 +76,10 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
              CREATE INDEX IF NOT EXISTS items_by_mailbox ON items (target, mailbox);",
         )?;
     }
+    // v0.3 → the detail as a text (key, values, English; JSON), which the app says in the admin's language.
+    if !has_column(conn, "items", "detail_text")? {
+        conn.execute_batch("ALTER TABLE items ADD COLUMN detail_text TEXT")?;
+    }
     Ok(())
 }
 
@@ -94,10 +98,10 @@ fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<
 pub(super) const UPSERT_ITEM: &str = "
 INSERT INTO items (target, item_key, mailbox, source, chat, source_id, item_time, state, reason, detail,
                    object_name, sha256, size, run_id, updated_at, remote_id, is_draft, received_at, sent_at,
-                   internet_message_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+                   internet_message_id, detail_text)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
 ON CONFLICT (target, item_key, mailbox) DO UPDATE SET
-    state = excluded.state, reason = excluded.reason, detail = excluded.detail,
+    state = excluded.state, reason = excluded.reason, detail = excluded.detail, detail_text = excluded.detail_text,
     object_name = excluded.object_name, sha256 = excluded.sha256, size = excluded.size,
     run_id = excluded.run_id, updated_at = excluded.updated_at,
     remote_id = coalesce(excluded.remote_id, items.remote_id), is_draft = excluded.is_draft,

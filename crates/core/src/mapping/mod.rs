@@ -125,7 +125,7 @@ crate::display_as_text!(MappingError);
 /// The file's problems for the app: how many and the first. Its English `message` is the list the CLI prints
 /// (`describe_problems`): up to ten problems, one a line.
 fn problems_text(path: &Path, problems: &[RowProblem]) -> Text {
-    let mut text = match problems {
+    let text = match problems {
         [] => text!(
             "mapping.problems_unlisted",
             "the mapping file {path} has problems. Fix the rows and choose the file again.",
@@ -148,8 +148,7 @@ fn problems_text(path: &Path, problems: &[RowProblem]) -> Text {
             first = first.text
         ),
     };
-    text.message = describe_problems(path, problems);
-    text
+    text.with_message(describe_problems(path, problems))
 }
 
 fn describe_problems(path: &Path, problems: &[RowProblem]) -> String {

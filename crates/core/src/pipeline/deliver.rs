@@ -237,6 +237,7 @@ async fn deliver_one(
         row.state = RowState::Failed;
         row.reason = Some(reason.clone());
         row.detail = Some(detail.message.clone());
+        row.detail_text = Some(detail.clone());
         // Kept so the item can be replayed even when its source cannot give it again (X).
         row.original = serde_json::to_string(item).ok();
         (row, Wrote::Failed(reason, detail, error))
@@ -310,6 +311,7 @@ fn not_rendered(item: &Item, mailboxes: &[String], targets: &[Arc<str>], e: Conv
     let mut row = Outcome::for_item(item, NO_MAILBOX, state);
     row.reason = Some(reason);
     row.detail = Some(detail.message.clone());
+    row.detail_text = Some(detail.clone());
     row.original = serde_json::to_string(item).ok();
     let rows = targets.iter().map(|target| (target.clone(), row.clone())).collect();
     ItemResult::new(item.key.clone(), verdict, rows)

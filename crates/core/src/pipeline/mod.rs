@@ -238,6 +238,7 @@ fn plan(
             let mut row = Outcome::for_item(item, NO_MAILBOX, RowState::Skipped);
             row.reason = Some(SkipReason::Unmapped.as_str().into());
             row.detail = Some(reason.message.clone());
+            row.detail_text = Some(reason.clone());
             row.original = serde_json::to_string(item).ok();
             let rows = targets.iter().map(|(target, _)| (target.clone(), row.clone())).collect();
             Ok(Plan::Done(ItemResult::new(

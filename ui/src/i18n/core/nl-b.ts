@@ -49,6 +49,9 @@ export const coreNlB: Record<string, string> = {
     'de opgeslagen connectors kunnen niet worden gelezen ({detail}). Zet het bestand terug uit een back-up, of verplaats het en stel de connectors opnieuw in; gearchiveerde berichten en het grootboek blijven onaangetast',
   'connectors.write':
     'kan de opgeslagen connectors niet schrijven: {detail}. Controleer of de schijf ruimte heeft en of u in deze map mag schrijven',
+  'consent.no_answer_in_it': 'Het antwoord bevatte geen admin_consent=True en ook geen fout. Begin opnieuw aan de toestemming van de beheerder.',
+  'consent.timed_out': 'Er kwam binnen {minutes} minuten geen antwoord van de toestemmingspagina. Begin opnieuw aan de toestemming van de beheerder, of bevestig die handmatig als die elders is gegeven.',
+  'consent.wrong_state': 'Er kwamen alleen antwoorden binnen die de state van dit toestemmingsverzoek niet bevatten (van een oud browsertabblad of een ander programma); ze zijn niet als toestemming vastgelegd. Begin opnieuw aan de toestemming van de beheerder.',
   'dashboard.no_run': 'het grootboek bevat geen uitvoering {run}; laad de uitvoeringsgeschiedenis opnieuw en kies een andere',
   'due.window_busy':
     'er loopt een import die in het Docket-venster is gestart; deze connector blijft aan de beurt en wordt bij de volgende controle uitgevoerd',
@@ -313,5 +316,6 @@ export const coreNlB: Record<string, string> = {
     'de verbindingsreeks voor de opslag is leeg; plak de verbindingsreeks of SAS-URL uit Azure Portal',
   'secrets.unavailable':
     'de sleutelhanger van het besturingssysteem is niet beschikbaar ({detail}). Op Linux heeft Docket een Secret Service nodig, zoals gnome-keyring, die in uw bureaubladsessie draait en ontgrendeld is; op Windows en macOS wordt de sleutelhanger van het systeem gebruikt.',
+  'shell.task_stopped': 'een achtergrondtaak van de app is onverwacht gestopt; probeer het opnieuw, en meld het als het zich blijft voordoen',
   'signin.not_started': 'er is geen aanmelding bezig; kies opnieuw “Aanmelden met Microsoft…”',
 };

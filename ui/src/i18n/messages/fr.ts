@@ -43,7 +43,7 @@ const fr: Messages = {
       keychain: 'Le trousseau du système doit conserver les secrets d’une session à l’autre.',
       chooseConnector: 'Choisissez un connecteur.',
       tickPrerequisites: 'Cochez chaque condition préalable une fois remplie.',
-      tenantId: 'Saisissez l’ID de répertoire (locataire).',
+      tenantId: 'Saisissez l’ID de l’annuaire (locataire).',
       clientId: 'Saisissez l’ID d’application (client).',
       clientSecret: 'Enregistrez la clé secrète client.',
       checkApp: 'Vérifiez l’application.',
@@ -142,7 +142,7 @@ const fr: Messages = {
       },
       entra_auth: {
         title: 'Entra ID a refusé l’application',
-        next: 'Vérifiez l’ID de répertoire (locataire) et l’ID d’application (client) sur la page Vue d’ensemble de l’application, dans le centre d’administration Entra. Si la clé secrète client a expiré ou a été mal copiée, ajoutez-en une nouvelle sous Certificats et secrets, enregistrez ici sa Valeur (et non son ID), puis vérifiez de nouveau.',
+        next: 'Vérifiez l’ID de l’annuaire (locataire) et l’ID d’application (client) sur la page Vue d’ensemble de l’application, dans le centre d’administration Entra. Si la clé secrète client a expiré ou a été mal copiée, ajoutez-en une nouvelle sous Certificats et secrets, enregistrez ici sa Valeur (et non son ID), puis vérifiez de nouveau.',
       },
       entra_unreachable: {
         title: 'Entra ID est injoignable',
@@ -200,7 +200,7 @@ const fr: Messages = {
       },
       entra_bad_config: {
         title: 'Les informations de l’application ne sont pas valides',
-        next: 'Copiez l’ID de répertoire (locataire) et l’ID d’application (client) depuis la page Vue d’ensemble de l’application, dans le centre d’administration Entra, ainsi que la valeur d’une clé secrète client en cours de validité (et non son ID) depuis Certificats et secrets. Puis vérifiez de nouveau.',
+        next: 'Copiez l’ID de l’annuaire (locataire) et l’ID d’application (client) depuis la page Vue d’ensemble de l’application, dans le centre d’administration Entra, ainsi que la valeur d’une clé secrète client en cours de validité (et non son ID) depuis Certificats et secrets. Puis vérifiez de nouveau.',
       },
       source_bad_config: {
         title: 'Les paramètres de l’exportation ne sont pas valides',
@@ -347,7 +347,7 @@ const fr: Messages = {
     },
   },
   entra: {
-    tenantId: 'ID de répertoire (locataire)',
+    tenantId: 'ID de l’annuaire (locataire)',
     tenantHint: 'Sur la page Vue d’ensemble de l’application ; le domaine de votre locataire (contoso.onmicrosoft.com) convient aussi.',
     manual:
       'Ou saisissez les informations d’une application que vous avez inscrite dans le centre d’administration Microsoft Entra (Inscriptions d’applications › Nouvelle inscription, puis une clé secrète client sous Certificats et secrets) :',
@@ -364,7 +364,7 @@ const fr: Messages = {
       'Connectez-vous en tant qu’administrateur du locataire ci-dessus (autorisé à inscrire des applications). Docket inscrit alors son application, ou ajoute une clé secrète client à une application que vous choisissez, et remplit pour vous les informations ci-dessous.',
     signIn: 'Se connecter avec Microsoft…',
     signingIn: 'Connexion…',
-    tenantFirst: 'Saisissez d’abord l’ID de répertoire (locataire).',
+    tenantFirst: 'Saisissez d’abord l’ID de l’annuaire (locataire).',
     waiting:
       'Terminez la connexion dans la fenêtre du navigateur qui s’est ouverte. Si aucune ne s’est ouverte, copiez cette adresse dans votre navigateur :',
     pageAddress: 'Adresse de la page de connexion',

@@ -254,10 +254,8 @@ impl GraphSink {
     /// message interrupted half-way is found without a digest and completed rather than copied.
     async fn create_json(&self, envelope: &Envelope<'_>, folder_id: &str) -> Result<Found, GraphError> {
         let mailbox = envelope.mailbox;
-        let mut message =
-            json_message::build(envelope.bytes, envelope.key, envelope.sha256).map_err(|e| {
-                GraphError::Unexpected { request: "POST .../messages".into(), detail: e.to_string() }
-            })?;
+        let mut message = json_message::build(envelope.bytes, envelope.key, envelope.sha256)
+            .map_err(|e| GraphError::Unexpected { request: "POST .../messages".into(), detail: e.text() })?;
         let deferred_digest = !message.large.is_empty();
         if deferred_digest {
             if let Some(props) = message.body["singleValueExtendedProperties"].as_array_mut() {
@@ -366,7 +364,7 @@ fn action_missing(error: &GraphError) -> bool {
 fn created(json: &serde_json::Value, route: &'static str) -> Result<Found, GraphError> {
     let mut found = lookup::parse(json).ok_or_else(|| GraphError::Unexpected {
         request: format!("POST .../{route}"),
-        detail: "no message id in the answer".into(),
+        detail: crate::text!("graph.no_message_id", "no message id in the answer"),
     })?;
     found.state.route = Some(route);
     Ok(found)

@@ -34,10 +34,13 @@ pub async fn attach(
     }));
     let session = graph.send(Method::POST, url, Some(mailbox), &body).await?;
     let request = "POST .../attachments/createUploadSession".to_string();
-    let upload_url = session.json["uploadUrl"]
-        .as_str()
-        .and_then(|u| Url::parse(u).ok())
-        .ok_or_else(|| GraphError::Unexpected { request, detail: "no uploadUrl in the answer".into() })?;
+    let upload_url =
+        session.json["uploadUrl"].as_str().and_then(|u| Url::parse(u).ok()).ok_or_else(|| {
+            GraphError::Unexpected {
+                request,
+                detail: crate::text!("graph.no_upload_url", "no uploadUrl in the answer"),
+            }
+        })?;
     let total = attachment.bytes.len();
     let mut start = 0;
     while start < total {

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::{Item, ItemKind, SourceKind};
 use crate::progress::ProgressFn;
 use crate::sources::{Checkpoint, ExportError, Source};
+use crate::text::Count;
 
 const TWEET_FIELDS: &str =
     "attachments,author_id,conversation_id,created_at,entities,id,in_reply_to_user_id,lang,\
@@ -141,13 +142,13 @@ impl XSource {
                     "x.first_run_posts",
                     "first run for posts: X's API returns only the account's {count} most recent posts, so older \
                      posts cannot be archived this way",
-                    count = reach.posts
+                    count = Count(reach.posts)
                 ),
                 Endpoint::Mentions => crate::text!(
                     "x.first_run_mentions",
                     "first run for mentions: X's API returns only the {count} most recent mentions, so older \
                      mentions cannot be archived this way",
-                    count = reach.mentions
+                    count = Count(reach.mentions)
                 ),
                 Endpoint::DirectMessages => crate::text!(
                     "x.first_run_dms",
@@ -188,11 +189,11 @@ impl XSource {
                 "this run found {found} new items but the daily cap of {cap} items leaves {allowance} for now \
                  ({delivered} delivered in the last 24 hours): Docket archives the oldest {allowance} and leaves \
                  {left} for the next run, which continues from there; nothing is skipped",
-                found = total,
-                cap = self.settings.daily_cap,
-                allowance = self.allowance,
-                delivered = self.delivered_last_day,
-                left = total - self.allowance
+                found = Count(total),
+                cap = Count(self.settings.daily_cap),
+                allowance = Count(self.allowance),
+                delivered = Count(self.delivered_last_day),
+                left = Count(total - self.allowance)
             ));
             self.queue.truncate(usize::try_from(self.allowance).unwrap_or(usize::MAX));
         }
@@ -331,27 +332,27 @@ impl XSource {
                     "x.reach_posts",
                     "X returned {returned} posts and the oldest ({id}, {when}) is at the API's reach limit (the \
                      {limit} most recent): posts older than it may be missing and cannot be fetched through the API",
-                    returned = returned,
+                    returned = Count(returned),
                     id = id,
                     when = when,
-                    limit = limit
+                    limit = Count(limit)
                 ),
                 (_, Some(limit)) => crate::text!(
                     "x.reach_mentions",
                     "X returned {returned} mentions and the oldest ({id}, {when}) is at the API's reach limit (the \
                      {limit} most recent): mentions older than it may be missing and cannot be fetched through the \
                      API",
-                    returned = returned,
+                    returned = Count(returned),
                     id = id,
                     when = when,
-                    limit = limit
+                    limit = Count(limit)
                 ),
                 (_, None) => crate::text!(
                     "x.reach_dms",
                     "X returned {returned} direct messages and the oldest ({id}, {when}) is at the API's reach \
                      limit (the last {days} days): direct messages older than it may be missing and cannot be \
                      fetched through the API",
-                    returned = returned,
+                    returned = Count(returned),
                     id = id,
                     when = when,
                     days = reach.dm_days
