@@ -65,11 +65,7 @@ pub(crate) async fn off_ui_thread<T: Send + 'static>(
                 "shell.task_stopped",
                 "a background task of the app stopped unexpectedly; try again, and report it if it keeps happening"
             );
-            Err(IpcError {
-                code: docket_core::Code::Internal.as_str().into(),
-                message: text.message.clone(),
-                text,
-            })
+            Err(IpcError::new(docket_core::Code::Internal, text))
         }
     }
 }

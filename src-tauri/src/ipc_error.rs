@@ -18,10 +18,16 @@ pub struct IpcError {
     pub text: docket_core::Text,
 }
 
+impl IpcError {
+    /// An error with `code` that says `text` (its English is the `message`).
+    pub fn new(code: docket_core::Code, text: docket_core::Text) -> IpcError {
+        IpcError { code: code.as_str().to_string(), message: text.message.clone(), text }
+    }
+}
+
 impl From<docket_core::Error> for IpcError {
     fn from(error: docket_core::Error) -> IpcError {
-        let text = error.text();
-        IpcError { code: error.code().as_str().to_string(), message: text.message.clone(), text }
+        IpcError::new(error.code(), error.text())
     }
 }
 

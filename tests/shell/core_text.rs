@@ -120,13 +120,20 @@ fn placeholders(template: &str) -> BTreeSet<String> {
     out
 }
 
-fn calls() -> Vec<Call> {
+/// The `.rs` files under these folders of the workspace, in order.
+fn sources(dirs: &[&str]) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in ["crates/core/src", "src-tauri/src"] {
+    for dir in dirs {
         rust_files(&root.join(dir), &mut files);
     }
     files.sort();
+    files
+}
+
+fn calls() -> Vec<Call> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = sources(&["crates/core/src", "src-tauri/src"]);
     let mut calls = Vec::new();
     for file in files {
         let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -218,12 +225,7 @@ fn every_text_names_its_values_and_the_english_catalog_is_up_to_date() {
 
 #[test]
 fn only_the_text_macro_makes_a_text() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["crates/core/src", "src-tauri/src", "crates/cli/src"] {
-        rust_files(&root.join(dir), &mut files);
-    }
-    let bypassing: Vec<String> = files
+    let bypassing: Vec<String> = sources(&["crates/core/src", "src-tauri/src", "crates/cli/src"])
         .iter()
         .filter(|f| !f.ends_with("crates/core/src/text.rs"))
         .filter(|f| {

@@ -112,7 +112,7 @@ fn not_started() -> IpcError {
         "signin.not_started",
         "no sign-in is under way; choose “Sign in with Microsoft…” again"
     );
-    IpcError { code: docket_core::Code::EntraAuth.as_str().to_string(), message: text.message.clone(), text }
+    IpcError::new(docket_core::Code::EntraAuth, text)
 }
 
 /// The signed-in admin's tenant's app registrations (ids, names and secret expiry dates; no secret).

@@ -57,15 +57,21 @@ pub struct DueError {
     pub input_problem: bool,
 }
 
-impl From<&Error> for DueError {
-    fn from(error: &Error) -> DueError {
-        let text = error.text();
+impl DueError {
+    /// A failure with `code` that says `text` (its English is the `message`).
+    fn new(code: Code, text: crate::Text) -> DueError {
         DueError {
-            code: error.code().as_str().to_string(),
+            code: code.as_str().to_string(),
             message: text.message.clone(),
             text,
-            input_problem: error.code().is_input_problem(),
+            input_problem: code.is_input_problem(),
         }
+    }
+}
+
+impl From<&Error> for DueError {
+    fn from(error: &Error) -> DueError {
+        DueError::new(error.code(), error.text())
     }
 }
 
@@ -213,12 +219,7 @@ async fn run_one(
             "an import started in the Docket window is running; this connector stays due and runs at the next \
              check"
         );
-        line.error = Some(DueError {
-            code: Code::Ledger.as_str().into(),
-            message: text.message.clone(),
-            text,
-            input_problem: false,
-        });
+        line.error = Some(DueError::new(Code::Ledger, text));
         return line;
     };
     // Ask for the lock before the run opens its source, so a held folder reads as busy whatever else is

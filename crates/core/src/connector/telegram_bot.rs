@@ -105,12 +105,8 @@ fn add(mut sum: RunSummary, next: RunSummary) -> RunSummary {
         entry.drafts += counts.drafts;
         entry.failed += counts.failed;
     }
-    for (i, warning) in next.warnings.into_iter().enumerate() {
-        match next.warning_texts.get(i) {
-            Some(text) => sum.warn(text.clone()),
-            None if !sum.warnings.contains(&warning) => sum.warnings.push(warning),
-            None => {}
-        }
+    for text in next.warning_texts {
+        sum.warn(text);
     }
     sum
 }

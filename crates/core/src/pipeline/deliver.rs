@@ -9,7 +9,7 @@ use crate::attachments;
 use crate::convert::{self, ConvertError};
 use crate::ledger::{Outcome, ReadBack, RowState, NO_MAILBOX};
 use crate::model::{Item, SkipReason, TargetCounts};
-use crate::sinks::graph::mailbox_state_problem_text;
+use crate::sinks::graph::mailbox_state_problem;
 use crate::sinks::{Envelope, Sink, SinkError, Written};
 use crate::test_hooks::{self, CrashPoint};
 
@@ -265,7 +265,7 @@ async fn deliver_one(
             });
             let allow_drafts = sink.allows_drafts();
             let item_time = item.timestamp.to_rfc3339();
-            if let Some((reason, problem)) = mailbox_state_problem_text(&state, &item_time, allow_drafts) {
+            if let Some((reason, problem)) = mailbox_state_problem(&state, &item_time, allow_drafts) {
                 let detail = crate::text!(
                     "pipeline.mailbox_problem",
                     "{mailbox}: {problem}",

@@ -473,19 +473,8 @@ impl Sink for GraphSink {
 
 /// The state a freshly created or found message must be in to count as archived: not a draft (unless
 /// drafts are allowed) and received within a minute of the item's time. The problem's reason
-/// (`draft`, `wrong_time`) and its English sentence; `mailbox_state_problem_text` gives the sentence as a
-/// [`Text`](crate::Text) the app can translate.
+/// (`draft`, `wrong_time`) and its sentence.
 pub fn mailbox_state_problem(
-    state: &MailboxState,
-    item_time: &str,
-    allow_drafts: bool,
-) -> Option<(&'static str, String)> {
-    mailbox_state_problem_text(state, item_time, allow_drafts)
-        .map(|(reason, text)| (reason, text.into_message()))
-}
-
-/// `mailbox_state_problem`, with the sentence as a [`Text`](crate::Text).
-pub fn mailbox_state_problem_text(
     state: &MailboxState,
     item_time: &str,
     allow_drafts: bool,
