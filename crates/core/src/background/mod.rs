@@ -45,7 +45,7 @@ impl BackgroundError {
         match self {
             BackgroundError::NoUserManager { state, user } => text!(
                 "background.no_user_manager",
-                "systemctl --user cannot reach this user's systemd manager (it says \"{state}\"), so no timer can be \
+                "`systemctl --user` cannot reach this user's systemd manager (it says \"{state}\"), so no timer can be \
          installed or checked here. This happens in containers, over some SSH sessions and in CI. Sign in to a \
          desktop or a full login session and try again; on a server, run `loginctl enable-linger {user}` (as \
          an administrator) so the user's manager runs without a session, or run `docket run-due` from cron or \

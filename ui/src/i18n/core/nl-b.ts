@@ -9,7 +9,7 @@ export const coreNlB: Record<string, string> = {
   'background.no_systemctl':
     'systemctl is niet gevonden ({detail}): dit systeem gebruikt geen systemd. Voer `docket schedule install --print` uit en voeg de opdracht die het toont toe aan cron of aan de eigen planner van dit systeem',
   'background.no_user_manager':
-    'systemctl --user kan de systemd-manager van deze gebruiker niet bereiken (die meldt “{state}”), dus hier kan geen timer worden geïnstalleerd of gecontroleerd. Dit gebeurt in containers, via sommige SSH-sessies en in CI. Meld u aan bij een bureaublad of een volledige aanmeldingssessie en probeer het opnieuw; voer op een server `loginctl enable-linger {user}` uit (als beheerder), zodat de manager van de gebruiker zonder sessie draait, of voer in plaats daarvan `docket run-due` uit vanuit cron of de eigen planner van de server',
+    '`systemctl --user` kan de systemd-manager van deze gebruiker niet bereiken (die meldt “{state}”), dus hier kan geen timer worden geïnstalleerd of gecontroleerd. Dit gebeurt in containers, via sommige SSH-sessies en in CI. Meld u aan bij een bureaublad of een volledige aanmeldingssessie en probeer het opnieuw; voer op een server `loginctl enable-linger {user}` uit (als beheerder), zodat de manager van de gebruiker zonder sessie draait, of voer in plaats daarvan `docket run-due` uit vanuit cron of de eigen planner van de server',
   'background.not_absolute':
     '“{path}” moet een absoluut pad op één regel zijn om door een timer te kunnen worden uitgevoerd',
   'background.not_enabled':
